@@ -1,0 +1,175 @@
+"""Scoring a learned causal graph against a ground truth passed in by the caller.
+
+Edges are compared on the bipartite graph: ``item --needs--> action`` and ``action --yields--> item``.
+A needs edge stands for a *group* of items: its own item plus its ``alternatives`` (any planks, any
+fuel, a better pickaxe). A learned needs edge matches a true one when their groups share an item;
+each true edge is matched by at most one learned edge (maximum matching per action, exact item
+names preferred). Quantities and the consumed flag are not part of the structure; see
+:func:`quantity_errors` for those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from causal_graph.graph import CausalGraph
+from causal_graph.relation import CausalRelation
+
+
+@dataclass(frozen=True)
+class EdgeScores:
+    """Precision/recall/F1 of learned edges against true edges, with the raw counts.
+
+    With no learned edges precision is 1.0; with no true edges recall is 1.0.
+    """
+
+    precision: float
+    recall: float
+    f1: float
+    true_positive: int
+    false_positive: int
+    false_negative: int
+
+
+@dataclass
+class _ActionDiff:
+    """Matched, missing and extra edges of one action; needs pairs are (learned item, true item)."""
+
+    needs_pairs: list[tuple[str, str]] = field(default_factory=list)
+    yields_pairs: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+
+def shd(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None = None) -> int:
+    """Structural Hamming distance: missing plus extra needs/yields edges over ``actions``
+    (default: every action of ``truth``)."""
+    return sum(len(d.missing) + len(d.extra) for d in _diffs(learned, truth, actions).values())
+
+
+def edge_scores(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None = None) -> EdgeScores:
+    """Edge precision, recall and F1 under the same matching as :func:`shd`."""
+    diffs = _diffs(learned, truth, actions).values()
+    tp = sum(len(d.needs_pairs) + len(d.yields_pairs) for d in diffs)
+    fp = sum(len(d.extra) for d in diffs)
+    fn = sum(len(d.missing) for d in diffs)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return EdgeScores(precision, recall, f1, tp, fp, fn)
+
+
+def edge_differences(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None = None) -> list[str]:
+    """Human-readable missing and extra edges, e.g. ``"missing: craft_planks needs oak_log"``."""
+    out: list[str] = []
+    for action, diff in _diffs(learned, truth, actions).items():
+        out += [f"missing: {action} {edge}" for edge in diff.missing]
+        out += [f"extra: {action} {edge}" for edge in diff.extra]
+    return out
+
+
+def quantity_errors(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None = None) -> list[str]:
+    """Matched edges whose quantity is wrong, as readable lines.
+
+    A learned yield (the smallest count seen) is right when it lies within the true range, if the
+    truth gives one, else when it equals the true count.
+    """
+    out: list[str] = []
+    for action, diff in _diffs(learned, truth, actions).items():
+        mine, true = _relation(learned, action), _relation(truth, action)
+        for got_item, true_item in diff.needs_pairs:
+            got, want = mine.needs[got_item].quantity, true.needs[true_item].quantity
+            if got != want:
+                alias = "" if got_item == true_item else f" (as {true_item})"
+                out.append(f"{action}: needs {got_item}{alias} x{got}, truth x{want}")
+        for item in diff.yields_pairs:
+            got, span = mine.yields[item], true.yield_range.get(item)
+            if span is not None and not span[0] <= got <= span[1]:
+                out.append(f"{action}: yields {item} x{got}, truth range {span[0]}-{span[1]}")
+            elif span is None and got != true.yields[item]:
+                out.append(f"{action}: yields {item} x{got}, truth x{true.yields[item]}")
+    return out
+
+
+def exact_match(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None = None) -> dict[str, bool]:
+    """Per action: whether its needs and yields match the truth exactly (up to alternatives)."""
+    return {action: not (d.missing or d.extra) for action, d in _diffs(learned, truth, actions).items()}
+
+
+def score(
+    learned: CausalGraph,
+    truth: CausalGraph,
+    interventions: int = 0,
+    steps: int = 0,
+    actions: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """Every metric in one JSON-able dict, plus the cost of learning (interventions, environment steps)."""
+    scope = _scope(truth, actions)
+    edges = edge_scores(learned, truth, scope)
+    exact = exact_match(learned, truth, scope)
+    return {
+        "shd": shd(learned, truth, scope),
+        "precision": edges.precision,
+        "recall": edges.recall,
+        "f1": edges.f1,
+        "true_positive": edges.true_positive,
+        "false_positive": edges.false_positive,
+        "false_negative": edges.false_negative,
+        "exact_actions": sum(exact.values()),
+        "total_actions": len(exact),
+        "quantity_errors": len(quantity_errors(learned, truth, scope)),
+        "interventions": int(interventions),
+        "steps": int(steps),
+    }
+
+
+def _scope(truth: CausalGraph, actions: Iterable[str] | None) -> list[str]:
+    return truth.actions() if actions is None else sorted(set(actions))
+
+
+def _relation(graph: CausalGraph, action: str) -> CausalRelation:
+    return graph.relation(action) or CausalRelation(action)
+
+
+def _diffs(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None) -> dict[str, _ActionDiff]:
+    return {a: _diff(_relation(learned, a), _relation(truth, a)) for a in _scope(truth, actions)}
+
+
+def _diff(mine: CausalRelation, true: CausalRelation) -> _ActionDiff:
+    """Match one action's learned edges to its true edges."""
+    diff = _ActionDiff()
+    group = {item: {item, *need.alternatives} for item, need in true.needs.items()}
+    candidates = {}
+    for item in sorted(mine.needs):
+        ours = {item, *mine.needs[item].alternatives}
+        # exact name first, then the true edge that lists our item, then any overlap
+        hits = [t for t in sorted(group) if ours & group[t]]
+        candidates[item] = sorted(hits, key=lambda t, item=item: (t != item, item not in group[t]))
+    matched = _max_matching(candidates)
+    diff.needs_pairs.extend(sorted(matched.items()))
+    diff.missing.extend(f"needs {t}" for t in sorted(group) if t not in matched.values())
+    diff.extra.extend(f"needs {item}" for item in sorted(mine.needs) if item not in matched)
+    diff.yields_pairs.extend(sorted(mine.yields.keys() & true.yields.keys()))
+    diff.missing.extend(f"yields {item}" for item in sorted(true.yields.keys() - mine.yields.keys()))
+    diff.extra.extend(f"yields {item}" for item in sorted(mine.yields.keys() - true.yields.keys()))
+    return diff
+
+
+def _max_matching(candidates: dict[str, list[str]]) -> dict[str, str]:
+    """Maximum bipartite matching (Kuhn's augmenting paths), left -> right, trying candidates in order."""
+    owner: dict[str, str] = {}
+
+    def augment(left: str, seen: set[str]) -> bool:
+        for right in candidates[left]:
+            if right not in seen:
+                seen.add(right)
+                if right not in owner or augment(owner[right], seen):
+                    owner[right] = left
+                    return True
+        return False
+
+    for left in candidates:
+        augment(left, set())
+    return {left: right for right, left in owner.items()}

@@ -1,0 +1,68 @@
+"""The agent's action library (env/data/actions.toml): ids and targets, never requirements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from env.data import load_toml
+
+KINDS = ("gather", "mine", "craft", "smelt", "move")
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action of the library.
+
+    ``blocks``: target blocks of a gather/mine action; ``item``: result of a craft, input of a smelt;
+    ``forward``/``right``/``turn``: a movement.
+    """
+
+    id: str
+    kind: str
+    blocks: tuple[str, ...] = ()
+    item: str | None = None
+    forward: int = 0
+    right: int = 0
+    turn: int = 0
+
+    @property
+    def is_movement(self) -> bool:
+        return self.kind == "move"
+
+
+@cache
+def action_library() -> tuple[ActionSpec, ...]:
+    """All actions, in library order (the order of the simulator's ``Discrete`` action space)."""
+    specs = []
+    for raw in load_toml("actions.toml")["action"]:
+        if raw["kind"] not in KINDS:
+            raise ValueError(f"action {raw['id']!r} has unknown kind {raw['kind']!r}; kinds: {', '.join(KINDS)}")
+        specs.append(
+            ActionSpec(
+                id=raw["id"],
+                kind=raw["kind"],
+                blocks=tuple(raw.get("blocks", ())),
+                item=raw.get("item"),
+                forward=int(raw.get("forward", 0)),
+                right=int(raw.get("right", 0)),
+                turn=int(raw.get("turn", 0)),
+            )
+        )
+    return tuple(specs)
+
+
+@cache
+def action_ids() -> tuple[str, ...]:
+    return tuple(spec.id for spec in action_library())
+
+
+def action_spec(action_id: str) -> ActionSpec:
+    for spec in action_library():
+        if spec.id == action_id:
+            return spec
+    raise ValueError(f"unknown action {action_id!r}; valid actions: {', '.join(action_ids())}")
+
+
+def movement_ids() -> tuple[str, ...]:
+    return tuple(spec.id for spec in action_library() if spec.is_movement)

@@ -1,0 +1,273 @@
+"""The headless Minecraft simulator as a gymnasium environment."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from causal_graph.relation import CausalRelation, Need
+from env.actions import action_library
+from env.blocks import block_names
+from env.engine import Engine, Outcome
+from env.rules import Rules
+from env.techtree import smelt_results, true_relations
+from env.variants import Vocabulary, parse_variant, variant_rules
+from env.world import generate, world_config
+
+MAX_COUNT = 100_000
+RESET_OPTIONS = ("inventory", "keep_world", "world_seed", "position")
+
+
+def _item_universe(rules: Rules) -> list[str]:
+    """Every item the simulator can put in an inventory: drops, recipe results and their ingredients."""
+    items: set[str] = set()
+    for block in block_names():
+        items.update(d.item for d in rules.drops.get(block, ()))
+    targets = {s.item for s in action_library() if s.item} | set(smelt_results(rules).values())
+    for target in targets:
+        for r in rules.recipes_for(target):
+            items.add(r.result)
+            items.update(r.items())
+    items.update(rules.fuels)
+    return sorted(items)
+
+
+class MinecraftEnv(gym.Env):
+    """Minecraft 1.19's technology tree in a headless voxel world.
+
+    ## Description
+    A seeded voxel world (terrain, oak trees, sand, water, stone and deepslate with coal, iron, gold
+    and diamond ores, bedrock) and an agent with a position, a facing and an inventory. Actions are
+    the macro-actions of ADAM's library (``env/data/actions.toml``): gather/mine the nearest block of
+    a kind (walking or digging there, needing a valid harvest tool for drops), craft one batch of an
+    item (3x3 recipes need a crafting table held), smelt one item (needs a furnace and fuel held),
+    and six movements. Rules come from minecraft-data 1.19 (:mod:`env.rules`).
+
+    ## Action Space
+    ``Discrete(47)``: index into :attr:`action_names` (41 tech-tree actions, then six movements).
+
+    ## Observation Space
+    ``Dict(inventory=Box(0, 100000, (n_items,), int32), frame=Box(0, 255, (H, W, 3), uint8))``:
+    item counts in :attr:`item_names` order, and the first-person RGB frame (all zeros when
+    ``render_frames=False``).
+
+    ## Rewards
+    1.0 on the step the goal item first enters the inventory, else 0.0.
+
+    ## Episode End
+    Terminates when the goal is obtained if ``terminate_on_goal``; registered ids truncate at
+    ``max_episode_steps``.
+
+    ## Arguments
+    ``variant`` (``original``, ``adam_modified``, ``obfuscated``, ``random:SEED``), ``goal`` (item
+    name, real or as shown; :attr:`goal` is it as the agent sees it), ``render_frames``,
+    ``frame_size`` (width, height), ``search_radius``,
+    ``vocabulary_seed`` (obfuscated names), ``terminate_on_goal``, ``render_mode`` (``rgb_array``).
+
+    ``reset(options=...)`` keys: ``inventory`` (dict, sets the inventory exactly: a do()-intervention;
+    keeps the current world unless a seed or ``keep_world=False`` is given), ``keep_world``,
+    ``world_seed``, ``position`` ((x, z) world column to stand on).
+
+    ## Version History
+    * v0: initial release.
+    """
+
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
+
+    def __init__(
+        self,
+        variant: str = "original",
+        goal: str = "diamond",
+        render_frames: bool = True,
+        frame_size: tuple[int, int] = (160, 120),
+        search_radius: int = 32,
+        vocabulary_seed: int = 0,
+        terminate_on_goal: bool = False,
+        render_mode: str | None = None,
+    ) -> None:
+        self.variant = parse_variant(variant)
+        self.rules = variant_rules(self.variant)
+        if render_mode not in (None, "rgb_array"):
+            raise ValueError(f"invalid render_mode {render_mode!r}; valid: None, 'rgb_array'")
+        self.render_mode = render_mode
+        self.render_frames = render_frames
+        self.frame_size = (int(frame_size[0]), int(frame_size[1]))
+        self.search_radius = search_radius
+        self.terminate_on_goal = terminate_on_goal
+        self._specs = action_library()
+        self._real_items = _item_universe(self.rules)
+        movement = {s.id for s in self._specs if s.is_movement}
+        names = set(self._real_items) | set(block_names()) | {s.id for s in self._specs if not s.is_movement}
+        self.vocabulary = Vocabulary(names, vocabulary_seed if self.variant.obfuscated else None)
+        self.action_names: tuple[str, ...] = tuple(
+            s.id if s.id in movement else self.vocabulary.shown(s.id) for s in self._specs
+        )
+        self.movement_actions: tuple[str, ...] = tuple(s.id for s in self._specs if s.is_movement)
+        self.item_names: tuple[str, ...] = tuple(self.vocabulary.shown(i) for i in self._real_items)
+        self._item_index = {name: i for i, name in enumerate(self._real_items)}
+        if goal in self._item_index:
+            self._goal_real = goal
+        elif self.vocabulary.knows(goal) and self.vocabulary.real(goal) in self._item_index:
+            self._goal_real = self.vocabulary.real(goal)
+        else:
+            raise ValueError(f"unknown goal item {goal!r}; valid items: {', '.join(self._real_items)}")
+        self.goal = self.vocabulary.shown(self._goal_real)  # the goal as the agent sees it
+        w, h = self.frame_size
+        self.action_space = spaces.Discrete(len(self._specs))
+        self.observation_space = spaces.Dict(
+            {
+                "inventory": spaces.Box(0, MAX_COUNT, shape=(len(self._real_items),), dtype=np.int32),
+                "frame": spaces.Box(0, 255, shape=(h, w, 3), dtype=np.uint8),
+            }
+        )
+        self._blank = np.zeros((h, w, 3), dtype=np.uint8)
+        self._engine: Engine | None = None
+        self._goal_reached = False
+        self.world_seed: int | None = None
+
+    # ------------------------------------------------------------------------------- interface
+    def action_index(self, name: str) -> int:
+        try:
+            return self.action_names.index(name)
+        except ValueError:
+            raise ValueError(f"unknown action {name!r}; valid actions: {', '.join(self.action_names)}") from None
+
+    def ground_truth(self) -> list[CausalRelation]:
+        """The true causal relations of this variant, in the names the agent sees. For scoring only."""
+        v = self.vocabulary
+        out = []
+        for rel in true_relations(self.rules):
+            needs = {
+                v.shown(i): Need(n.quantity, n.consumed, tuple(v.shown(a) for a in n.alternatives))
+                for i, n in rel.needs.items()
+            }
+            out.append(
+                CausalRelation(
+                    v.shown(rel.action),
+                    needs,
+                    {v.shown(i): q for i, q in rel.yields.items()},
+                    {v.shown(i): r for i, r in rel.yield_range.items()},
+                )
+            )
+        return out
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError("call reset() before using the environment")
+        return self._engine
+
+    # ---------------------------------------------------------------------------------- gym API
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
+        super().reset(seed=seed)
+        options = dict(options or {})
+        unknown = set(options) - set(RESET_OPTIONS)
+        if unknown:
+            raise ValueError(f"unknown reset option(s) {sorted(unknown)}; valid options: {', '.join(RESET_OPTIONS)}")
+        inventory = self._validate_inventory(options["inventory"]) if "inventory" in options else None
+        keep = options.get("keep_world", inventory is not None and seed is None) and self._engine is not None
+        if not keep:
+            world_seed = options.get("world_seed")
+            if world_seed is None:
+                world_seed = int(self.np_random.integers(0, 2**31 - 1))
+            self.world_seed = int(world_seed)
+            voxels, surface = generate(self.world_seed)
+            self._engine = Engine(
+                self.rules,
+                voxels,
+                surface,
+                world_config().min_y,
+                self.np_random,
+                smelt_results(self.rules),
+                search_radius=self.search_radius,
+            )
+        engine = self.engine
+        engine.rng = self.np_random
+        engine.inventory = dict(inventory or {})
+        if "position" in options:
+            x, z = (int(c) for c in options["position"])
+            sx, _, sz = engine.voxels.shape
+            if not (0 <= x < sx and 0 <= z < sz):
+                raise ValueError(f"position {(x, z)} is outside the world (0..{sx - 1}, 0..{sz - 1})")
+            engine.position = (x, engine.stand_height(x, z), z)
+        self._goal_reached = engine.inventory.get(self._goal_real, 0) > 0
+        return self._observation(), self._info(None, None)
+
+    def step(self, action: int | str) -> tuple[dict, float, bool, bool, dict]:
+        index = self.action_index(action) if isinstance(action, str) else int(action)
+        if not 0 <= index < len(self._specs):
+            raise ValueError(
+                f"invalid action {action!r}; valid: 0..{len(self._specs) - 1} or one of {self.action_names}"
+            )
+        outcome = self.engine.execute(self._specs[index])
+        reward = 0.0
+        if not self._goal_reached and self.engine.inventory.get(self._goal_real, 0) > 0:
+            self._goal_reached = True
+            reward = 1.0
+        terminated = self.terminate_on_goal and self._goal_reached
+        return self._observation(), reward, terminated, False, self._info(index, outcome)
+
+    def render(self) -> np.ndarray | None:
+        if self.render_mode == "rgb_array":
+            return self._frame(force=True)
+        return None
+
+    # --------------------------------------------------------------------------------- helpers
+    def _validate_inventory(self, inventory: Any) -> dict[str, int]:
+        if not isinstance(inventory, Mapping):
+            raise ValueError(f"inventory must be a mapping of item name to count, got {type(inventory).__name__}")
+        out: dict[str, int] = {}
+        for name, count in inventory.items():
+            if not self.vocabulary.knows(name) or self.vocabulary.real(name) not in self._item_index:
+                raise ValueError(
+                    f"unknown item {name!r} in inventory; valid items: {', '.join(sorted(self.item_names))}"
+                )
+            if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < 0:
+                raise ValueError(f"invalid count {count!r} for item {name!r}: counts are non-negative integers")
+            if count:
+                out[self.vocabulary.real(name)] = int(count)
+        return out
+
+    def _frame(self, force: bool = False) -> np.ndarray:
+        if not (self.render_frames or force):
+            return self._blank.copy()
+        from env.render import render_frame
+
+        x, y, z = self.engine.position
+        w, h = self.frame_size
+        return render_frame(
+            self.engine.voxels, (x + 0.5, y + 1.62, z + 0.5), self.engine.facing * math.pi / 2, 0.0, w, h
+        )
+
+    def _observation(self) -> dict[str, np.ndarray]:
+        counts = np.zeros(len(self._real_items), dtype=np.int32)
+        for item, count in self.engine.inventory.items():
+            counts[self._item_index[item]] = min(count, MAX_COUNT)
+        return {"inventory": counts, "frame": self._frame()}
+
+    def _info(self, index: int | None, outcome: Outcome | None) -> dict[str, Any]:
+        v, engine = self.vocabulary, self.engine
+        info: dict[str, Any] = {
+            "inventory": v.shown_counts(engine.inventory),
+            "position": engine.world_position,
+            "facing": engine.facing * 90,
+            "nearby": [v.shown(b) for b in engine.nearby_blocks()],
+            "ticks": engine.ticks,
+            "world_seed": self.world_seed,
+        }
+        if outcome is not None and index is not None:
+            info.update(
+                action=self.action_names[index],
+                success=outcome.success,
+                reason=outcome.reason,
+                consumed=v.shown_counts(outcome.consumed),
+                added=v.shown_counts(outcome.added),
+                step_ticks=outcome.ticks,
+                steps=outcome.steps,
+            )
+        return info
