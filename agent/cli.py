@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(getattr(args, "quiet", False), args.verbose)
     try:
         if args.command == "demo":
-            from agent.demo import run_demo
+            from env.demo import run_demo
 
             return run_demo(args.seed, args.variant, args.frame, args.quiet)
     except ValueError as err:

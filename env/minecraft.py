@@ -69,9 +69,9 @@ class MinecraftEnv(gym.Env):
     ``frame_size`` (width, height), ``search_radius``,
     ``vocabulary_seed`` (obfuscated names), ``terminate_on_goal``, ``render_mode`` (``rgb_array``).
 
-    ``reset(options=...)`` keys: ``inventory`` (dict, sets the inventory exactly: a do()-intervention;
-    keeps the current world unless a seed or ``keep_world=False`` is given), ``keep_world``,
-    ``world_seed``, ``position`` ((x, z) world column to stand on).
+    ``reset(options=...)`` keys: ``inventory`` (dict, sets the inventory exactly: a do()-intervention),
+    ``position`` ((x, z) world column to stand on), ``keep_world``, ``world_seed``. With ``inventory``
+    or ``position`` and no seed, the current world is kept (and, without ``inventory``, the inventory).
 
     ## Version History
     * v0: initial release.
@@ -170,7 +170,8 @@ class MinecraftEnv(gym.Env):
         if unknown:
             raise ValueError(f"unknown reset option(s) {sorted(unknown)}; valid options: {', '.join(RESET_OPTIONS)}")
         inventory = self._validate_inventory(options["inventory"]) if "inventory" in options else None
-        keep = options.get("keep_world", inventory is not None and seed is None) and self._engine is not None
+        intervention = inventory is not None or "position" in options
+        keep = options.get("keep_world", intervention and seed is None) and self._engine is not None
         if not keep:
             world_seed = options.get("world_seed")
             if world_seed is None:
@@ -188,7 +189,8 @@ class MinecraftEnv(gym.Env):
             )
         engine = self.engine
         engine.rng = self.np_random
-        engine.inventory = dict(inventory or {})
+        if inventory is not None or not keep:
+            engine.inventory = dict(inventory or {})
         if "position" in options:
             x, z = (int(c) for c in options["position"])
             sx, _, sz = engine.voxels.shape

@@ -1,4 +1,4 @@
-"""``adam demo``: the scripted route in the simulator, with a live view (a simulator showcase)."""
+"""``adam demo``: the scripted route in the simulator, with a live view (a simulator showcase, no agent)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,68 @@
+"""The agent's handle on an environment: act by name, intervene, count, and log every transition."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import gymnasium as gym
+
+from env.interface import Counters, Transition
+
+TransitionSink = Callable[[Transition], None]
+
+
+class EnvWorld:
+    """Wraps a gymnasium env of this project (simulator or live) as an :class:`env.interface.World`.
+
+    Every step becomes a :class:`Transition`, passed to ``on_transition`` (the run log) as it happens.
+    """
+
+    def __init__(self, env: gym.Env, on_transition: TransitionSink | None = None) -> None:
+        self.env = env
+        base = env.unwrapped
+        self.action_names: tuple[str, ...] = tuple(base.action_names)
+        self.movement_actions: tuple[str, ...] = tuple(base.movement_actions)
+        self.item_names: tuple[str, ...] = tuple(base.item_names)
+        self.counters = Counters()
+        self.on_transition = on_transition or (lambda t: None)
+        self._inventory: dict[str, int] = {}
+        self.last_info: dict[str, Any] = {}
+
+    def reset(self, seed: int | None = None, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        _, info = self.env.reset(seed=seed, options=dict(options) if options else None)
+        self._inventory = dict(info["inventory"])
+        self.last_info = info
+        return info
+
+    def inventory(self) -> dict[str, int]:
+        return dict(self._inventory)
+
+    def act(self, action: str) -> Transition:
+        if action not in self.action_names:
+            raise ValueError(f"unknown action {action!r}; valid actions: {', '.join(self.action_names)}")
+        before = self._inventory
+        _, _, _, _, info = self.env.step(self.env.unwrapped.action_index(action))
+        self.counters.steps += 1
+        self.counters.critical_steps += 1
+        self._inventory = dict(info["inventory"])
+        self.last_info = info
+        t = Transition(
+            step=self.counters.steps,
+            action=action,
+            before=before,
+            after=self._inventory,
+            consumed=info["consumed"],
+            added=info["added"],
+            success=bool(info["success"]),
+            reason=str(info["reason"]),
+            ticks=int(info.get("step_ticks", 0)),
+            position=tuple(info["position"]),
+            nearby=tuple(info.get("nearby", ())),
+        )
+        self.on_transition(t)
+        return t
+
+    def intervene(self, inventory: Mapping[str, int]) -> None:
+        self.counters.interventions += 1
+        self.reset(options={"inventory": dict(inventory)})

@@ -1,0 +1,273 @@
+"""Causal discovery for one action by do()-interventions.
+
+1. **Sample** the action with every known item in stock (``reset`` to that inventory, run, repeat).
+2. **Propose** a hypothesis (:mod:`causal_graph.proposer`): consumed items are inputs (the data proves
+   it); held-but-unconsumed items are candidate tools/stations; reproducible additions are effects.
+3. **Verify and minimise** by intervention: run with only the consumed items (no tool needed?), then
+   with the whole hypothesis (sufficient?), then remove groups of held candidates, newest first,
+   splitting a group only when its removal breaks the action (adaptive group testing: about
+   2·log2(n) runs per needed item instead of n one-at-a-time removals).
+4. **Alternatives**: remove each cause in turn with everything else in stock; if the action still
+   works, what it used instead (another fuel, another pickaxe) is recorded as an alternative.
+
+Actions that report ``unreachable`` (nothing to gather in reach) are retried after exploring, a
+bounded number of times: a missing target is not a missing cause.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from causal_graph.proposer import HypothesisProposer, OfflineProposer, consistent_consumption, reproducible_effects
+from causal_graph.relation import CausalRelation, Evidence, Need
+from env.interface import Transition, World
+
+log = logging.getLogger(__name__)
+
+EventSink = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class DiscoveryConfig:
+    """``samples`` per action; ``stock`` count of each known item when sampling; ``max_detours``
+    explorations when a target is out of reach; ``max_alternatives`` per cause."""
+
+    samples: int = 1
+    stock: int = 32
+    max_detours: int = 24
+    max_alternatives: int = 4
+    find_alternatives: bool = True
+
+
+@dataclass
+class DiscoveryOutcome:
+    """``status``: ``explained``, ``no_effect`` (nothing reproducible with the known items),
+    ``unreachable`` (no target found even after exploring), ``unverified`` (the hypothesis alone
+    did not reproduce the effect)."""
+
+    action: str
+    status: str
+    relation: CausalRelation | None = None
+    runs: list[Transition] = field(default_factory=list)
+    interventions: int = 0
+    steps: int = 0
+
+
+class Unreachable(Exception):
+    """The action's target stayed out of reach after exploring."""
+
+
+class Discoverer:
+    """Runs the discovery procedure against a :class:`env.interface.World`."""
+
+    def __init__(
+        self,
+        world: World,
+        proposer: HypothesisProposer | None = None,
+        config: DiscoveryConfig | None = None,
+        on_event: EventSink | None = None,
+    ) -> None:
+        self.world = world
+        self.proposer = proposer or OfflineProposer()
+        self.config = config or DiscoveryConfig()
+        self.on_event = on_event or (lambda kind, data: None)
+        self.fallback = OfflineProposer()
+
+    # ------------------------------------------------------------------------------ running
+    def _act(self, action: str) -> Transition:
+        moves = self.world.movement_actions
+        for detour in range(self.config.max_detours + 1):
+            t = self.world.act(action)
+            if t.reason != "unreachable":
+                return t
+            if detour < self.config.max_detours and moves:
+                self.world.act(_explore_move(moves, detour))
+        raise Unreachable(action)
+
+    def _trial(self, action: str, inventory: Mapping[str, int], purpose: str) -> Transition:
+        if self.world.inventory() != dict(inventory):
+            self.world.intervene(inventory)
+        t = self._act(action)
+        self.on_event(
+            "intervention",
+            {"action": action, "purpose": purpose, "inventory": dict(inventory), "success": t.success, "step": t.step},
+        )
+        return t
+
+    # ---------------------------------------------------------------------------- procedure
+    def discover(self, action: str, known: Sequence[str], likely_held: Sequence[str] = ()) -> DiscoveryOutcome:
+        """Learn what ``action`` needs and yields, using only ``known`` items (oldest first).
+
+        ``likely_held``: items already seen serving as tools or stations for other actions; they are
+        tested first (one run keeps only them), which usually saves most of the pruning runs."""
+        start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
+        saved = self.world.inventory()
+        outcome = DiscoveryOutcome(action, "no_effect")
+        try:
+            outcome = self._discover(action, list(known), outcome, set(likely_held))
+        except Unreachable:
+            outcome.status = "unreachable"
+        finally:
+            if self.world.inventory() != saved:
+                self.world.intervene(saved)
+        outcome.steps = self.world.counters.steps - start_steps
+        outcome.interventions = self.world.counters.interventions - start_iv
+        return outcome
+
+    def _discover(
+        self, action: str, known: list[str], outcome: DiscoveryOutcome, likely_held: set[str] = frozenset()
+    ) -> DiscoveryOutcome:
+        stock = {item: self.config.stock for item in known}
+        samples: list[Transition] = []
+        for _ in range(self.config.samples):
+            t = self._trial(action, stock, "sample")
+            samples.append(t)
+            if not t.success:
+                break
+        outcome.runs.extend(samples)
+        if not samples[-1].success:
+            return outcome
+        hyp = self._propose(action, samples, known)
+        if hyp is None:
+            return outcome
+        self.on_event("hypothesis", {"action": action, "source": hyp.source, **_hyp_dict(hyp)})
+
+        core = list(samples)
+        verified: set[tuple[str, ...]] = set()
+
+        def works(held: Sequence[str]) -> bool:
+            t = self._trial(action, {**hyp.consumed, **{i: 1 for i in held}}, "do")
+            core.append(t)
+            if t.success:
+                verified.add(tuple(held))
+            return t.success
+
+        if works(()):
+            kept: list[str] = []
+        else:
+            likely = [i for i in hyp.held if i in likely_held]
+            if likely and len(likely) < len(hyp.held) and works(likely):
+                kept = self._minimise(likely, works)
+            else:
+                kept = self._minimise(list(hyp.held), works)
+        if tuple(kept) not in verified and not works(kept):
+            # sufficiency: exactly the hypothesis must reproduce the effect
+            outcome.runs = core
+            outcome.status = "unverified"
+            return outcome
+        consumed = consistent_consumption(core)
+        effects, ranges = reproducible_effects(core)
+        outcome.runs = core
+        if not effects:
+            return outcome
+        alternatives: dict[str, tuple[str, ...]] = {}
+        if self.config.find_alternatives:
+            alternatives = self._alternatives(action, consumed, kept, known, outcome.runs)
+        needs = {i: Need(q, True, alternatives.get(i, ())) for i, q in consumed.items()}
+        needs.update({i: Need(1, False, alternatives.get(i, ())) for i in kept})
+        wins = sum(1 for t in core if t.success)
+        relation = CausalRelation(
+            action,
+            needs,
+            effects,
+            {i: r for i, r in ranges.items() if r[0] != r[1]},
+            Evidence(samples=len(samples), interventions=len(core) - len(samples), confirmations=wins),
+            confidence=wins / len(core),
+        )
+        outcome.relation, outcome.status = relation, "explained"
+        self.on_event("relation", relation.to_dict())
+        return outcome
+
+    def _propose(self, action: str, samples: list[Transition], known: list[str]):
+        hyp = self.proposer.propose(action, samples, known)
+        if hyp is None and self.proposer is not self.fallback:
+            self.on_event("hypothesis_fallback", {"action": action, "reason": "proposer gave no hypothesis"})
+            hyp = self.fallback.propose(action, samples, known)
+        return hyp
+
+    @staticmethod
+    def _minimise(held: list[str], works: Callable[[Sequence[str]], bool]) -> list[str]:
+        """Drop every held candidate not needed, newest first, by adaptive group testing.
+
+        ``works(held)`` is known to be False for the empty list (and True for the full stock)."""
+        kept = list(held)
+
+        def prune(group: list[str], known_fails: bool = False) -> None:
+            nonlocal kept
+            trial = [i for i in kept if i not in group]
+            if not known_fails and works(trial):
+                kept = trial
+                return
+            if len(group) == 1:
+                return
+            mid = len(group) // 2
+            prune(group[:mid])
+            prune(group[mid:])
+
+        prune(list(reversed(held)), known_fails=True)
+        return kept
+
+    def _alternatives(
+        self, action: str, consumed: dict[str, int], kept: list[str], known: list[str], runs: list[Transition]
+    ) -> dict[str, tuple[str, ...]]:
+        """For each cause, the other known items seen to serve in its place."""
+        out: dict[str, tuple[str, ...]] = {}
+        causes = set(consumed) | set(kept)
+        for cause in [*consumed, *kept]:
+            excluded = {cause}
+            found: list[str] = []
+            for _ in range(self.config.max_alternatives):
+                others = {i: self.config.stock for i in known if i not in causes and i not in excluded}
+                base = {i: q for i, q in consumed.items() if i != cause}
+                base.update({i: 1 for i in kept if i != cause})
+                t = self._trial(action, {**others, **base}, "alternative")
+                runs.append(t)
+                if not t.success:
+                    break
+                if cause in consumed:
+                    new = [i for i in t.consumed if i not in consumed]
+                else:
+                    new = self._which_one(action, base, [i for i in others if i not in t.consumed], runs)
+                if not new:
+                    break
+                found.extend(new)
+                excluded.update(new)
+            if found:
+                out[cause] = tuple(found)
+        return out
+
+    def _which_one(self, action: str, base: dict[str, int], candidates: list[str], runs: list[Transition]) -> list[str]:
+        """Bisect ``candidates`` for one item that makes the action work on top of ``base`` (verified)."""
+        while len(candidates) > 1:
+            half = candidates[: len(candidates) // 2]
+            t = self._trial(action, {**base, **{i: 1 for i in half}}, "alternative")
+            runs.append(t)
+            candidates = half if t.success else candidates[len(candidates) // 2 :]
+        if not candidates:
+            return []
+        t = self._trial(action, {**base, candidates[0]: 1}, "alternative")
+        runs.append(t)
+        return candidates if t.success else []
+
+
+def _explore_move(moves: Sequence[str], detour: int) -> str:
+    """The ``detour``-th move of a square spiral whose legs double (1, 1, 2, 2, 4, 4, ... moves between
+    right turns), so repeated detours sweep ever wider ground, also from a corner of the world."""
+    turn = "turn_right" if "turn_right" in moves else moves[-1]
+    forward = "move_forward" if "move_forward" in moves else moves[0]
+    i, leg = 0, 1
+    while True:
+        for _ in range(2):
+            if detour < i + leg:
+                return forward
+            if detour == i + leg:
+                return turn
+            i += leg + 1
+        leg *= 2
+
+
+def _hyp_dict(hyp) -> dict[str, Any]:
+    return {"effects": dict(hyp.effects), "consumed": dict(hyp.consumed), "held": list(hyp.held)}

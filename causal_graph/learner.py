@@ -1,0 +1,110 @@
+"""What to learn next: no unlock table, only what the agent has seen.
+
+The agent knows its actions' names, not their requirements. An unexplained action is worth trying
+when the agent knows items it has not tried it with; learning ends when every action is explained
+or has been tried with every item the agent could obtain.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from causal_graph.discovery import Discoverer, DiscoveryOutcome
+from causal_graph.graph import CausalGraph
+from env.interface import Transition
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LearnerState:
+    """Serializable state of the curriculum (goes into the run checkpoint)."""
+
+    known: list[str] = field(default_factory=list)  # items seen, oldest first
+    tried_with: dict[str, list[str]] = field(default_factory=dict)  # action -> known items at last try
+    status: dict[str, str] = field(default_factory=dict)  # action -> last discovery status
+
+    def to_dict(self) -> dict:
+        return {"known": list(self.known), "tried_with": dict(self.tried_with), "status": dict(self.status)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LearnerState:
+        return cls(list(data.get("known", [])), dict(data.get("tried_with", {})), dict(data.get("status", {})))
+
+
+class Learner:
+    """Chooses the next action to learn and grows the graph with :class:`Discoverer` outcomes."""
+
+    def __init__(
+        self,
+        discoverer: Discoverer,
+        graph: CausalGraph,
+        actions: Sequence[str],
+        state: LearnerState | None = None,
+        on_outcome: Callable[[DiscoveryOutcome], None] | None = None,
+        order_seed: int = 0,
+    ) -> None:
+        self.discoverer = discoverer
+        self.graph = graph
+        # The library's order must not act as an unlock table: try actions in a seeded random order.
+        self.actions = [a for a in actions if a not in discoverer.world.movement_actions]
+        random.Random(order_seed).shuffle(self.actions)
+        self.state = state or LearnerState()
+        self.on_outcome = on_outcome or (lambda o: None)
+        for action in self.actions:
+            graph.add_action(action)
+
+    def observe(self, items: Iterable[str]) -> None:
+        known = self.state.known
+        for item in items:
+            if item not in known:
+                known.append(item)
+
+    def observe_transition(self, t: Transition) -> None:
+        self.observe(t.after)
+
+    def worth_trying(self) -> list[str]:
+        known = set(self.state.known)
+        return [
+            a
+            for a in self.actions
+            if not self.graph.explained(a) and (a not in self.state.tried_with or known - set(self.state.tried_with[a]))
+        ]
+
+    def done(self) -> bool:
+        return not self.worth_trying()
+
+    def learn(self, action: str) -> DiscoveryOutcome:
+        self.state.tried_with[action] = list(self.state.known)
+        tools = {i for rel in self.graph.relations() for i, need in rel.needs.items() if not need.consumed}
+        outcome = self.discoverer.discover(action, self.state.known, [i for i in self.state.known if i in tools])
+        for t in outcome.runs:
+            self.observe(t.after)
+        self.state.status[action] = outcome.status
+        if outcome.relation is not None:
+            self.graph.set_relation(outcome.relation)
+            self.observe(outcome.relation.yields)
+        log.debug("%s: %s (%d steps, %d interventions)", action, outcome.status, outcome.steps, outcome.interventions)
+        self.on_outcome(outcome)
+        return outcome
+
+    def learn_round(self, stop: Callable[[], bool] | None = None) -> int:
+        """Try every action worth trying once (in library order); returns how many were explained."""
+        explained = 0
+        for action in self.worth_trying():
+            if stop and stop():
+                break
+            if self.graph.explained(action):
+                continue
+            if self.learn(action).status == "explained":
+                explained += 1
+        return explained
+
+    def learn_all(self, stop: Callable[[], bool] | None = None, max_rounds: int = 100) -> None:
+        for _ in range(max_rounds):
+            if self.done() or (stop and stop()):
+                return
+            self.learn_round(stop)

@@ -1,0 +1,78 @@
+"""Hypothesis proposers: from sampled transitions to a candidate relation (causes and effects).
+
+One small protocol; the offline proposer reads the samples alone. An LLM proposer (agent/) plugs in
+through the same protocol without changing the discovery procedure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from env.interface import Transition
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """What an action is believed to need and yield, before do()-tests.
+
+    ``consumed``: items the action used up (with counts). ``held``: candidate items that must be held
+    (tools, stations), to be pruned by interventions; ordered oldest-known first. ``effects``: items it
+    yields (smallest count seen), ``effect_range``: (min, max) counts seen.
+    """
+
+    action: str
+    effects: Mapping[str, int]
+    consumed: Mapping[str, int]
+    held: tuple[str, ...]
+    effect_range: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    source: str = "offline"
+
+
+class HypothesisProposer(Protocol):
+    """Proposes a hypothesis for ``action`` from its samples; ``known`` lists known items, oldest first."""
+
+    def propose(self, action: str, samples: Sequence[Transition], known: Sequence[str]) -> Hypothesis | None: ...
+
+
+def reproducible_effects(runs: Sequence[Transition]) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    """Effects: items added in every successful run and never in a failed one (by-products of the way
+    there vary between runs, or also appear when the action fails). Returns (min counts, ranges)."""
+    wins = [t for t in runs if t.success]
+    if not wins:
+        return {}, {}
+    noise = {item for t in runs if not t.success for item in t.added}
+    common = set(wins[0].added)
+    for t in wins[1:]:
+        common &= set(t.added)
+    common -= noise
+    ranges = {i: (min(t.added[i] for t in wins), max(t.added[i] for t in wins)) for i in sorted(common)}
+    return {i: r[0] for i, r in ranges.items()}, ranges
+
+
+def consistent_consumption(runs: Sequence[Transition]) -> dict[str, int]:
+    """Items consumed in every successful run (smallest count): the data proves they are inputs."""
+    wins = [t for t in runs if t.success]
+    if not wins:
+        return {}
+    common = set(wins[0].consumed)
+    for t in wins[1:]:
+        common &= set(t.consumed)
+    return {i: min(t.consumed[i] for t in wins) for i in sorted(common)}
+
+
+class OfflineProposer:
+    """Hypotheses from the data alone: consumed items are inputs, every other held item is a candidate
+    cause to be tested, and reproducible additions are the effects."""
+
+    source = "offline"
+
+    def propose(self, action: str, samples: Sequence[Transition], known: Sequence[str]) -> Hypothesis | None:
+        effects, ranges = reproducible_effects(samples)
+        if not effects:
+            return None
+        consumed = consistent_consumption(samples)
+        held_now = set().union(*(t.before for t in samples if t.success))
+        held = tuple(i for i in known if i in held_now and i not in consumed)
+        return Hypothesis(action, effects, consumed, held, ranges, self.source)

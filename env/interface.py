@@ -1,0 +1,94 @@
+"""What the agent may know of an environment: the transition record and the world protocol.
+
+``agent/`` and ``causal_graph/`` import this module (and the gymnasium ids registered by ``env``),
+never the simulator's rules, recipes or world generator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One executed action: inventories before and after, what was consumed and added.
+
+    ``success`` and ``reason`` are what the skill itself reports (``ok``, ``unreachable``, ``no_drop``,
+    ``cannot_craft``, ``cannot_smelt``, ``moved``); ``step`` counts environment steps in the run.
+    """
+
+    step: int
+    action: str
+    before: Mapping[str, int]
+    after: Mapping[str, int]
+    consumed: Mapping[str, int]
+    added: Mapping[str, int]
+    success: bool
+    reason: str
+    ticks: int = 0
+    position: tuple[int, int, int] | None = None
+    nearby: tuple[str, ...] = ()
+    frame: str | None = None  # reference to a saved frame, when frames are kept
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "action": self.action,
+            "before": dict(self.before),
+            "after": dict(self.after),
+            "consumed": dict(self.consumed),
+            "added": dict(self.added),
+            "success": self.success,
+            "reason": self.reason,
+            "ticks": self.ticks,
+            "position": list(self.position) if self.position else None,
+            "nearby": list(self.nearby),
+            "frame": self.frame,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Transition:
+        pos = data.get("position")
+        return cls(
+            step=int(data["step"]),
+            action=str(data["action"]),
+            before=dict(data["before"]),
+            after=dict(data["after"]),
+            consumed=dict(data["consumed"]),
+            added=dict(data["added"]),
+            success=bool(data["success"]),
+            reason=str(data["reason"]),
+            ticks=int(data.get("ticks", 0)),
+            position=tuple(pos) if pos else None,
+            nearby=tuple(data.get("nearby", ())),
+            frame=data.get("frame"),
+        )
+
+
+@dataclass
+class Counters:
+    """Environment steps and do()-interventions spent (``critical_steps``: with parallel sampling,
+    the steps on the longest chain)."""
+
+    steps: int = 0
+    interventions: int = 0
+    critical_steps: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+class World(Protocol):
+    """An environment the agent can act in and intervene on (the simulator or the live game)."""
+
+    action_names: tuple[str, ...]
+    movement_actions: tuple[str, ...]
+    counters: Counters
+
+    def act(self, action: str) -> Transition: ...
+
+    def intervene(self, inventory: Mapping[str, int]) -> None:
+        """do(): set the inventory exactly (the world and position stay)."""
+        ...
+
+    def inventory(self) -> dict[str, int]: ...
