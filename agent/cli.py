@@ -25,19 +25,51 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--variant", default="original", help="original | adam_modified | obfuscated | random:SEED")
     demo.add_argument("--frame", default="demo-frame.png", help="where to save the last first-person frame")
     demo.add_argument("--quiet", action="store_true", help="no live view")
+
+    run = sub.add_parser("run", help="learn the tech tree from scratch and reach the goal (headless, offline)")
+    run.add_argument("--goal", action="append", help="goal item (repeat for several, in order; default diamond)")
+    run.add_argument("--variant", default="original", help="original | adam_modified | obfuscated | random:SEED")
+    run.add_argument("--seed", type=int, default=0, help="world and agent seed (default 0)")
+    run.add_argument("--max-steps", type=int, default=20_000, help="environment step budget (default 20000)")
+    run.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
+    run.add_argument("--name", default="", help="run folder name suffix")
+    run.add_argument("--no-picture", action="store_true", help="skip graph.png at the end")
+    run.add_argument("--resume", metavar="RUN_DIR", help="continue a killed run from its folder")
+    run.add_argument("--quiet", action="store_true", help="no live view, warnings only")
+    run.add_argument("--json", action="store_true", help="print one JSON object with the result (implies --quiet)")
+
+    items = sub.add_parser("items", help="list the item names a variant's agent can see")
+    items.add_argument("--variant", default="original")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _setup_logging(getattr(args, "quiet", False), args.verbose)
+    _setup_logging(getattr(args, "quiet", False) or getattr(args, "json", False), args.verbose)
     try:
         if args.command == "demo":
             from env.demo import run_demo
 
             return run_demo(args.seed, args.variant, args.frame, args.quiet)
-    except ValueError as err:
-        logging.getLogger("adam").error("%s", err)
+        if args.command == "run":
+            from agent.view import run_command
+
+            return run_command(args)
+        if args.command == "items":
+            import gymnasium as gym
+
+            import env  # noqa: F401
+
+            base = gym.make("adam/Minecraft-v0", variant=args.variant, render_frames=False).unwrapped
+            from rich.console import Console
+
+            Console().print(", ".join(sorted(base.item_names)))
+            return 0
+    except ValueError as err:  # bad input: a clear message, no traceback
+        from rich.console import Console
+        from rich.text import Text
+
+        Console(stderr=True).print(Text(f"error: {err}", style="red"))
         return 2
     return 0
 

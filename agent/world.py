@@ -10,6 +10,7 @@ import gymnasium as gym
 from env.interface import Counters, Transition
 
 TransitionSink = Callable[[Transition], None]
+ResetSink = Callable[[int | None, dict[str, Any] | None], None]
 
 
 class EnvWorld:
@@ -18,7 +19,9 @@ class EnvWorld:
     Every step becomes a :class:`Transition`, passed to ``on_transition`` (the run log) as it happens.
     """
 
-    def __init__(self, env: gym.Env, on_transition: TransitionSink | None = None) -> None:
+    def __init__(
+        self, env: gym.Env, on_transition: TransitionSink | None = None, on_reset: ResetSink | None = None
+    ) -> None:
         self.env = env
         base = env.unwrapped
         self.action_names: tuple[str, ...] = tuple(base.action_names)
@@ -26,11 +29,14 @@ class EnvWorld:
         self.item_names: tuple[str, ...] = tuple(base.item_names)
         self.counters = Counters()
         self.on_transition = on_transition or (lambda t: None)
+        self.on_reset = on_reset or (lambda seed, options: None)
         self._inventory: dict[str, int] = {}
         self.last_info: dict[str, Any] = {}
 
     def reset(self, seed: int | None = None, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        _, info = self.env.reset(seed=seed, options=dict(options) if options else None)
+        options = dict(options) if options else None
+        self.on_reset(seed, options)
+        _, info = self.env.reset(seed=seed, options=options)
         self._inventory = dict(info["inventory"])
         self.last_info = info
         return info
@@ -66,3 +72,26 @@ class EnvWorld:
     def intervene(self, inventory: Mapping[str, int]) -> None:
         self.counters.interventions += 1
         self.reset(options={"inventory": dict(inventory)})
+
+    @property
+    def nearby(self) -> tuple[str, ...]:
+        return tuple(self.last_info.get("nearby", ()))
+
+    def replay(self, events: list[dict[str, Any]]) -> None:
+        """Re-issue the logged environment calls (``reset`` and ``transition`` events) without logging,
+        to restore the world of a killed run; raises RuntimeError if the world does not match the log."""
+        sinks = self.on_transition, self.on_reset
+        self.on_transition, self.on_reset = (lambda t: None), (lambda seed, options: None)
+        try:
+            for event in events:
+                if event["kind"] == "reset":
+                    self.reset(event.get("seed"), event.get("options"))
+                elif event["kind"] == "transition":
+                    t = self.act(event["action"])
+                    if dict(t.after) != event["after"]:
+                        raise RuntimeError(
+                            f"replay diverged at event {event['seq']} ({event['action']}): "
+                            f"inventory {dict(t.after)} but the log says {event['after']}"
+                        )
+        finally:
+            self.on_transition, self.on_reset = sinks

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from causal_graph.exploration import explore_move
 from causal_graph.proposer import HypothesisProposer, OfflineProposer, consistent_consumption, reproducible_effects
 from causal_graph.relation import CausalRelation, Evidence, Need
 from env.interface import Transition, World
@@ -84,7 +85,7 @@ class Discoverer:
             if t.reason != "unreachable":
                 return t
             if detour < self.config.max_detours and moves:
-                self.world.act(_explore_move(moves, detour))
+                self.world.act(explore_move(moves, detour))
         raise Unreachable(action)
 
     def _trial(self, action: str, inventory: Mapping[str, int], purpose: str) -> Transition:
@@ -210,13 +211,47 @@ class Discoverer:
         prune(list(reversed(held)), known_fails=True)
         return kept
 
+    def refine(self, relation: CausalRelation, known: Sequence[str], causes: Sequence[str]) -> DiscoveryOutcome:
+        """Look again for alternatives to some causes of an explained action, with the items known now
+        (an ingredient first seen only as a by-product may have a substitute the agent can make)."""
+        start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
+        saved = self.world.inventory()
+        outcome = DiscoveryOutcome(relation.action, "explained", relation)
+        try:
+            found = self._alternatives(
+                relation.action, relation.consumed(), list(relation.held()), list(known), outcome.runs, only=causes
+            )
+        except Unreachable:
+            found = {}
+        finally:
+            if self.world.inventory() != saved:
+                self.world.intervene(saved)
+        needs = dict(relation.needs)
+        for cause, alts in found.items():
+            old = needs[cause]
+            needs[cause] = Need(old.quantity, old.consumed, tuple(dict.fromkeys((*old.alternatives, *alts))))
+        outcome.relation = replace(relation, needs=needs)
+        outcome.steps = self.world.counters.steps - start_steps
+        outcome.interventions = self.world.counters.interventions - start_iv
+        if found:
+            self.on_event("relation", outcome.relation.to_dict())
+        return outcome
+
     def _alternatives(
-        self, action: str, consumed: dict[str, int], kept: list[str], known: list[str], runs: list[Transition]
+        self,
+        action: str,
+        consumed: dict[str, int],
+        kept: list[str],
+        known: list[str],
+        runs: list[Transition],
+        only: Sequence[str] | None = None,
     ) -> dict[str, tuple[str, ...]]:
-        """For each cause, the other known items seen to serve in its place."""
+        """For each cause (or each of ``only``), the other known items seen to serve in its place."""
         out: dict[str, tuple[str, ...]] = {}
         causes = set(consumed) | set(kept)
         for cause in [*consumed, *kept]:
+            if only is not None and cause not in only:
+                continue
             excluded = {cause}
             found: list[str] = []
             for _ in range(self.config.max_alternatives):
@@ -251,22 +286,6 @@ class Discoverer:
         t = self._trial(action, {**base, candidates[0]: 1}, "alternative")
         runs.append(t)
         return candidates if t.success else []
-
-
-def _explore_move(moves: Sequence[str], detour: int) -> str:
-    """The ``detour``-th move of a square spiral whose legs double (1, 1, 2, 2, 4, 4, ... moves between
-    right turns), so repeated detours sweep ever wider ground, also from a corner of the world."""
-    turn = "turn_right" if "turn_right" in moves else moves[-1]
-    forward = "move_forward" if "move_forward" in moves else moves[0]
-    i, leg = 0, 1
-    while True:
-        for _ in range(2):
-            if detour < i + leg:
-                return forward
-            if detour == i + leg:
-                return turn
-            i += leg + 1
-        leg *= 2
 
 
 def _hyp_dict(hyp) -> dict[str, Any]:

@@ -26,13 +26,24 @@ class LearnerState:
     known: list[str] = field(default_factory=list)  # items seen, oldest first
     tried_with: dict[str, list[str]] = field(default_factory=dict)  # action -> known items at last try
     status: dict[str, str] = field(default_factory=dict)  # action -> last discovery status
+    refined_with: dict[str, list[str]] = field(default_factory=dict)  # action -> known items at last refine
 
     def to_dict(self) -> dict:
-        return {"known": list(self.known), "tried_with": dict(self.tried_with), "status": dict(self.status)}
+        return {
+            "known": list(self.known),
+            "tried_with": dict(self.tried_with),
+            "status": dict(self.status),
+            "refined_with": dict(self.refined_with),
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> LearnerState:
-        return cls(list(data.get("known", [])), dict(data.get("tried_with", {})), dict(data.get("status", {})))
+        return cls(
+            list(data.get("known", [])),
+            dict(data.get("tried_with", {})),
+            dict(data.get("status", {})),
+            dict(data.get("refined_with", {})),
+        )
 
 
 class Learner:
@@ -76,6 +87,37 @@ class Learner:
 
     def done(self) -> bool:
         return not self.worth_trying()
+
+    def unmakeable_causes(self, action: str) -> list[str]:
+        """Causes of an explained action that no learned action yields, nor any of their alternatives."""
+        rel = self.graph.relation(action)
+        if rel is None:
+            return []
+        makeable = {item for r in self.graph.relations() for item in r.yields}
+        return [i for i, n in rel.needs.items() if not ({i, *n.alternatives} & makeable)]
+
+    def worth_refining(self) -> list[str]:
+        """Explained actions with a cause the agent cannot make, and items known since they were tried:
+        another known item may serve in its place."""
+        known = set(self.state.known)
+        return [
+            a
+            for a in self.actions
+            if self.graph.explained(a)
+            and self.unmakeable_causes(a)
+            and known - set(self.state.refined_with.get(a, self.state.tried_with.get(a, [])))
+        ]
+
+    def refine(self, action: str) -> DiscoveryOutcome:
+        rel = self.graph.relation(action)
+        assert rel is not None
+        self.state.refined_with[action] = list(self.state.known)
+        outcome = self.discoverer.refine(rel, self.state.known, self.unmakeable_causes(action))
+        if outcome.relation is not None:
+            self.graph.set_relation(outcome.relation)
+        outcome.status = "refined"
+        self.on_outcome(outcome)
+        return outcome
 
     def learn(self, action: str) -> DiscoveryOutcome:
         self.state.tried_with[action] = list(self.state.known)

@@ -1,0 +1,171 @@
+"""The controller and lifelong loop (ADAM's ``explore``): learn until the goal is reachable per the
+graph, pursue it, then the next goal with the same graph, then keep learning the rest.
+
+The loop advances in ticks (one discovery, or one plan step), and the run is checkpointed after each
+tick, so a killed run resumes at a tick boundary with nothing lost or duplicated.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from agent.actor import Actor
+from agent.memory import MemoryPool
+from agent.planner import GraphPlanner, Plan, Planner
+from causal_graph.graph import CausalGraph
+from causal_graph.learner import Learner
+from env.interface import World
+
+log = logging.getLogger(__name__)
+
+RELEARN_AFTER = 3  # mismatches of one action before its relation is re-learned
+
+
+@dataclass
+class ControllerState:
+    """Serializable progress of the loop."""
+
+    goal_index: int = 0
+    phase: str = "learn"  # learn | pursue | learn_rest | done
+    goals_reached: dict[str, int] = field(default_factory=dict)  # goal -> step
+    milestones: dict[str, dict[str, float]] = field(default_factory=dict)  # label -> {step, wall, ...}
+    end_reason: str = ""
+    wall: float = 0.0  # seconds of agent time before this process (resume)
+    ticks: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ControllerState:
+        return cls(**dict(data))
+
+
+class Controller:
+    """Planner + actor + memory around a :class:`Learner`, for a list of item goals."""
+
+    def __init__(
+        self,
+        world: World,
+        graph: CausalGraph,
+        learner: Learner,
+        goals: list[str],
+        milestone_items: Mapping[str, str],
+        memory: MemoryPool | None = None,
+        planner: Planner | None = None,
+        state: ControllerState | None = None,
+        max_steps: int = 20_000,
+        emit: Callable[..., Any] | None = None,
+    ) -> None:
+        self.world = world
+        self.graph = graph
+        self.learner = learner
+        self.goals = goals
+        self.milestone_items = dict(milestone_items)  # item (as the agent sees it) -> label
+        self.memory = memory or MemoryPool()
+        self.planner = planner or GraphPlanner()
+        self.actor = Actor(world, graph, self.memory)
+        self.state = state or ControllerState()
+        self.max_steps = max_steps
+        self.emit = emit or (lambda kind, **data: None)
+        self.plan: Plan | None = None
+        self._t0 = time.perf_counter()
+        self.current = ""  # what the loop is doing, for the live view
+
+    # ------------------------------------------------------------------------------------ loop
+    @property
+    def wall(self) -> float:
+        return self.state.wall + (time.perf_counter() - self._t0)
+
+    @property
+    def goal(self) -> str | None:
+        return self.goals[self.state.goal_index] if self.state.goal_index < len(self.goals) else None
+
+    def finished(self) -> bool:
+        return self.state.phase == "done"
+
+    def tick(self) -> None:
+        """One unit of work: a discovery, or one plan step."""
+        self.state.ticks += 1
+        if self.world.counters.steps >= self.max_steps:
+            self._finish(f"step budget exhausted ({self.max_steps} steps)")
+            return
+        goal = self.goal
+        if goal is None:
+            self.state.phase = "learn_rest"
+            if not self._learn_next():
+                self._finish("all goals reached; every action explained or tried with every item seen")
+            return
+        if self.world.inventory().get(goal, 0) > 0:
+            self._goal_reached(goal)
+            return
+        plan = self.planner.plan(self.graph, goal, self.world.inventory())
+        if plan is None:
+            self.state.phase = "learn"
+            if not self._learn_next():
+                self._finish(
+                    f"goal {goal!r} is unreachable: no chain of learned actions yields it, and every action "
+                    f"has been tried with every item seen ({len(self.learner.state.known)} items)"
+                )
+            return
+        self.state.phase = "pursue"
+        if self.plan is None or plan.steps != self.plan.steps:
+            self.plan = plan
+            self.emit("plan", **plan.to_dict())
+        step = plan.steps[0]
+        self.current = f"pursue {goal}: {step.action} x{step.count}"
+        result = self.actor.execute(step)
+        self._check_milestones()
+        if not result.ok:
+            self.emit("mismatch", action=step.action, why=result.why, runs=result.runs)
+            if self.memory.failures_of(step.action) >= RELEARN_AFTER and result.why != "unreachable":
+                self.emit("relearn", action=step.action)
+                self.graph.remove_relation(step.action)
+                self.learner.state.tried_with.pop(step.action, None)
+                self.memory.failures = type(self.memory.failures)(
+                    f for f in self.memory.failures if f["action"] != step.action
+                )
+
+    def _learn_next(self) -> bool:
+        """Learn one unexplained action, else refine one whose cause cannot be made; False if neither."""
+        candidates = self.learner.worth_trying()
+        if candidates:
+            self.current = f"learn {candidates[0]}"
+            self.learner.learn(candidates[0])
+            return True
+        refinable = self.learner.worth_refining()
+        if refinable:
+            self.current = f"refine {refinable[0]}"
+            self.learner.refine(refinable[0])
+            return True
+        return False
+
+    def _goal_reached(self, goal: str) -> None:
+        self.state.goals_reached[goal] = self.world.counters.steps
+        self.emit("goal", goal=goal, step=self.world.counters.steps, wall=round(self.wall, 4))
+        log.info("goal %s reached at step %d", goal, self.world.counters.steps)
+        self.state.goal_index += 1
+        self.plan = None
+
+    def _check_milestones(self) -> None:
+        inventory = self.world.inventory()
+        for item, label in self.milestone_items.items():
+            if label not in self.state.milestones and inventory.get(item, 0) > 0:
+                record = {
+                    "step": self.world.counters.steps,
+                    "critical_step": self.world.counters.critical_steps,
+                    "interventions": self.world.counters.interventions,
+                    "wall": round(self.wall, 4),
+                }
+                self.state.milestones[label] = record
+                self.emit("milestone", label=label, item=item, **record)
+
+    def _finish(self, reason: str) -> None:
+        self.state.phase = "done"
+        self.state.end_reason = reason
+        self.current = reason
+        self.emit("end", reason=reason, step=self.world.counters.steps, wall=round(self.wall, 4))

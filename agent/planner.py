@@ -1,0 +1,155 @@
+"""Planning from the learned causal graph: which actions, how many times, in what order.
+
+The offline planner expands the goal backwards through the graph with quantities: to hold 1
+``iron_pickaxe`` it needs 3 ``iron_ingot`` and 2 ``stick`` consumed and a ``crafting_table`` held,
+so 3 ``smelt_raw_iron`` runs, so 3 ``raw_iron``, ... down to the number of ``gather_oak_log`` runs the
+whole chain needs. Each producer is chosen by its estimated cost (actions to run, fixpoint over the
+graph). A plan names only actions and items the graph knows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from causal_graph.graph import CausalGraph
+from causal_graph.relation import CausalRelation
+
+INFINITY = math.inf
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    action: str
+    count: int
+    produces: str  # the item this step is for
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Steps in execution order; ``gathered`` totals the raw materials the chain collects."""
+
+    goal: str
+    quantity: int
+    steps: tuple[PlanStep, ...]
+    gathered: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def length(self) -> int:
+        return sum(s.count for s in self.steps)
+
+    def to_dict(self) -> dict:
+        return {
+            "goal": self.goal,
+            "quantity": self.quantity,
+            "steps": [[s.action, s.count, s.produces] for s in self.steps],
+            "gathered": dict(self.gathered),
+            "length": self.length,
+        }
+
+
+class Planner(Protocol):
+    """Makes a plan for ``quantity`` of ``goal`` from ``inventory``, or None if the graph cannot."""
+
+    def plan(self, graph: CausalGraph, goal: str, inventory: Mapping[str, int], quantity: int = 1) -> Plan | None: ...
+
+
+def item_costs(graph: CausalGraph) -> dict[str, float]:
+    """Estimated actions needed to obtain one of each item from nothing (fixpoint; inf = unobtainable)."""
+    cost: dict[str, float] = {}
+    rels = graph.relations()
+    changed = True
+    while changed:
+        changed = False
+        for rel in rels:
+            c = _relation_cost(rel, cost)
+            for item, q in rel.yields.items():
+                if q > 0 and c / q < cost.get(item, INFINITY) - 1e-9:
+                    cost[item] = c / q
+                    changed = True
+    return cost
+
+
+def _relation_cost(rel: CausalRelation, cost: Mapping[str, float]) -> float:
+    total = 1.0
+    for item, need in rel.needs.items():
+        options = [item, *need.alternatives]
+        best = min(cost.get(i, INFINITY) for i in options)
+        total += best * (need.quantity if need.consumed else 1)
+    return total
+
+
+class GraphPlanner:
+    """Backward expansion through the graph with quantities (the offline planner)."""
+
+    source = "offline"
+
+    def plan(self, graph: CausalGraph, goal: str, inventory: Mapping[str, int], quantity: int = 1) -> Plan | None:
+        cost = item_costs(graph)
+        state = _Expansion(graph, cost, dict(inventory))
+        try:
+            state.obtain(goal, quantity, consume=False, stack=())
+        except _Impossible:
+            return None
+        return Plan(goal, quantity, tuple(state.steps), dict(sorted(state.gathered.items())))
+
+
+class _Impossible(Exception):
+    pass
+
+
+class _Expansion:
+    def __init__(self, graph: CausalGraph, cost: dict[str, float], inventory: dict[str, int]) -> None:
+        self.graph = graph
+        self.cost = cost
+        self.inv = inventory  # virtual inventory as the plan unfolds
+        self.steps: list[PlanStep] = []
+        self.gathered: dict[str, int] = {}
+
+    def _producer(self, item: str, stack: tuple[str, ...]) -> CausalRelation:
+        best, best_cost = None, INFINITY
+        for action in self.graph.producers(item):
+            rel = self.graph.relation(action)
+            if rel is None or rel.yields.get(item, 0) <= 0:
+                continue
+            if any(all(o in stack for o in (i, *n.alternatives)) for i, n in rel.needs.items()):
+                continue  # would need what it is being made for (a cycle)
+            c = _relation_cost(rel, self.cost) / rel.yields[item]
+            if c < best_cost:
+                best, best_cost = rel, c
+        if best is None:
+            raise _Impossible(item)
+        return best
+
+    def obtain(self, item: str, quantity: int, consume: bool, stack: tuple[str, ...]) -> None:
+        """Make the virtual inventory hold ``quantity`` of ``item`` (then use it up if ``consume``)."""
+        have = self.inv.get(item, 0)
+        if have < quantity:
+            if item in stack:
+                raise _Impossible(item)
+            rel = self._producer(item, stack)
+            per_run = rel.yields[item]
+            runs = math.ceil((quantity - have) / per_run)
+            for need_item, need in rel.needs.items():
+                choice = self._choose(
+                    need_item, need.alternatives, need.quantity * runs if need.consumed else 1, (*stack, item)
+                )
+                self.obtain(choice, need.quantity * runs if need.consumed else 1, need.consumed, (*stack, item))
+            self.steps.append(PlanStep(rel.action, runs, item))
+            if not rel.consumed():  # gathered from the world, not made from other items
+                self.gathered[item] = self.gathered.get(item, 0) + runs * per_run
+            for out, q in rel.yields.items():
+                self.inv[out] = self.inv.get(out, 0) + q * runs
+        if consume:
+            self.inv[item] = self.inv.get(item, 0) - quantity
+
+    def _choose(self, item: str, alternatives: tuple[str, ...], quantity: int, stack: tuple[str, ...]) -> str:
+        """Use an alternative already held in full; else the cheapest option to make (not one that is
+        being made for this very need)."""
+        options = [o for o in (item, *alternatives) if o not in stack] or [item]
+        for option in options:
+            if self.inv.get(option, 0) >= quantity:
+                return option
+        return min(options, key=lambda i: self.cost.get(i, INFINITY))

@@ -1,0 +1,225 @@
+"""One agent run: build the world and the agent, run the lifelong loop with a run folder, resume."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+
+import env  # noqa: F401  (registers the simulator ids)
+from agent.controller import Controller, ControllerState
+from agent.memory import MemoryPool
+from agent.runlog import RunFolderError, RunLog, atomic_write_json, load_checkpoint, read_events, truncate_events
+from agent.scoring import final_score, milestone_items, shown_item
+from agent.world import EnvWorld
+from causal_graph.discovery import Discoverer, DiscoveryOutcome
+from causal_graph.graph import CausalGraph
+from causal_graph.learner import Learner, LearnerState
+from env.interface import Counters
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    goals: tuple[str, ...] = ("diamond",)
+    variant: str = "original"
+    seed: int = 0
+    max_steps: int = 20_000
+    out: str = "runs"
+    name: str = ""
+    picture: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "goals": list(self.goals), "format": "adam-run-config", "version": 1}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
+        fields = {k: data[k] for k in ("variant", "seed", "max_steps", "out", "name", "picture") if k in data}
+        return cls(goals=tuple(data.get("goals", ("diamond",))), **fields)
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    goal_reached: bool
+    end_reason: str
+    steps: int
+    interventions: int
+    critical_steps: int
+    milestones: dict[str, dict[str, float]]
+    score: dict[str, Any] = field(default_factory=dict)
+    wall: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "goal_reached": self.goal_reached,
+            "end_reason": self.end_reason,
+            "shd": self.score.get("shd"),
+            "steps": self.steps,
+            "critical_steps": self.critical_steps,
+            "interventions": self.interventions,
+            "milestones": {k: v["step"] for k, v in self.milestones.items()},
+            "milestone_wall": {k: v["wall"] for k, v in self.milestones.items()},
+            "wall": round(self.wall, 3),
+            "score": self.score,
+            "run_dir": str(self.run_dir),
+        }
+
+
+class AgentRun:
+    """Wires world, causal module, controller and run log together."""
+
+    def __init__(self, config: RunConfig, folder: Path, resume: dict[str, Any] | None = None) -> None:
+        self.config = config
+        self.folder = folder
+        self.env = gym.make(
+            "adam/Minecraft-v0", variant=config.variant, render_frames=False, vocabulary_seed=config.seed
+        )
+        goals = [shown_item(self.env, g) for g in config.goals]
+        self.log = RunLog(folder, seq=resume["seq"] if resume else 0)
+        self.world = EnvWorld(self.env)
+        self.graph = (
+            CausalGraph.from_dict(resume["graph"], source=str(folder / "checkpoint.json")) if resume else CausalGraph()
+        )
+        self._graph_dirty = True
+        self._graph_snapshot: dict[str, Any] = {}
+        discoverer = Discoverer(self.world, on_event=lambda kind, data: self.log.event(kind, **data))
+        self.learner = Learner(
+            discoverer,
+            self.graph,
+            self.world.action_names,
+            state=LearnerState.from_dict(resume["learner"]) if resume else None,
+            on_outcome=self._on_outcome,
+            order_seed=config.seed,
+        )
+        self.controller = Controller(
+            self.world,
+            self.graph,
+            self.learner,
+            goals,
+            milestone_items(self.env),
+            memory=MemoryPool.from_dict(resume["memory"]) if resume else MemoryPool(),
+            state=ControllerState.from_dict(resume["controller"]) if resume else None,
+            max_steps=config.max_steps,
+            emit=self._emit,
+        )
+
+    def _emit(self, kind: str, **data: Any) -> int:
+        if kind == "relearn":
+            self._graph_dirty = True
+        return self.log.event(kind, **data)
+
+    def _on_outcome(self, outcome: DiscoveryOutcome) -> None:
+        self.log.event(
+            "discovery",
+            action=outcome.action,
+            status=outcome.status,
+            steps=outcome.steps,
+            interventions=outcome.interventions,
+        )
+        if outcome.relation is not None:
+            self._graph_dirty = True  # learned or refined
+
+    def attach_logging(self) -> None:
+        self.world.on_transition = lambda t: self.log.event("transition", **t.to_dict())
+        self.world.on_reset = lambda seed, options: self.log.event("reset", seed=seed, options=options)
+
+    def checkpoint(self, final: bool = False) -> None:
+        if self._graph_dirty:
+            self.graph.save(self.folder / "graph.json")
+            self._graph_snapshot = self.graph.to_dict()
+            self._graph_dirty = False
+        c = self.world.counters
+        self.controller.state.wall = self.controller.wall
+        self.controller._t0 = time.perf_counter()
+        self.log.checkpoint(
+            {
+                "controller": self.controller.state.to_dict(),
+                "graph": self._graph_snapshot,
+                "learner": self.learner.state.to_dict(),
+                "counters": {"steps": c.steps, "interventions": c.interventions, "critical_steps": c.critical_steps},
+                "memory": self.controller.memory.to_dict(),
+            },
+            fsync=final,
+        )
+
+    def loop(self, on_tick: Callable[[Controller], None] | None = None) -> RunResult:
+        try:
+            while not self.controller.finished():
+                self.controller.tick()
+                self.checkpoint()
+                if on_tick:
+                    on_tick(self.controller)
+            return self._finish()
+        finally:
+            self.log.close()
+
+    def _finish(self) -> RunResult:
+        score = final_score(self.env, self.graph, self.world.counters)
+        self._graph_dirty = True
+        self.checkpoint(final=True)
+        if self.config.picture:
+            try:
+                from causal_graph.picture import draw_graph
+
+                draw_graph(self.graph, self.folder / "graph.png", title=f"learned tech tree ({self.config.variant})")
+            except Exception as err:  # a picture must never lose a run
+                log.warning("could not draw the graph: %s", err)
+        state, c = self.controller.state, self.world.counters
+        result = RunResult(
+            run_dir=self.folder,
+            goal_reached=all(g in state.goals_reached for g in self.controller.goals),
+            end_reason=state.end_reason,
+            steps=c.steps,
+            interventions=c.interventions,
+            critical_steps=c.critical_steps,
+            milestones=state.milestones,
+            score=score,
+            wall=state.wall,
+        )
+        atomic_write_json(self.folder / "result.json", result.to_json(), indent=1)
+        return result
+
+
+def new_run(config: RunConfig) -> AgentRun:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    name = config.name or f"{config.variant.replace(':', '')}-s{config.seed}"
+    folder = Path(config.out) / f"{stamp}-{name}"
+    run = AgentRun(config, folder)
+    run.log.write_config(config.to_dict())
+    run.attach_logging()
+    run.log.event("start", config=config.to_dict())
+    run.world.reset(seed=config.seed)
+    run.checkpoint()
+    return run
+
+
+def resume_run(folder: Path) -> AgentRun:
+    """Continue a killed run: restore the agent from the checkpoint, drop events written after it
+    (that work is redone), and replay the logged environment calls to restore the world."""
+    folder = Path(folder)
+    checkpoint = load_checkpoint(folder)
+    config_path = folder / "config.json"
+    try:
+        import json
+
+        config = RunConfig.from_dict(json.loads(config_path.read_text()))
+    except (OSError, ValueError) as err:
+        raise RunFolderError(f"{config_path}: unreadable run config ({err})") from None
+    dropped = truncate_events(folder / "events.jsonl", checkpoint["seq"])
+    events, _ = read_events(folder / "events.jsonl")
+    run = AgentRun(config, folder, resume=checkpoint)
+    run.world.replay(events)
+    c = checkpoint["counters"]
+    run.world.counters = Counters(c["steps"], c["interventions"], c["critical_steps"])
+    run.attach_logging()
+    run.log.event("resume", from_seq=checkpoint["seq"], dropped_events=dropped)
+    log.info("resumed %s at event %d (%d later events redone)", folder, checkpoint["seq"], dropped)
+    return run

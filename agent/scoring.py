@@ -1,0 +1,44 @@
+"""Reporting only: the simulator's ground truth and item names for scores and milestones.
+
+This is the one place the run touches the environment's ground truth, after the fact, to score the
+learned graph; the agent's decisions never read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+
+from causal_graph.graph import CausalGraph
+from causal_graph.metrics import score
+from env.interface import Counters
+
+MILESTONES = {
+    "wooden_pickaxe": "wooden tool",
+    "stone_pickaxe": "stone tool",
+    "iron_pickaxe": "iron tool",
+    "diamond": "diamond",
+}
+MILESTONE_ORDER = tuple(MILESTONES.values())
+
+
+def shown_item(env: gym.Env, name: str) -> str:
+    """The item ``name`` (a Minecraft name, or as shown) as the agent sees it; ValueError if unknown."""
+    base = env.unwrapped
+    vocab = base.vocabulary
+    if name in base.item_names:
+        return name
+    if vocab.shown(name) in base.item_names:
+        return vocab.shown(name)
+    raise ValueError(f"unknown goal item {name!r}; list the items with `adam items --variant {base.variant.name}`")
+
+
+def milestone_items(env: gym.Env) -> dict[str, str]:
+    vocab = env.unwrapped.vocabulary
+    return {vocab.shown(item): label for item, label in MILESTONES.items()}
+
+
+def final_score(env: gym.Env, graph: CausalGraph, counters: Counters) -> dict[str, Any]:
+    truth = CausalGraph.from_relations(env.unwrapped.ground_truth())
+    return score(graph, truth, counters.interventions, counters.steps)

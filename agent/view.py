@@ -1,0 +1,88 @@
+"""``adam run``: the live view while the agent learns and acts, and the final table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from agent.controller import Controller
+from agent.run import AgentRun, RunConfig, RunResult, new_run, resume_run
+from agent.scoring import MILESTONE_ORDER
+
+
+def _live_view(run: AgentRun, c: Controller) -> Group:
+    counters = run.world.counters
+    explained = sum(1 for a in run.learner.actions if run.graph.explained(a))
+    head = Text.assemble(
+        ("ADAM ", "bold"),
+        f"{run.config.variant} seed {run.config.seed}  goal {c.goal or '-'}  phase {c.state.phase}  ",
+        f"steps {counters.steps}  interventions {counters.interventions}  ",
+        f"learned {explained}/{len(run.learner.actions)} actions  items seen {len(run.learner.state.known)}",
+    )
+    now = Text(f"now: {c.current}", style="cyan")
+    plan = Table(title="plan", show_header=False, box=None)
+    if c.plan is not None and c.state.phase == "pursue":
+        for step in c.plan.steps[:8]:
+            plan.add_row(step.action, f"x{step.count}")
+    inventory = Table(title="inventory", show_header=False, box=None)
+    for item, count in sorted(run.world.inventory().items())[:12]:
+        inventory.add_row(item, str(count))
+    milestones = Table(title="milestones", show_header=False, box=None)
+    for label in MILESTONE_ORDER:
+        m = c.state.milestones.get(label)
+        milestones.add_row(label, f"step {m['step']}" if m else "-")
+    row = Table.grid(padding=(0, 4))
+    row.add_row(plan, inventory, milestones)
+    return Group(head, now, row)
+
+
+def final_table(result: RunResult) -> Table:
+    table = Table(title=f"run {result.run_dir.name}: {'goal reached' if result.goal_reached else 'goal NOT reached'}")
+    table.add_column("milestone")
+    table.add_column("steps", justify="right")
+    table.add_column("agent time (s)", justify="right")
+    for label in MILESTONE_ORDER:
+        m = result.milestones.get(label)
+        table.add_row(label, str(m["step"]) if m else "-", f"{m['wall']:.3f}" if m else "-")
+    s = result.score
+    table.caption = (
+        f"steps {result.steps}  interventions {result.interventions}  SHD {s.get('shd')}  "
+        f"exact {s.get('exact_actions')}/{s.get('total_actions')}  agent time {result.wall:.2f} s\n{result.end_reason}"
+    )
+    return table
+
+
+def run_command(args: argparse.Namespace) -> int:
+    quiet = args.quiet or args.json
+    if args.resume:
+        run = resume_run(Path(args.resume))
+    else:
+        config = RunConfig(
+            goals=tuple(args.goal or ["diamond"]),
+            variant=args.variant,
+            seed=args.seed,
+            max_steps=args.max_steps,
+            out=args.out,
+            name=args.name,
+            picture=not args.no_picture,
+        )
+        run = new_run(config)
+    console = Console(stderr=True)
+    if quiet:
+        result = run.loop()
+    else:
+        with Live(console=console, refresh_per_second=10) as live:
+            result = run.loop(on_tick=lambda c: live.update(_live_view(run, c)))
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_json()) + "\n")
+    elif not args.quiet:
+        console.print(final_table(result))
+        console.print(f"run folder: {result.run_dir}")
+    return 0 if result.goal_reached else 1

@@ -1,0 +1,59 @@
+"""The offline planner on hand-built and learned graphs."""
+
+from __future__ import annotations
+
+from agent.planner import GraphPlanner
+from causal_graph import CausalGraph, CausalRelation, Need
+
+
+def tree() -> CausalGraph:
+    rels = [
+        CausalRelation("gather_oak_log", {}, {"oak_log": 1}),
+        CausalRelation("craft_planks", {"oak_log": Need(1, True)}, {"oak_planks": 4}),
+        CausalRelation("craft_sticks", {"oak_planks": Need(2, True)}, {"stick": 4}),
+        CausalRelation("craft_crafting_table", {"oak_planks": Need(4, True)}, {"crafting_table": 1}),
+        CausalRelation(
+            "craft_wooden_pickaxe",
+            {"oak_planks": Need(3, True), "stick": Need(2, True), "crafting_table": Need(1, False)},
+            {"wooden_pickaxe": 1},
+        ),
+        CausalRelation("gather_coal_ore", {"wooden_pickaxe": Need(1, False)}, {"coal": 1}),
+        CausalRelation("craft_torch", {"coal": Need(1, True, ("charcoal",)), "stick": Need(1, True)}, {"torch": 4}),
+    ]
+    return CausalGraph.from_relations(rels, actions=["craft_golden_sword"])
+
+
+def test_plan_counts_the_logs_the_whole_chain_needs():
+    plan = GraphPlanner().plan(tree(), "wooden_pickaxe", {})
+    counts = {}
+    for s in plan.steps:
+        counts[s.action] = counts.get(s.action, 0) + s.count
+    # table 4 + sticks 2 + pickaxe 3 = 9 planks -> 3 logs
+    assert counts["gather_oak_log"] == 3 and counts["craft_planks"] == 3
+    assert plan.gathered == {"oak_log": 3}
+    assert plan.steps[-1].action == "craft_wooden_pickaxe"
+    order = [s.action for s in plan.steps]
+    assert order.index("craft_crafting_table") < order.index("craft_wooden_pickaxe")
+
+
+def test_plan_uses_what_is_held():
+    plan = GraphPlanner().plan(tree(), "wooden_pickaxe", {"crafting_table": 1, "stick": 2, "oak_planks": 3})
+    assert [s.action for s in plan.steps] == ["craft_wooden_pickaxe"]
+    assert GraphPlanner().plan(tree(), "oak_log", {"oak_log": 1}).steps == ()
+
+
+def test_plan_uses_a_held_alternative():
+    plan = GraphPlanner().plan(tree(), "torch", {"charcoal": 1, "stick": 1})
+    assert [s.action for s in plan.steps] == ["craft_torch"]
+
+
+def test_unknown_or_unexplained_goal_has_no_plan():
+    assert GraphPlanner().plan(tree(), "golden_sword", {}) is None
+    assert GraphPlanner().plan(tree(), "diamond", {}) is None
+
+
+def test_plan_names_only_known_actions_and_items():
+    graph = tree()
+    plan = GraphPlanner().plan(graph, "torch", {})
+    assert {s.action for s in plan.steps} <= set(graph.actions())
+    assert {s.produces for s in plan.steps} <= set(graph.items())
