@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-steps", type=int, default=20_000, help="environment step budget (default 20000)")
     run.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
     run.add_argument("--name", default="", help="run folder name suffix")
+    run.add_argument("--samples", type=int, default=1, help="samples per action, run as if in parallel (default 1)")
     run.add_argument("--no-picture", action="store_true", help="skip graph.png at the end")
     run.add_argument("--resume", metavar="RUN_DIR", help="continue a killed run from its folder")
     run.add_argument("--quiet", action="store_true", help="no live view, warnings only")

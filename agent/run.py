@@ -18,7 +18,7 @@ from agent.memory import MemoryPool
 from agent.runlog import RunFolderError, RunLog, atomic_write_json, load_checkpoint, read_events, truncate_events
 from agent.scoring import final_score, milestone_items, shown_item
 from agent.world import EnvWorld
-from causal_graph.discovery import Discoverer, DiscoveryOutcome
+from causal_graph.discovery import Discoverer, DiscoveryConfig, DiscoveryOutcome
 from causal_graph.graph import CausalGraph
 from causal_graph.learner import Learner, LearnerState
 from env.interface import Counters
@@ -35,13 +35,16 @@ class RunConfig:
     out: str = "runs"
     name: str = ""
     picture: bool = True
+    samples: int = 1  # samples per action (ADAM "Parallel": N copies run them at once)
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "goals": list(self.goals), "format": "adam-run-config", "version": 1}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:
-        fields = {k: data[k] for k in ("variant", "seed", "max_steps", "out", "name", "picture") if k in data}
+        fields = {
+            k: data[k] for k in ("variant", "seed", "max_steps", "out", "name", "picture", "samples") if k in data
+        }
         return cls(goals=tuple(data.get("goals", ("diamond",))), **fields)
 
 
@@ -90,7 +93,13 @@ class AgentRun:
         )
         self._graph_dirty = True
         self._graph_snapshot: dict[str, Any] = {}
-        discoverer = Discoverer(self.world, on_event=lambda kind, data: self.log.event(kind, **data))
+        if config.samples < 1:
+            raise ValueError(f"--samples must be at least 1, got {config.samples}")
+        discoverer = Discoverer(
+            self.world,
+            config=DiscoveryConfig(samples=config.samples),
+            on_event=lambda kind, data: self.log.event(kind, **data),
+        )
         self.learner = Learner(
             discoverer,
             self.graph,
@@ -218,7 +227,9 @@ def resume_run(folder: Path) -> AgentRun:
     run = AgentRun(config, folder, resume=checkpoint)
     run.world.replay(events)
     c = checkpoint["counters"]
-    run.world.counters = Counters(c["steps"], c["interventions"], c["critical_steps"])
+    run.world.counters = Counters(
+        steps=c["steps"], interventions=c["interventions"], critical_steps=c["critical_steps"]
+    )
     run.attach_logging()
     run.log.event("resume", from_seq=checkpoint["seq"], dropped_events=dropped)
     log.info("resumed %s at event %d (%d later events redone)", folder, checkpoint["seq"], dropped)

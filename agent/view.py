@@ -72,6 +72,7 @@ def run_command(args: argparse.Namespace) -> int:
             out=args.out,
             name=args.name,
             picture=not args.no_picture,
+            samples=args.samples,
         )
         run = new_run(config)
     console = Console(stderr=True)

@@ -49,8 +49,7 @@ class EnvWorld:
             raise ValueError(f"unknown action {action!r}; valid actions: {', '.join(self.action_names)}")
         before = self._inventory
         _, _, _, _, info = self.env.step(self.env.unwrapped.action_index(action))
-        self.counters.steps += 1
-        self.counters.critical_steps += 1
+        self.counters.count_step()
         self._inventory = dict(info["inventory"])
         self.last_info = info
         t = Transition(

@@ -123,11 +123,13 @@ class Discoverer:
     ) -> DiscoveryOutcome:
         stock = {item: self.config.stock for item in known}
         samples: list[Transition] = []
-        for _ in range(self.config.samples):
-            t = self._trial(action, stock, "sample")
-            samples.append(t)
-            if not t.success:
-                break
+        with self.world.counters.parallel():  # the N samples are independent: N copies may run them at once
+            for _ in range(self.config.samples):
+                with self.world.counters.branch():
+                    t = self._trial(action, stock, "sample")
+                samples.append(t)
+                if not t.success:
+                    break
         outcome.runs.extend(samples)
         if not samples[-1].success:
             return outcome
@@ -249,30 +251,46 @@ class Discoverer:
         """For each cause (or each of ``only``), the other known items seen to serve in its place."""
         out: dict[str, tuple[str, ...]] = {}
         causes = set(consumed) | set(kept)
-        for cause in [*consumed, *kept]:
-            if only is not None and cause not in only:
-                continue
-            excluded = {cause}
-            found: list[str] = []
-            for _ in range(self.config.max_alternatives):
-                others = {i: self.config.stock for i in known if i not in causes and i not in excluded}
-                base = {i: q for i, q in consumed.items() if i != cause}
-                base.update({i: 1 for i in kept if i != cause})
-                t = self._trial(action, {**others, **base}, "alternative")
-                runs.append(t)
-                if not t.success:
-                    break
-                if cause in consumed:
-                    new = [i for i in t.consumed if i not in consumed]
-                else:
-                    new = self._which_one(action, base, [i for i in others if i not in t.consumed], runs)
-                if not new:
-                    break
-                found.extend(new)
-                excluded.update(new)
-            if found:
-                out[cause] = tuple(found)
+        with self.world.counters.parallel():  # the searches for different causes are independent
+            for cause in [*consumed, *kept]:
+                if only is not None and cause not in only:
+                    continue
+                with self.world.counters.branch():
+                    found = self._alternatives_of(action, cause, consumed, kept, known, causes, runs)
+                if found:
+                    out[cause] = tuple(found)
         return out
+
+    def _alternatives_of(
+        self,
+        action: str,
+        cause: str,
+        consumed: dict[str, int],
+        kept: list[str],
+        known: list[str],
+        causes: set[str],
+        runs: list[Transition],
+    ) -> list[str]:
+        """The known items seen to serve in place of ``cause`` (each found one is excluded next)."""
+        excluded = {cause}
+        found: list[str] = []
+        for _ in range(self.config.max_alternatives):
+            others = {i: self.config.stock for i in known if i not in causes and i not in excluded}
+            base = {i: q for i, q in consumed.items() if i != cause}
+            base.update({i: 1 for i in kept if i != cause})
+            t = self._trial(action, {**others, **base}, "alternative")
+            runs.append(t)
+            if not t.success:
+                break
+            if cause in consumed:
+                new = [i for i in t.consumed if i not in consumed]
+            else:
+                new = self._which_one(action, base, [i for i in others if i not in t.consumed], runs)
+            if not new:
+                break
+            found.extend(new)
+            excluded.update(new)
+        return found
 
     def _which_one(self, action: str, base: dict[str, int], candidates: list[str], runs: list[Transition]) -> list[str]:
         """Bisect ``candidates`` for one item that makes the action work on top of ``base`` (verified)."""

@@ -6,7 +6,8 @@ never the simulator's rules, recipes or world generator.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -69,13 +70,44 @@ class Transition:
 
 @dataclass
 class Counters:
-    """Environment steps and do()-interventions spent (``critical_steps``: with parallel sampling,
-    the steps on the longest chain)."""
+    """Environment steps and do()-interventions spent.
+
+    ``critical_steps`` counts steps on the critical path: runs inside :meth:`parallel` are independent
+    (ADAM's parallel sampling: N bots, or N environment copies, run them at once), so each
+    :meth:`branch` counts in full toward ``steps`` but only the longest branch toward
+    ``critical_steps``. The simulator executes them one after another.
+    """
 
     steps: int = 0
     interventions: int = 0
     critical_steps: int = 0
     extra: dict[str, int] = field(default_factory=dict)
+    _branches: list[int] | None = field(default=None, repr=False, compare=False)
+
+    def count_step(self) -> None:
+        self.steps += 1
+        if self._branches:
+            self._branches[-1] += 1
+        else:
+            self.critical_steps += 1
+
+    @contextmanager
+    def parallel(self) -> Iterator[None]:
+        if self._branches is not None:  # already inside a parallel block: count as one branch
+            yield
+            return
+        self._branches = []
+        try:
+            yield
+        finally:
+            self.critical_steps += max(self._branches, default=0)
+            self._branches = None
+
+    @contextmanager
+    def branch(self) -> Iterator[None]:
+        if self._branches is not None:
+            self._branches.append(0)
+        yield
 
 
 class World(Protocol):
