@@ -47,13 +47,14 @@ def main() -> None:
             ]
             per = {m: [r.milestones[m]["step"] for r in results if m in r.milestones] for m in MILESTONE_ORDER}
             critical = [r.milestones["diamond"]["critical_step"] for r in results if "diamond" in r.milestones]
+            walls = [r.milestones["diamond"]["wall"] for r in results if "diamond" in r.milestones]
             diamond_mean[variant] = statistics.mean(per["diamond"]) if per["diamond"] else float("nan")
             table.add_row(
                 variant,
                 f"{sum(r.goal_reached for r in results)}/{len(results)}",
                 *(fmt(per[m]) for m in MILESTONE_ORDER),
                 fmt(critical),
-                f"{statistics.median(r.milestones['diamond']['wall'] for r in results if 'diamond' in r.milestones):.2f}",
+                f"{statistics.median(walls):.2f}" if walls else "-",
                 str(max(r.score["shd"] for r in results)),
                 PAPER.get(variant, ""),
             )
