@@ -1,22 +1,46 @@
 """The actor: executes a plan step against the world, exploring when a target is out of reach and
 reporting when an action does not do what the graph predicts (the controller then re-plans).
 
+What to do next is asked of a :class:`Chooser` (the offline one, or the LLM actor): once per plan
+step (run it, or move first), and after each ``unreachable`` (which way to explore).
+
 Environment-factor goals (ADAM's second goal kind, e.g. "be next to water") go through
-:class:`EnvironmentGoal`: ``satisfied(world)`` checks the world's nearby blocks, ``next_move`` picks a
-movement. The default chooser is the exploration spiral; perception (its own module) plugs in a
-chooser that reads the first-person frame.
+:class:`EnvironmentGoal`: satisfied when the world's nearby blocks hold the block; movements come
+from its chooser (perception plugs in here).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from agent.memory import MemoryPool
 from agent.planner import PlanStep
 from causal_graph.exploration import explore_move
 from causal_graph.graph import CausalGraph
 from env.interface import Transition, World
+
+
+class Chooser(Protocol):
+    """Picks one of ``options``; ``fallback`` is the offline choice (used when the chooser cannot decide)."""
+
+    def choose(
+        self,
+        step: PlanStep,
+        last: Transition | None,
+        memory: str,
+        perception: str,
+        options: Sequence[str],
+        fallback: str,
+    ) -> str: ...
+
+
+class OfflineChooser:
+    """Always the offline choice: the step's action, or the next move of the exploration spiral."""
+
+    def choose(self, step, last, memory, perception, options, fallback) -> str:  # noqa: ANN001
+        return fallback
 
 
 @dataclass
@@ -31,28 +55,45 @@ class StepResult:
 
 
 class Actor:
-    def __init__(self, world: World, graph: CausalGraph, memory: MemoryPool, max_detours: int = 24) -> None:
+    def __init__(
+        self,
+        world: World,
+        graph: CausalGraph,
+        memory: MemoryPool,
+        chooser: Chooser | None = None,
+        max_detours: int = 24,
+    ) -> None:
         self.world = world
         self.graph = graph
         self.memory = memory
+        self.chooser = chooser or OfflineChooser()
         self.max_detours = max_detours
         self._detours = 0
 
-    def explore(self) -> Transition:
-        t = self.world.act(explore_move(self.world.movement_actions, self._detours))
-        self._detours += 1
-        self.memory.remember(t, "explore")
+    def _act(self, action: str, note: str = "") -> Transition:
+        t = self.world.act(action)
+        self.memory.remember(t, note)
         return t
+
+    def _explore(self, step: PlanStep, last: Transition) -> Transition:
+        moves = self.world.movement_actions
+        fallback = explore_move(moves, self._detours)
+        choice = self.chooser.choose(step, last, self.memory.summary(), self.memory.perception, moves, fallback)
+        self._detours += 1
+        return self._act(choice, "explore")
 
     def execute(self, step: PlanStep) -> StepResult:
         result = StepResult(step, ok=True)
         rel = self.graph.relation(step.action)
+        options = (step.action, *self.world.movement_actions)
+        first = self.chooser.choose(step, None, self.memory.summary(), self.memory.perception, options, step.action)
+        if first != step.action:
+            result.transitions.append(self._act(first, "actor chose to move first"))
         for _ in range(step.count):
             detours = 0
             while True:
-                t = self.world.act(step.action)
+                t = self._act(step.action)
                 result.transitions.append(t)
-                self.memory.remember(t)
                 if t.reason != "unreachable":
                     break
                 if detours >= self.max_detours:
@@ -60,7 +101,7 @@ class Actor:
                     self.memory.fail(step.action, t.step, result.why)
                     return result
                 detours += 1
-                result.transitions.append(self.explore())
+                result.transitions.append(self._explore(step, t))
             result.runs += 1
             missing = [i for i in (rel.yields if rel else {}) if t.added.get(i, 0) <= 0]
             if not t.success or missing:

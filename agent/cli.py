@@ -34,6 +34,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
     run.add_argument("--name", default="", help="run folder name suffix")
     run.add_argument("--samples", type=int, default=1, help="samples per action, run as if in parallel (default 1)")
+    run.add_argument("--llm", metavar="openai:MODEL", help="use an OpenAI-compatible model (default: offline)")
+    run.add_argument(
+        "--base-url", help="the endpoint (default: $OPENAI_BASE_URL); the key is read from $OPENAI_API_KEY"
+    )
+    run.add_argument(
+        "--llm-roles", default="hypothesis,planner,actor", help="which parts ask the LLM (default: all three)"
+    )
+    run.add_argument("--llm-timeout", type=float, default=60.0, help="seconds per LLM call (default 60)")
+    run.add_argument("--llm-retries", type=int, default=3, help="retries on transport errors/429/5xx (default 3)")
+    run.add_argument("--replay-llm", metavar="RUN_DIR", help="re-run a recorded run, LLM replies from its log")
     run.add_argument("--no-picture", action="store_true", help="skip graph.png at the end")
     run.add_argument("--resume", metavar="RUN_DIR", help="continue a killed run from its folder")
     run.add_argument("--quiet", action="store_true", help="no live view, warnings only")

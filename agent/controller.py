@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent.actor import Actor
+from agent.actor import Actor, Chooser
 from agent.memory import MemoryPool
-from agent.planner import GraphPlanner, Plan, Planner
+from agent.planner import GraphPlanner, Planner, PlanStep
 from causal_graph.graph import CausalGraph
 from causal_graph.learner import Learner
 from env.interface import World
@@ -36,6 +36,7 @@ class ControllerState:
     end_reason: str = ""
     wall: float = 0.0  # seconds of agent time before this process (resume)
     ticks: int = 0
+    plan: list[list] = field(default_factory=list)  # remaining steps of the current plan: [action, count, item]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,6 +61,7 @@ class Controller:
         state: ControllerState | None = None,
         max_steps: int = 20_000,
         emit: Callable[..., Any] | None = None,
+        chooser: Chooser | None = None,
     ) -> None:
         self.world = world
         self.graph = graph
@@ -68,11 +70,11 @@ class Controller:
         self.milestone_items = dict(milestone_items)  # item (as the agent sees it) -> label
         self.memory = memory or MemoryPool()
         self.planner = planner or GraphPlanner()
-        self.actor = Actor(world, graph, self.memory)
+        self.feasibility = GraphPlanner()  # is the goal reachable per the graph? (cheap, offline)
+        self.actor = Actor(world, graph, self.memory, chooser)
         self.state = state or ControllerState()
         self.max_steps = max_steps
         self.emit = emit or (lambda kind, **data: None)
-        self.plan: Plan | None = None
         self._t0 = time.perf_counter()
         self.current = ""  # what the loop is doing, for the live view
 
@@ -103,9 +105,9 @@ class Controller:
         if self.world.inventory().get(goal, 0) > 0:
             self._goal_reached(goal)
             return
-        plan = self.planner.plan(self.graph, goal, self.world.inventory())
-        if plan is None:
+        if self.feasibility.plan(self.graph, goal, self.world.inventory()) is None:
             self.state.phase = "learn"
+            self.state.plan = []
             if not self._learn_next():
                 self._finish(
                     f"goal {goal!r} is unreachable: no chain of learned actions yields it, and every action "
@@ -113,22 +115,29 @@ class Controller:
                 )
             return
         self.state.phase = "pursue"
-        if self.plan is None or plan.steps != self.plan.steps:
-            self.plan = plan
-            self.emit("plan", **plan.to_dict())
-        step = plan.steps[0]
+        if not self.state.plan:
+            plan = self.planner.plan(self.graph, goal, self.world.inventory())
+            if plan is None or not plan.steps:
+                plan = self.feasibility.plan(self.graph, goal, self.world.inventory())
+            self.emit("plan", source=getattr(self.planner, "source", "offline"), **plan.to_dict())
+            self.state.plan = [[s.action, s.count, s.produces] for s in plan.steps]
+        action, count, produces = self.state.plan[0]
+        step = PlanStep(action, count, produces)
         self.current = f"pursue {goal}: {step.action} x{step.count}"
         result = self.actor.execute(step)
         self._check_milestones()
-        if not result.ok:
-            self.emit("mismatch", action=step.action, why=result.why, runs=result.runs)
-            if self.memory.failures_of(step.action) >= RELEARN_AFTER and result.why != "unreachable":
-                self.emit("relearn", action=step.action)
-                self.graph.remove_relation(step.action)
-                self.learner.state.tried_with.pop(step.action, None)
-                self.memory.failures = type(self.memory.failures)(
-                    f for f in self.memory.failures if f["action"] != step.action
-                )
+        if result.ok:
+            self.state.plan.pop(0)
+            return
+        self.state.plan = []  # re-plan from what the world really did
+        self.emit("mismatch", action=step.action, why=result.why, runs=result.runs)
+        if self.memory.failures_of(step.action) >= RELEARN_AFTER and result.why != "unreachable":
+            self.emit("relearn", action=step.action)
+            self.graph.remove_relation(step.action)
+            self.learner.state.tried_with.pop(step.action, None)
+            self.memory.failures = type(self.memory.failures)(
+                f for f in self.memory.failures if f["action"] != step.action
+            )
 
     def _learn_next(self) -> bool:
         """Learn one unexplained action, else refine one whose cause cannot be made; False if neither."""
@@ -149,7 +158,7 @@ class Controller:
         self.emit("goal", goal=goal, step=self.world.counters.steps, wall=round(self.wall, 4))
         log.info("goal %s reached at step %d", goal, self.world.counters.steps)
         self.state.goal_index += 1
-        self.plan = None
+        self.state.plan = []
 
     def _check_milestones(self) -> None:
         inventory = self.world.inventory()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -14,6 +15,10 @@ import gymnasium as gym
 
 import env  # noqa: F401  (registers the simulator ids)
 from agent.controller import Controller, ControllerState
+from agent.llm.agents import LLMChooser, LLMPlanner, LLMProposer
+from agent.llm.client import OpenAIClient, parse_llm_spec, redact_url
+from agent.llm.prompts import ROLES
+from agent.llm.recording import RecordingClient, ReplayClient
 from agent.memory import MemoryPool
 from agent.runlog import RunFolderError, RunLog, atomic_write_json, load_checkpoint, read_events, truncate_events
 from agent.scoring import final_score, milestone_items, shown_item
@@ -36,15 +41,31 @@ class RunConfig:
     name: str = ""
     picture: bool = True
     samples: int = 1  # samples per action (ADAM "Parallel": N copies run them at once)
+    llm: str | None = None  # "openai:MODEL"; None = offline
+    base_url: str | None = None  # OpenAI-compatible endpoint (else OPENAI_BASE_URL)
+    llm_roles: tuple[str, ...] = ("hypothesis", "planner", "actor")
+    llm_timeout: float = 60.0
+    llm_retries: int = 3
+    replay_llm: str | None = None  # answer LLM calls from this recorded run folder
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "goals": list(self.goals), "format": "adam-run-config", "version": 1}
+        data = {**asdict(self), "goals": list(self.goals), "llm_roles": list(self.llm_roles)}
+        data["base_url"] = redact_url(self.base_url)
+        return {**data, "format": "adam-run-config", "version": 1}
+
+    def log_dict(self) -> dict[str, Any]:
+        """What the ``start`` event records: the settings that shape the run (not where it is written)."""
+        data = self.to_dict()
+        for key in ("out", "name", "replay_llm", "picture"):
+            data.pop(key, None)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:
-        fields = {
-            k: data[k] for k in ("variant", "seed", "max_steps", "out", "name", "picture", "samples") if k in data
-        }
+        names = ("variant", "seed", "max_steps", "out", "name", "picture", "samples", "llm", "base_url")
+        fields = {k: data[k] for k in (*names, "llm_timeout", "llm_retries", "replay_llm") if k in data}
+        if "llm_roles" in data:
+            fields["llm_roles"] = tuple(data["llm_roles"])
         return cls(goals=tuple(data.get("goals", ("diamond",))), **fields)
 
 
@@ -59,6 +80,7 @@ class RunResult:
     milestones: dict[str, dict[str, float]]
     score: dict[str, Any] = field(default_factory=dict)
     wall: float = 0.0
+    llm: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +94,7 @@ class RunResult:
             "milestone_wall": {k: v["wall"] for k, v in self.milestones.items()},
             "wall": round(self.wall, 3),
             "score": self.score,
+            "llm": self.llm,
             "run_dir": str(self.run_dir),
         }
 
@@ -95,10 +118,14 @@ class AgentRun:
         self._graph_snapshot: dict[str, Any] = {}
         if config.samples < 1:
             raise ValueError(f"--samples must be at least 1, got {config.samples}")
+        self.llm_failures: dict[str, int] = {}
+        self.llm = self._llm_client()
+        roles = set(config.llm_roles) if self.llm else set()
         discoverer = Discoverer(
             self.world,
+            proposer=LLMProposer(self.llm, self._emit) if "hypothesis" in roles else None,
             config=DiscoveryConfig(samples=config.samples),
-            on_event=lambda kind, data: self.log.event(kind, **data),
+            on_event=lambda kind, data: self._emit(kind, **data),
         )
         self.learner = Learner(
             discoverer,
@@ -118,11 +145,34 @@ class AgentRun:
             state=ControllerState.from_dict(resume["controller"]) if resume else None,
             max_steps=config.max_steps,
             emit=self._emit,
+            planner=LLMPlanner(self.llm, self._emit) if "planner" in roles else None,
+            chooser=LLMChooser(self.llm, self._emit) if "actor" in roles else None,
         )
+
+    def _llm_client(self) -> RecordingClient | None:
+        config = self.config
+        unknown = set(config.llm_roles) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown LLM role(s) {sorted(unknown)}; roles: {', '.join(ROLES)}")
+        if config.replay_llm:
+            inner = ReplayClient(Path(config.replay_llm))
+        elif config.llm:
+            inner = OpenAIClient(
+                parse_llm_spec(config.llm), config.base_url, timeout=config.llm_timeout, max_retries=config.llm_retries
+            )
+        else:
+            return None
+        return RecordingClient(inner, self._emit)
 
     def _emit(self, kind: str, **data: Any) -> int:
         if kind == "relearn":
             self._graph_dirty = True
+        elif kind == "llm_failure":
+            key = f"{data['role']}:{data['failure']}"
+            self.llm_failures[key] = self.llm_failures.get(key, 0) + 1
+        elif kind == "llm_fallback":
+            key = f"{data['role']}:fallback"
+            self.llm_failures[key] = self.llm_failures.get(key, 0) + 1
         return self.log.event(kind, **data)
 
     def _on_outcome(self, outcome: DiscoveryOutcome) -> None:
@@ -192,6 +242,9 @@ class AgentRun:
             milestones=state.milestones,
             score=score,
             wall=state.wall,
+            llm={"usage": self.llm.usage.to_dict(), "failures": dict(sorted(self.llm_failures.items()))}
+            if self.llm
+            else {},
         )
         atomic_write_json(self.folder / "result.json", result.to_json(), indent=1)
         return result
@@ -204,10 +257,19 @@ def new_run(config: RunConfig) -> AgentRun:
     run = AgentRun(config, folder)
     run.log.write_config(config.to_dict())
     run.attach_logging()
-    run.log.event("start", config=config.to_dict())
+    run.log.event("start", config=config.log_dict())
     run.world.reset(seed=config.seed)
     run.checkpoint()
     return run
+
+
+def load_config(folder: Path) -> RunConfig:
+    """The :class:`RunConfig` of a run folder; RunFolderError naming the file if it is unreadable."""
+    path = Path(folder) / "config.json"
+    try:
+        return RunConfig.from_dict(json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError) as err:
+        raise RunFolderError(f"{path}: unreadable run config ({err})") from None
 
 
 def resume_run(folder: Path) -> AgentRun:
@@ -215,13 +277,7 @@ def resume_run(folder: Path) -> AgentRun:
     (that work is redone), and replay the logged environment calls to restore the world."""
     folder = Path(folder)
     checkpoint = load_checkpoint(folder)
-    config_path = folder / "config.json"
-    try:
-        import json
-
-        config = RunConfig.from_dict(json.loads(config_path.read_text()))
-    except (OSError, ValueError) as err:
-        raise RunFolderError(f"{config_path}: unreadable run config ({err})") from None
+    config = load_config(folder)
     dropped = truncate_events(folder / "events.jsonl", checkpoint["seq"])
     events, _ = read_events(folder / "events.jsonl")
     run = AgentRun(config, folder, resume=checkpoint)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console, Group
@@ -13,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from agent.controller import Controller
-from agent.run import AgentRun, RunConfig, RunResult, new_run, resume_run
+from agent.run import AgentRun, RunConfig, RunResult, load_config, new_run, resume_run
 from agent.scoring import MILESTONE_ORDER
 
 
@@ -28,9 +29,9 @@ def _live_view(run: AgentRun, c: Controller) -> Group:
     )
     now = Text(f"now: {c.current}", style="cyan")
     plan = Table(title="plan", show_header=False, box=None)
-    if c.plan is not None and c.state.phase == "pursue":
-        for step in c.plan.steps[:8]:
-            plan.add_row(step.action, f"x{step.count}")
+    if c.state.phase == "pursue":
+        for action, count, _ in c.state.plan[:8]:
+            plan.add_row(action, f"x{count}")
     inventory = Table(title="inventory", show_header=False, box=None)
     for item, count in sorted(run.world.inventory().items())[:12]:
         inventory.add_row(item, str(count))
@@ -63,6 +64,9 @@ def run_command(args: argparse.Namespace) -> int:
     quiet = args.quiet or args.json
     if args.resume:
         run = resume_run(Path(args.resume))
+    elif args.replay_llm:
+        recorded = load_config(Path(args.replay_llm))
+        run = new_run(replace(recorded, out=args.out, name=args.name or "replay", replay_llm=args.replay_llm))
     else:
         config = RunConfig(
             goals=tuple(args.goal or ["diamond"]),
@@ -73,6 +77,11 @@ def run_command(args: argparse.Namespace) -> int:
             name=args.name,
             picture=not args.no_picture,
             samples=args.samples,
+            llm=args.llm,
+            base_url=args.base_url,
+            llm_roles=tuple(r.strip() for r in args.llm_roles.split(",") if r.strip()) if args.llm else (),
+            llm_timeout=args.llm_timeout,
+            llm_retries=args.llm_retries,
         )
         run = new_run(config)
     console = Console(stderr=True)

@@ -151,7 +151,7 @@ class Discoverer:
         if works(()):
             kept: list[str] = []
         else:
-            likely = [i for i in hyp.held if i in likely_held]
+            likely = [i for i in hyp.held if i in likely_held or i in hyp.likely]
             if likely and len(likely) < len(hyp.held) and works(likely):
                 kept = self._minimise(likely, works)
             else:
@@ -307,4 +307,9 @@ class Discoverer:
 
 
 def _hyp_dict(hyp) -> dict[str, Any]:
-    return {"effects": dict(hyp.effects), "consumed": dict(hyp.consumed), "held": list(hyp.held)}
+    return {
+        "effects": dict(hyp.effects),
+        "consumed": dict(hyp.consumed),
+        "held": list(hyp.held),
+        "likely": list(hyp.likely),
+    }

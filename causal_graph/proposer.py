@@ -28,6 +28,7 @@ class Hypothesis:
     held: tuple[str, ...]
     effect_range: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     source: str = "offline"
+    likely: tuple[str, ...] = ()  # a proposer's best guesses among ``held``, tried first by the do()-tests
 
 
 class HypothesisProposer(Protocol):

@@ -1,0 +1,46 @@
+"""One bounded question to the LLM: render, call, parse, validate; on failure retry with the error
+stated, then give up (the caller's offline component decides, and the log says so)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from agent.llm.client import LLMClient, LLMError
+from agent.llm.prompts import system_message
+from agent.llm.replies import ReplyError
+
+T = TypeVar("T")
+Emit = Callable[..., Any]
+
+
+def ask(
+    client: LLMClient,
+    role: str,
+    prompt: str,
+    parse: Callable[[str], T],
+    emit: Emit,
+    attempts: int = 2,
+) -> T | None:
+    """The parsed reply, or None after ``attempts`` failed tries (each logged as ``llm_failure``)."""
+    messages: list[dict[str, Any]] = [system_message(role), {"role": "user", "content": prompt}]
+    for attempt in range(1, attempts + 1):
+        try:
+            reply = client.complete(role, messages)
+        except LLMError as err:
+            emit("llm_failure", role=role, failure="transport", error=str(err)[:300], attempt=attempt)
+            continue
+        try:
+            return parse(reply.text)
+        except ReplyError as err:
+            emit("llm_failure", role=role, failure=err.kind, error=str(err)[:300], attempt=attempt)
+            messages = [
+                *messages,
+                {"role": "assistant", "content": reply.text[:2000]},
+                {
+                    "role": "user",
+                    "content": f"That reply was invalid ({str(err)[:200]}). Reply with the JSON object only.",
+                },
+            ]
+    emit("llm_fallback", role=role, attempts=attempts)
+    return None

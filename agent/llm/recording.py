@@ -1,0 +1,78 @@
+"""Every LLM call goes to the run log; a recorded run replays without any server.
+
+``RecordingClient`` wraps a client: each call becomes an ``llm_call`` event (role, model, request key,
+messages, reply text, tokens, latency, ok/error). ``ReplayClient`` serves the replies of a recorded
+run by request key, so ``adam run --replay-llm RUN_DIR`` needs no server and gives the same events.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from agent.llm.client import LLMClient, LLMError, LLMReply, Message, UsageBook, request_key
+from agent.runlog import read_events
+
+Emit = Callable[..., Any]
+
+
+class RecordingClient:
+    """Logs each call through ``emit('llm_call', ...)`` and keeps per-role usage."""
+
+    def __init__(self, inner: LLMClient, emit: Emit, usage: UsageBook | None = None) -> None:
+        self.inner = inner
+        self.model = inner.model
+        self.emit = emit
+        self.usage = usage or UsageBook()
+
+    def complete(self, role: str, messages: Sequence[Message]) -> LLMReply:
+        key = request_key(self.model, messages)
+        start = time.perf_counter()
+        try:
+            reply = self.inner.complete(role, messages)
+        except LLMError as err:
+            self.usage.add(role, None)
+            latency = err.latency if err.latency is not None else time.perf_counter() - start
+            self.emit(
+                "llm_call", role=role, model=self.model, request_model=self.model, key=key,
+                messages=list(messages), reply=None, prompt_tokens=0, completion_tokens=0,
+                latency=round(latency, 6), ok=False, error=str(err),
+            )  # fmt: skip
+            raise
+        self.usage.add(role, reply)
+        self.emit(
+            "llm_call", role=role, model=reply.model, request_model=self.model, key=key,
+            messages=list(messages), reply=reply.text,
+            prompt_tokens=reply.prompt_tokens, completion_tokens=reply.completion_tokens,
+            latency=round(reply.latency, 6), ok=True, error=None,
+        )  # fmt: skip
+        return reply
+
+
+class ReplayClient:
+    """Answers from a recorded run's ``llm_call`` events, in order per request key."""
+
+    def __init__(self, run_dir: Path) -> None:
+        events, _ = read_events(Path(run_dir) / "events.jsonl")
+        calls = [e for e in events if e["kind"] == "llm_call"]
+        if not calls and not events:
+            raise ValueError(f"{run_dir}: no events to replay LLM calls from")
+        self.model = calls[0]["request_model"] if calls else "replay"
+        self._by_key: dict[str, list[dict[str, Any]]] = {}
+        for call in calls:
+            self._by_key.setdefault(call["key"], []).append(call)
+        self._used: dict[str, int] = {}
+
+    def complete(self, role: str, messages: Sequence[Message]) -> LLMReply:
+        key = request_key(self.model, messages)
+        recorded = self._by_key.get(key, [])
+        index = self._used.get(key, 0)
+        if index >= len(recorded):
+            raise LLMError(f"{role}: request not in the recording (key {key[:12]}…); the run has diverged")
+        self._used[key] = index + 1
+        call = recorded[index]
+        if not call["ok"]:
+            raise LLMError(call["error"] or "recorded failure", latency=call["latency"])
+        return LLMReply(call["reply"], call["model"], call["prompt_tokens"], call["completion_tokens"], call["latency"])

@@ -1,0 +1,108 @@
+"""Strict parsing of LLM replies into dataclasses, validated against the known actions and items.
+
+A reply must be one JSON object (a whole-reply Markdown code fence is tolerated). Anything else —
+prose, truncated JSON, a wrong type, an unknown item or action, a count out of range, a huge reply —
+raises :class:`ReplyError` with a short ``kind`` for the failure counts. Nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+MAX_REPLY_CHARS = 20_000
+MAX_COUNT = 64
+
+
+class ReplyError(ValueError):
+    """An invalid reply; ``kind`` is one of not_json, too_large, wrong_shape, unknown_item,
+    unknown_action, bad_count, empty."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class HypothesisReply:
+    consumed: dict[str, int]
+    held: tuple[str, ...]
+    effects: dict[str, int]
+
+
+def parse_object(text: Any) -> dict[str, Any]:
+    if not isinstance(text, str) or not text.strip():
+        raise ReplyError("empty", "no reply text")
+    if len(text) > MAX_REPLY_CHARS:
+        raise ReplyError("too_large", f"{len(text)} characters (limit {MAX_REPLY_CHARS})")
+    body = text.strip()
+    if body.startswith("```"):
+        lines = body.splitlines()
+        if len(lines) >= 2 and lines[-1].strip() == "```":
+            body = "\n".join(lines[1:-1])
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, RecursionError) as err:
+        raise ReplyError("not_json", str(err)[:120]) from None
+    if not isinstance(data, dict):
+        raise ReplyError("wrong_shape", f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def _count(value: Any, where: str, low: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_COUNT:
+        raise ReplyError("bad_count", f"{where}: {value!r} is not an integer in {low}..{MAX_COUNT}")
+    return value
+
+
+def _items(value: Any, field: str, known: Collection[str]) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise ReplyError("wrong_shape", f"{field!r} must be an object of item -> count")
+    out = {}
+    for item, count in value.items():
+        if item not in known:
+            raise ReplyError("unknown_item", f"{field}: {str(item)[:60]!r} is not a known item")
+        out[item] = _count(count, f"{field}[{item}]")
+    return out
+
+
+def parse_hypothesis(text: Any, known_items: Collection[str]) -> HypothesisReply:
+    data = parse_object(text)
+    held = data.get("held", [])
+    if not isinstance(held, list) or not all(isinstance(i, str) for i in held):
+        raise ReplyError("wrong_shape", "'held' must be a list of item names")
+    for item in held:
+        if item not in known_items:
+            raise ReplyError("unknown_item", f"held: {item[:60]!r} is not a known item")
+    return HypothesisReply(
+        _items(data.get("consumed", {}), "consumed", known_items),
+        tuple(dict.fromkeys(held)),
+        _items(data.get("effects", {}), "effects", known_items),
+    )
+
+
+def parse_plan(text: Any, actions: Collection[str]) -> list[tuple[str, int]]:
+    data = parse_object(text)
+    steps = data.get("steps")
+    if not isinstance(steps, list) or not steps:
+        raise ReplyError("wrong_shape", "'steps' must be a non-empty list of [action, count]")
+    out = []
+    for i, step in enumerate(steps):
+        if not isinstance(step, list) or len(step) != 2 or not isinstance(step[0], str):
+            raise ReplyError("wrong_shape", f"steps[{i}] must be [action, count]")
+        if step[0] not in actions:
+            raise ReplyError("unknown_action", f"steps[{i}]: {step[0][:60]!r} is not a learned action")
+        out.append((step[0], _count(step[1], f"steps[{i}]")))
+    return out
+
+
+def parse_action(text: Any, options: Collection[str]) -> str:
+    data = parse_object(text)
+    action = data.get("action")
+    if not isinstance(action, str):
+        raise ReplyError("wrong_shape", "'action' must be a string")
+    if action not in options:
+        raise ReplyError("unknown_action", f"{action[:60]!r} is not one of the options")
+    return action

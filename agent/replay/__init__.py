@@ -1,0 +1,29 @@
+"""Replay analysis of run folders: rebuild the graph from ``events.jsonl`` alone, milestones, phases,
+LLM usage and failures (:mod:`.analysis`), two runs side by side (:mod:`.diff`), many runs at once
+(:mod:`.aggregate`), plots and an HTML page (:mod:`.report`), and the ``adam replay``/``adam diff``
+commands (:mod:`.command`). Needs nothing but the run folder."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "RunFolder": "load",
+    "load_run": "load",
+    "run_folders": "load",
+    "Analysis": "analysis",
+    "analyse": "analysis",
+    "replay": "analysis",
+    "diff_runs": "diff",
+    "aggregate": "aggregate",
+    "write_report": "report",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the submodule on first use, so ``adam --help`` stays fast."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)

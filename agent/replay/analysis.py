@@ -1,0 +1,251 @@
+"""Re-deriving a run from its event log alone: the causal graph, the milestones, the phases, the LLM
+usage and the failures, checked against the run's own ``graph.json`` and ``result.json``.
+
+Phases are the controller's; the log does not record them, so they are derived (one pass, in order):
+
+- ``learn``: discovery while a goal is still pending; ``learn_rest``: discovery after every goal of the
+  config was reached; ``pursue``: executing a plan.
+- ``intervention``, ``hypothesis``, ``hypothesis_fallback``, ``relation``, ``discovery`` events and
+  ``reset`` events with an inventory (a do()-intervention) set the phase to ``learn`` (or ``learn_rest``);
+  a ``plan`` event sets ``pursue``; the ``goal`` event that completes the goals sets ``learn_rest``.
+- A transition belongs to a discovery run (``learn``/``learn_rest``) when the first non-transition event
+  after it is an ``intervention`` (its trial record; exploration detours included); otherwise it takes
+  the current phase. Interventions, trials and ``llm_call`` events take the phase current at that time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent.replay.checks import GraphCheck, check_graph, check_result, rebuild_graph
+from agent.replay.load import RunFolder, load_run
+from causal_graph.graph import CausalGraph
+
+LEARN, PURSUE, LEARN_REST = "learn", "pursue", "learn_rest"
+PHASES = (LEARN, PURSUE, LEARN_REST)
+# Mirrors agent.scoring.MILESTONE_ORDER (not imported: that module needs the simulator's packages).
+MILESTONE_ORDER = ("wooden tool", "stone tool", "iron tool", "diamond")
+LLM_ROLES = ("hypothesis", "planner", "actor", "perception")
+_LEARN_KINDS = frozenset({"intervention", "hypothesis", "hypothesis_fallback", "relation", "discovery"})
+_PHASE_FIELDS = ("steps", "failed_steps", "interventions", "trials", "llm_calls", "prompt_tokens", "completion_tokens")
+_LLM_FIELDS = ("calls", "prompt_tokens", "completion_tokens", "cached", "errors", "latency")
+
+
+@dataclass
+class Analysis:
+    """What replay derived from one run folder (see :func:`analyse`)."""
+
+    run: RunFolder
+    graph: CausalGraph
+    graph_check: GraphCheck
+    milestones: dict[str, dict[str, Any]]
+    checks: list[str]  # disagreements with result.json; empty when everything matches
+    phases: dict[str, dict[str, int]]
+    spans: list[tuple[str, int, int]]  # (phase, first step, last step), contiguous runs of transitions
+    llm: dict[str, dict[str, dict[str, float]]]  # role -> phase -> calls/tokens/cached/errors/latency
+    failures: dict[str, Any]
+    goals: dict[str, int]
+    steps: int
+    interventions: int
+    trials: int
+    end: dict[str, Any] | None
+    resumes: int = 0
+    frame_refs: dict[str, tuple[int, str]] = field(default_factory=dict)  # frame file name -> (step, action)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.run.problems
+
+    @property
+    def consistent(self) -> bool:
+        """The rebuilt graph equals graph.json and the milestones and counters equal result.json."""
+        return self.graph_check.equal and not self.checks
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able summary (no graph object)."""
+        return {
+            "run_dir": str(self.run.path),
+            "config": self.run.config,
+            "events": len(self.run.events),
+            "problems": self.problems,
+            "graph": {
+                "equal": self.graph_check.equal,
+                "saved": self.graph_check.saved,
+                "differences": self.graph_check.differences,
+                "untried": self.graph_check.untried,
+                "explained": len(self.graph.relations()),
+                "actions": len(self.graph.actions()),
+            },
+            "checks": self.checks,
+            "consistent": self.consistent,
+            "milestones": self.milestones,
+            "goals": self.goals,
+            "steps": self.steps,
+            "interventions": self.interventions,
+            "trials": self.trials,
+            "phases": self.phases,
+            "spans": [list(span) for span in self.spans],
+            "llm": self.llm,
+            "failures": self.failures,
+            "end": self.end,
+            "resumes": self.resumes,
+            "result": self.run.result,
+        }
+
+
+def replay(path: str | Path) -> Analysis:
+    """Read the run folder at ``path`` and analyse it."""
+    return analyse(load_run(path))
+
+
+def analyse(run: RunFolder) -> Analysis:
+    """One pass over the events; see the module docstring for how phases are assigned."""
+    n_goals = len(run.config.get("goals") or ()) or None
+    phase, goals_reached = LEARN, 0
+    phases = {p: dict.fromkeys(_PHASE_FIELDS, 0) for p in PHASES}
+    llm: dict[str, dict[str, dict[str, float]]] = {}
+    spans: list[list[Any]] = []
+    pending: list[dict[str, Any]] = []
+    relations: dict[str, dict[str, Any]] = {}
+    actions: dict[str, None] = {}
+    final_status: dict[str, str] = {}
+    outcomes: dict[str, Counter[str]] = defaultdict(Counter)
+    failed: dict[str, Counter[str]] = defaultdict(Counter)
+    mismatches: Counter[tuple[str, str]] = Counter()
+    milestones: dict[str, dict[str, Any]] = {}
+    goals: dict[str, int] = {}
+    relearned, fallbacks, llm_errors = [], Counter(), Counter()
+    end, resumes, steps, interventions, trials = None, 0, 0, 0, 0
+    frame_refs: dict[str, tuple[int, str]] = {}
+
+    def flush(to: str) -> None:
+        nonlocal steps
+        for t in pending:
+            stats, step = phases[to], t.get("step")
+            step = step if isinstance(step, int) else steps
+            stats["steps"] += 1
+            steps = max(steps, step)
+            if t.get("frame"):
+                frame_refs[str(t["frame"]).rsplit("/", 1)[-1]] = (step, str(t.get("action")))
+            if not t.get("success", True):
+                stats["failed_steps"] += 1
+                failed[str(t.get("reason"))][str(t.get("action"))] += 1
+            if spans and spans[-1][0] == to:
+                spans[-1][2] = step
+            else:
+                spans.append([to, step, step])
+        pending.clear()
+
+    for event in run.events:
+        kind = event["kind"]
+        if kind == "transition":
+            pending.append(event)
+            continue
+        try:
+            learning = LEARN_REST if n_goals and goals_reached >= n_goals else LEARN
+            if pending:
+                flush(learning if kind == "intervention" else phase)
+            if kind in _LEARN_KINDS:
+                phase = learning
+            if kind == "reset":
+                if (event.get("options") or {}).get("inventory") is not None:
+                    phase = learning
+                    interventions += 1
+                    phases[phase]["interventions"] += 1
+            elif kind == "intervention":
+                trials += 1
+                phases[phase]["trials"] += 1
+            elif kind == "plan":
+                phase = PURSUE
+            elif kind == "relation":
+                relations[str(event.get("action"))] = event
+                actions.setdefault(str(event.get("action")))
+            elif kind == "relearn":
+                relations.pop(str(event.get("action")), None)
+                relearned.append(str(event.get("action")))
+            elif kind == "discovery":
+                action, status = str(event.get("action")), str(event.get("status"))
+                actions.setdefault(action)
+                final_status[action] = status
+                if status != "explained":
+                    outcomes[status][action] += 1
+            elif kind == "hypothesis_fallback":
+                fallbacks[str(event.get("reason"))] += 1
+            elif kind == "mismatch":
+                mismatches[(str(event.get("action")), str(event.get("why")))] += 1
+            elif kind == "milestone":
+                milestones.setdefault(str(event.get("label")), {k: event.get(k) for k in _MILESTONE_KEYS})
+            elif kind == "goal":
+                goals.setdefault(str(event.get("goal")), event.get("step"))
+                goals_reached = len(goals)
+                if n_goals and goals_reached >= n_goals:
+                    phase = LEARN_REST
+            elif kind == "llm_call":
+                _count_llm(llm, phases[phase], event, phase, llm_errors)
+            elif kind == "resume":
+                resumes += 1
+            elif kind == "end":
+                end = {k: event.get(k) for k in ("reason", "step", "wall")}
+        except (AttributeError, TypeError, ValueError) as err:  # a readable line with fields of the wrong shape
+            run.problems.append(f"event {event['seq']} ({kind}): unexpected content, skipped ({err!r})")
+    flush(phase)
+
+    graph = rebuild_graph(relations, actions, run.problems)
+    failures = {
+        "mismatches": [{"action": a, "why": w, "count": n} for (a, w), n in sorted(mismatches.items())],
+        "discovery": {status: dict(sorted(c.items())) for status, c in sorted(outcomes.items())},
+        "unexplained": {a: s for a, s in sorted(final_status.items()) if not graph.explained(a)},
+        "transitions": {reason: dict(c.most_common()) for reason, c in sorted(failed.items())},
+        "relearned": relearned,
+        "hypothesis_fallbacks": dict(fallbacks),
+        "llm_errors": dict(llm_errors),
+    }
+    analysis = Analysis(
+        run=run,
+        graph=graph,
+        graph_check=check_graph(graph, run.graph),
+        milestones=milestones,
+        checks=[],
+        phases=phases,
+        spans=[(p, a, b) for p, a, b in spans],
+        llm=llm,
+        failures=failures,
+        goals=goals,
+        steps=steps,
+        interventions=interventions,
+        trials=trials,
+        end=end,
+        resumes=resumes,
+        frame_refs=frame_refs,
+    )
+    analysis.checks = check_result(run.result, milestones, {"steps": steps, "interventions": interventions})
+    return analysis
+
+
+_MILESTONE_KEYS = ("item", "step", "wall", "critical_step", "interventions")
+
+
+def _count_llm(
+    llm: dict[str, dict[str, dict[str, float]]],
+    stats: dict[str, int],
+    event: dict[str, Any],
+    phase: str,
+    errors: Counter,
+) -> None:
+    """Add one ``llm_call`` event to the per-role/per-phase table and the phase totals."""
+    row = llm.setdefault(str(event.get("role")), {}).setdefault(phase, dict.fromkeys(_LLM_FIELDS, 0))
+    prompt, completion = int(event.get("prompt_tokens") or 0), int(event.get("completion_tokens") or 0)
+    row["calls"] += 1
+    row["prompt_tokens"] += prompt
+    row["completion_tokens"] += completion
+    row["cached"] += bool(event.get("cached"))
+    row["latency"] = round(row["latency"] + float(event.get("latency") or 0.0), 6)
+    if event.get("ok") is False:
+        row["errors"] += 1
+        errors[str(event.get("error"))] += 1
+    stats["llm_calls"] += 1
+    stats["prompt_tokens"] += prompt
+    stats["completion_tokens"] += completion

@@ -1,0 +1,129 @@
+"""Two replayed runs side by side: graph edges only in one, milestone steps, steps and interventions
+per phase, LLM usage, failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from agent.replay.analysis import MILESTONE_ORDER, PHASES, Analysis
+from causal_graph.metrics import edge_differences
+
+CONFIG_KEYS = ("variant", "seed", "goals", "samples", "max_steps")
+
+
+def graph_differences(a: Analysis, b: Analysis) -> dict[str, Any]:
+    """Edges (``"craft_planks needs oak_log"``, ``"gather_oak_log yields oak_log"``) only in run A and
+    only in run B, matched as :func:`causal_graph.metrics.edge_differences` matches them (a needs edge
+    matches when the groups of alternatives overlap), and actions whose matched edges differ only in
+    quantities or alternatives."""
+    scope = sorted(set(a.graph.actions()) | set(b.graph.actions()))
+    only_a, only_b = [], []
+    for line in edge_differences(a.graph, b.graph, scope):
+        which, edge = line.split(": ", 1)
+        (only_b if which == "missing" else only_a).append(edge)
+    touched = {edge.split(" ", 1)[0] for edge in only_a + only_b}
+    detail = [action for action in scope if action not in touched and _structure(a, action) != _structure(b, action)]
+    return {"equal": not (only_a or only_b or detail), "only_a": only_a, "only_b": only_b, "quantities": detail}
+
+
+def _structure(analysis: Analysis, action: str) -> Any:
+    """A relation without its evidence and confidence (which differ between any two runs)."""
+    rel = analysis.graph.relation(action)
+    return None if rel is None else (dict(rel.needs), dict(rel.yields), dict(rel.yield_range))
+
+
+def diff_runs(a: Analysis, b: Analysis) -> dict[str, Any]:
+    """JSON-able comparison of runs A and B; numbers are ``[a, b]`` pairs."""
+    ca, cb = a.run.config, b.run.config
+    labels = [m for m in MILESTONE_ORDER if m in a.milestones or m in b.milestones]
+    labels += sorted((set(a.milestones) | set(b.milestones)) - set(labels))
+    roles = sorted(set(a.llm) | set(b.llm))
+    return {
+        "runs": [str(a.run.path), str(b.run.path)],
+        "config": {k: [ca.get(k), cb.get(k)] for k in CONFIG_KEYS if ca.get(k) != cb.get(k)},
+        "graph": graph_differences(a, b),
+        "milestones": {label: [_m(a, label, "step"), _m(b, label, "step")] for label in labels},
+        "milestone_wall": {label: [_m(a, label, "wall"), _m(b, label, "wall")] for label in labels},
+        "counts": {
+            "events": [len(a.run.events), len(b.run.events)],
+            "steps": [a.steps, b.steps],
+            "interventions": [a.interventions, b.interventions],
+            "trials": [a.trials, b.trials],
+            "explained actions": [len(a.graph.relations()), len(b.graph.relations())],
+            "SHD": [_shd(a), _shd(b)],
+        },
+        "phases": {p: {k: [a.phases[p][k], b.phases[p][k]] for k in ("steps", "interventions")} for p in PHASES},
+        "llm": {role: {k: [_llm(a, role, k), _llm(b, role, k)] for k in ("calls", "tokens")} for role in roles},
+        "failures": {
+            "mismatches": [_count(a.failures["mismatches"]), _count(b.failures["mismatches"])],
+            "failed steps": [
+                sum(a.phases[p]["failed_steps"] for p in PHASES),
+                sum(b.phases[p]["failed_steps"] for p in PHASES),
+            ],
+            "never explained": [len(a.failures["unexplained"]), len(b.failures["unexplained"])],
+            "relearned": [len(a.failures["relearned"]), len(b.failures["relearned"])],
+        },
+    }
+
+
+def _m(analysis: Analysis, label: str, key: str) -> Any:
+    m = analysis.milestones.get(label)
+    return None if m is None else m.get(key)
+
+
+def _shd(analysis: Analysis) -> Any:
+    return (analysis.run.result or {}).get("shd")
+
+
+def _llm(analysis: Analysis, role: str, key: str) -> int:
+    rows = analysis.llm.get(role, {}).values()
+    if key == "tokens":
+        return int(sum(r["prompt_tokens"] + r["completion_tokens"] for r in rows))
+    return int(sum(r[key] for r in rows))
+
+
+def _count(mismatches: list[dict[str, Any]]) -> int:
+    return sum(m["count"] for m in mismatches)
+
+
+def _delta(pair: list[Any]) -> str:
+    x, y = pair
+    if isinstance(x, int | float) and isinstance(y, int | float) and not isinstance(x, bool):
+        d = y - x
+        return f"{d:+.4g}" if isinstance(d, float) else f"{d:+d}"
+    return ""
+
+
+def diff_view(diff: dict[str, Any], name_a: str = "A", name_b: str = "B") -> Group:
+    """Rich rendering: one table of figures (A, B, B - A) and the graph's edges only in one run."""
+    table = Table(title=f"A: {name_a}\nB: {name_b}", title_justify="left")
+    for column, justify in (("", "left"), ("A", "right"), ("B", "right"), ("B - A", "right")):
+        table.add_column(column, justify=justify)
+
+    def section(title: str, rows: dict[str, list[Any]]) -> None:
+        if rows:
+            table.add_section()
+            table.add_row(Text(title, style="bold"), "", "", "")
+        for key, pair in rows.items():
+            table.add_row(f"  {key}", *("-" if v is None else str(v) for v in pair), _delta(pair))
+
+    section("config", diff["config"])
+    section("milestone step", diff["milestones"])
+    section("milestone agent time (s)", diff["milestone_wall"])
+    section("counts", diff["counts"])
+    section("steps per phase", {p: v["steps"] for p, v in diff["phases"].items()})
+    section("interventions per phase", {p: v["interventions"] for p, v in diff["phases"].items()})
+    section("LLM calls / tokens", {f"{r} {k}": v[k] for r, v in diff["llm"].items() for k in ("calls", "tokens")})
+    section("failures", diff["failures"])
+    g = diff["graph"]
+    if g["equal"]:
+        edges = Text("graphs: the same edges", style="green")
+    else:
+        lines = [f"only in A: {e}" for e in g["only_a"]] + [f"only in B: {e}" for e in g["only_b"]]
+        lines += [f"same edges, different quantities or alternatives: {a}" for a in g["quantities"]]
+        edges = Text("graphs differ:\n  " + "\n  ".join(lines), style="yellow")
+    return Group(table, edges)

@@ -1,0 +1,215 @@
+"""The replay report: the graph picture, a milestone timeline plot (tech level against environment step,
+as in the paper's figure) and one self-contained HTML page (images embedded as data URLs) showing them
+with the milestone, phase, LLM and failure tables and the run's frames, if it kept any."""
+
+from __future__ import annotations
+
+import base64
+import html
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from agent.replay.analysis import LEARN, LEARN_REST, MILESTONE_ORDER, PHASES, PURSUE, Analysis
+
+PHASE_COLOURS = {LEARN: "#cfe3ff", PURSUE: "#ffd9a8", LEARN_REST: "#dff2d8"}
+LINE_COLOURS = ("#1f5fbf", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085")
+DPI = 110
+MAX_FRAMES = 48
+
+
+def _figure(width: float, height: float) -> Any:
+    """A matplotlib Figure on the Agg canvas, without touching pyplot's global state."""
+    import matplotlib
+
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def milestone_levels(analysis: Analysis) -> list[tuple[int, int, str]]:
+    """``(step, level, label)`` per milestone reached, by step; levels follow the milestone order
+    (wooden tool 1, stone tool 2, iron tool 3, diamond 4), so runs of any variant compare."""
+    points = [
+        (int(m["step"]), MILESTONE_ORDER.index(label) + 1, label)
+        for label, m in analysis.milestones.items()
+        if label in MILESTONE_ORDER and isinstance(m.get("step"), int)
+    ]
+    return sorted(points)
+
+
+def timeline_png(analyses: Sequence[Analysis], path: str | Path, title: str | None = None) -> Path:
+    """Plot the tech level of the newest milestone item obtained against the environment step, one line
+    per run; with one run, the learn/pursue phases shade the background."""
+    from matplotlib.patches import Patch
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig = _figure(9.0, 4.2)
+    ax = fig.add_subplot()
+    if len(analyses) == 1:
+        for phase, first, last in analyses[0].spans:
+            ax.axvspan(first - 0.5, last + 0.5, color=PHASE_COLOURS[phase], linewidth=0, zorder=0)
+        handles = [Patch(color=PHASE_COLOURS[p], label=p.replace("_", " ")) for p in PHASES]
+    else:
+        handles = []
+    for index, analysis in enumerate(analyses):
+        colour = LINE_COLOURS[index % len(LINE_COLOURS)]
+        points = milestone_levels(analysis)
+        xs = [0] + [p[0] for p in points] + [max(analysis.steps, points[-1][0] if points else 0)]
+        ys = [0] + [p[1] for p in points] + [points[-1][1] if points else 0]
+        (line,) = ax.step(xs, ys, where="post", color=colour, linewidth=2, zorder=3, label=analysis.run.name)
+        ax.scatter([p[0] for p in points], [p[1] for p in points], color=colour, zorder=4, s=28)
+        if len(analyses) == 1:
+            for step, level, _ in points:
+                ax.annotate(str(step), (step, level), textcoords="offset points", xytext=(4, -12), fontsize=8)
+        handles.append(line)
+    ax.set_yticks(range(len(MILESTONE_ORDER) + 1), ["none", *MILESTONE_ORDER])
+    ax.set_ylim(-0.3, len(MILESTONE_ORDER) + 0.4)
+    ax.set_xlim(left=0)
+    ax.set_xlabel("environment step")
+    ax.set_ylabel("tech level reached")
+    ax.set_title(title or "milestone timeline", fontsize=11)
+    ax.grid(axis="y", color="#dddddd", zorder=1)
+    ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=DPI)
+    return path
+
+
+def graph_png(analysis: Analysis, path: str | Path) -> Path:
+    """The tech tree rebuilt from the log, drawn by :func:`causal_graph.picture.draw_graph`."""
+    from causal_graph.picture import draw_graph
+
+    variant = analysis.run.config.get("variant", "?")
+    return draw_graph(analysis.graph, path, title=f"tech tree rebuilt from the log ({variant})")
+
+
+def write_report(analysis: Analysis, out_dir: str | Path | None = None, max_frames: int = MAX_FRAMES) -> Path:
+    """Write ``graph.png``, ``timeline.png`` and ``index.html`` to ``out_dir`` (default: the run
+    folder's ``report/``); returns the HTML page's path."""
+    out = Path(out_dir) if out_dir is not None else analysis.run.path / "report"
+    out.mkdir(parents=True, exist_ok=True)
+    graph = graph_png(analysis, out / "graph.png")
+    timeline = timeline_png([analysis], out / "timeline.png", title=f"milestones of {analysis.run.name}")
+    page = out / "index.html"
+    page.write_text(report_html(analysis, graph, timeline, max_frames), encoding="utf-8")
+    return page
+
+
+def _data_url(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    cells = "".join(f"<th>{html.escape(str(h))}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _items(lines: Sequence[str], empty: str = "none") -> str:
+    if not lines:
+        return f"<p class='muted'>{html.escape(empty)}</p>"
+    return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+
+
+def failure_lines(analysis: Analysis) -> list[str]:
+    """The failure summary as short readable lines (shared by the console and the HTML page)."""
+    f = analysis.failures
+    lines = [f"mismatch: {m['action']} x{m['count']}: {m['why']}" for m in f["mismatches"]]
+    lines += [f"relearned: {action}" for action in f["relearned"]]
+    by_status: dict[str, list[str]] = {}
+    for action, status in f["unexplained"].items():
+        by_status.setdefault(status, []).append(action)
+    for status, actions in sorted(by_status.items()):
+        names = ", ".join(actions[:8]) + (f", … ({len(actions) - 8} more)" if len(actions) > 8 else "")
+        lines.append(f"never explained, last {status} ({len(actions)}): {names}")
+    for status, actions in f["discovery"].items():
+        lines.append(f"discovery {status}: {sum(actions.values())} runs over {len(actions)} actions")
+    for reason, actions in f["transitions"].items():
+        top = ", ".join(f"{a} x{n}" for a, n in list(actions.items())[:4])
+        lines.append(f"failed steps ({reason}): {sum(actions.values())} — {top}")
+    lines += [f"hypothesis fallback ({why}): {n}" for why, n in f["hypothesis_fallbacks"].items()]
+    lines += [f"LLM error ({why}): {n}" for why, n in f["llm_errors"].items()]
+    return lines
+
+
+def _frames_html(analysis: Analysis, max_frames: int) -> str:
+    frames = analysis.run.frames
+    if not frames:
+        return "<p class='muted'>this run kept no frames</p>"
+    stride = max(1, -(-len(frames) // max_frames))
+    shown = frames[::stride]
+    cards = []
+    for frame in shown:
+        step, action = analysis.frame_refs.get(frame.name, (None, ""))
+        caption = f"step {step}: {action}" if step is not None else frame.name
+        cards.append(
+            f"<figure><img src='{_data_url(frame)}' alt='{html.escape(frame.name)}'>"
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
+    note = f"<p class='muted'>{len(shown)} of {len(frames)} frames</p>" if len(shown) < len(frames) else ""
+    return note + "<div class='frames'>" + "".join(cards) + "</div>"
+
+
+def report_html(analysis: Analysis, graph: Path, timeline: Path, max_frames: int = MAX_FRAMES) -> str:
+    """The self-contained HTML page."""
+    a, config = analysis, analysis.run.config
+    check = a.graph_check
+    status = "consistent" if a.consistent else "INCONSISTENT"
+    milestones = [
+        (label, m.get("item"), m.get("step"), m.get("wall"), m.get("critical_step"), m.get("interventions"))
+        for label, m in a.milestones.items()
+    ]
+    phases = [(p, *(a.phases[p][k] for k in ("steps", "failed_steps", "interventions", "trials"))) for p in PHASES]
+    llm = [
+        (role, phase, int(r["calls"]), int(r["prompt_tokens"]), int(r["completion_tokens"]), int(r["cached"]))
+        for role, per_phase in sorted(a.llm.items())
+        for phase, r in per_phase.items()
+    ]
+    graph_lines = ["rebuilt graph equals graph.json"] if check.equal else list(check.differences)
+    if check.untried:
+        graph_lines.append(f"known but never tried: {', '.join(check.untried)}")
+    end = a.end or {}
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ADAM replay: {html.escape(a.run.name)}</title>
+<style>
+body {{ font-family: sans-serif; margin: 16px; color: #222; }}
+h1 {{ font-size: 20px; margin: 0 0 4px; }} h2 {{ font-size: 16px; margin: 18px 0 6px; }}
+.muted {{ color: #777; }} .bad {{ color: #b00020; font-weight: bold; }} .ok {{ color: #1b7f3b; }}
+.pictures {{ display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }}
+#timeline {{ max-width: min(100%, 760px); border: 1px solid #ccc; }}
+#graph {{ max-width: 100%; max-height: 640px; border: 1px solid #ccc; }}
+table {{ border-collapse: collapse; font-size: 13px; }} td, th {{ border: 1px solid #ccc; padding: 2px 8px; }}
+.frames {{ display: flex; flex-wrap: wrap; gap: 8px; }} .frames img {{ width: 160px; }}
+figure {{ margin: 0; font-size: 11px; }}
+</style></head><body>
+<h1>ADAM replay: {html.escape(a.run.name)}</h1>
+<p>{html.escape(str(config.get("variant", "?")))} seed {html.escape(str(config.get("seed", "?")))},
+goals {html.escape(", ".join(map(str, config.get("goals", []))))}; {len(a.run.events)} events,
+{a.steps} steps, {a.interventions} interventions ({a.trials} trials);
+<span class="{"ok" if a.consistent else "bad"}">{status}</span>; end: {html.escape(str(end.get("reason", "-")))}</p>
+<div class="pictures"><img id="timeline" src="{_data_url(timeline)}" alt="milestone timeline">
+<img id="graph" src="{_data_url(graph)}" alt="learned graph"></div>
+<h2>Milestones</h2>{
+        _table(("milestone", "item", "step", "agent time (s)", "critical step", "interventions"), milestones)
+    }
+<h2>Phases</h2>{_table(("phase", "steps", "failed steps", "interventions", "trials"), phases)}
+<h2>LLM calls</h2>{
+        _table(("role", "phase", "calls", "prompt tokens", "completion tokens", "cached"), llm)
+        if llm
+        else "<p class='muted'>no LLM calls</p>"
+    }
+<h2>Graph check</h2>{_items(graph_lines)}
+<h2>Result check</h2>{_items(a.checks, "milestones, steps and interventions equal result.json")}
+<h2>Failures</h2>{_items(failure_lines(a))}
+<h2>Damage and missing files</h2>{_items(a.problems)}
+<h2>Frames</h2>{_frames_html(a, max_frames)}
+</body></html>
+"""
