@@ -19,20 +19,31 @@ Emit = Callable[..., Any]
 
 
 class RecordingClient:
-    """Logs each call through ``emit('llm_call', ...)`` and keeps per-role usage."""
+    """Logs each call through ``emit('llm_call', ...)`` and keeps per-role usage.
 
-    def __init__(self, inner: LLMClient, emit: Emit, usage: UsageBook | None = None) -> None:
+    After ``breaker`` consecutive failed calls (each already retried) the endpoint is taken as down:
+    later calls fail at once (``llm_unavailable`` is logged once) and the offline components decide.
+    """
+
+    def __init__(self, inner: LLMClient, emit: Emit, usage: UsageBook | None = None, breaker: int = 5) -> None:
         self.inner = inner
         self.model = inner.model
         self.emit = emit
         self.usage = usage or UsageBook()
+        self.breaker = breaker
+        self._failed_in_a_row = 0
 
     def complete(self, role: str, messages: Sequence[Message]) -> LLMReply:
+        if self._failed_in_a_row >= self.breaker:
+            raise LLMError(f"{role}: the LLM endpoint failed {self.breaker} calls in a row; not asking again")
         key = request_key(self.model, messages)
         start = time.perf_counter()
         try:
             reply = self.inner.complete(role, messages)
         except LLMError as err:
+            self._failed_in_a_row += 1
+            if self._failed_in_a_row == self.breaker:
+                self.emit("llm_unavailable", failures=self.breaker, error=str(err)[:300])
             self.usage.add(role, None)
             latency = err.latency if err.latency is not None else time.perf_counter() - start
             self.emit(
@@ -41,6 +52,7 @@ class RecordingClient:
                 latency=round(latency, 6), ok=False, error=str(err),
             )  # fmt: skip
             raise
+        self._failed_in_a_row = 0
         self.usage.add(role, reply)
         self.emit(
             "llm_call", role=role, model=reply.model, request_model=self.model, key=key,

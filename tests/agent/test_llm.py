@@ -165,3 +165,25 @@ def test_fuzz_a_thousand_hostile_replies_never_crash_and_are_counted():
     assert os.environ.get("OPENAI_API_KEY", "") not in json.dumps([d for _, d in events]) or not os.environ.get(
         "OPENAI_API_KEY"
     )
+
+
+def test_obfuscated_prompts_carry_no_minecraft_names(tmp_path, capsys):
+    with ScriptedServer(oracle_script) as server:
+        code = main(["run", "--llm", "openai:m", "--base-url", server.base_url, "--out", str(tmp_path),
+                     "--json", "--no-picture", "--variant", "obfuscated"])  # fmt: skip
+        prompts = json.dumps([r["messages"] for r in server.requests])
+    assert code == 0 and json.loads(capsys.readouterr().out)["goal_reached"]
+    for name in ("diamond", "oak_log", "pickaxe", "crafting_table", "iron"):
+        assert name not in prompts
+
+
+def test_a_dead_endpoint_is_given_up_and_the_run_still_reaches_diamond(tmp_path, capsys):
+    with ScriptedServer(lambda request: Scripted(status=503)) as server:
+        code = main(["run", "--llm", "openai:m", "--base-url", server.base_url, "--out", str(tmp_path),
+                     "--json", "--no-picture", "--llm-retries", "1", "--llm-timeout", "2"])  # fmt: skip
+        asked = len(server.requests)
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0 and result["goal_reached"] and result["shd"] == 0
+    assert asked == 5 * 2  # five calls, each tried twice, then the endpoint is given up
+    events, _ = read_events(run_folder(tmp_path) / "events.jsonl")
+    assert sum(e["kind"] == "llm_unavailable" for e in events) == 1
