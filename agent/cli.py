@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     items = sub.add_parser("items", help="list the item names a variant's agent can see")
     items.add_argument("--variant", default="original")
+
+    from agent.replay.command import add_parsers as add_replay_parsers
+
+    add_replay_parsers(sub)
     return parser
 
 
@@ -66,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from agent.view import run_command
 
             return run_command(args)
+        if args.command in ("replay", "diff"):
+            return args.replay_handler(args)
         if args.command == "items":
             import gymnasium as gym
 

@@ -1,7 +1,8 @@
 """Replay analysis of run folders: rebuild the graph from ``events.jsonl`` alone, milestones, phases,
-LLM usage and failures (:mod:`.analysis`), two runs side by side (:mod:`.diff`), many runs at once
-(:mod:`.aggregate`), plots and an HTML page (:mod:`.report`), and the ``adam replay``/``adam diff``
-commands (:mod:`.command`). Needs nothing but the run folder."""
+LLM usage and failures (:mod:`.analysis`, :mod:`.checks`), two runs side by side (:mod:`.diff`), many
+runs at once (``from agent.replay.aggregate import aggregate``), plots and an HTML page
+(:mod:`.report`), and the ``adam replay``/``adam diff`` commands (:mod:`.command`). Needs nothing but
+the run folder: no simulator, server or LLM."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ _EXPORTS = {
     "analyse": "analysis",
     "replay": "analysis",
     "diff_runs": "diff",
-    "aggregate": "aggregate",
     "write_report": "report",
 }
 __all__ = sorted(_EXPORTS)

@@ -10,7 +10,13 @@ Phases are the controller's; the log does not record them, so they are derived (
   a ``plan`` event sets ``pursue``; the ``goal`` event that completes the goals sets ``learn_rest``.
 - A transition belongs to a discovery run (``learn``/``learn_rest``) when the first non-transition event
   after it is an ``intervention`` (its trial record; exploration detours included); otherwise it takes
-  the current phase. Interventions, trials and ``llm_call`` events take the phase current at that time.
+  the current phase. Interventions, trials and ``llm_call`` events take the phase current at that time
+  (so a planner call that finds the first plan counts in ``learn``, as the controller's phase then was).
+- Limitation: a pursue step followed directly by a discovery run, with no do()-reset or other event
+  between them, is counted in ``learn``.
+
+Counts: ``steps`` are transitions (environment steps); ``interventions`` are do()-resets (what
+result.json counts); ``trials`` are discovery runs (``intervention`` events).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.replay.checks import GraphCheck, check_graph, check_result, rebuild_graph
+from agent.replay.checks import GraphCheck, check_graph, check_result, llm_usage, rebuild_graph
 from agent.replay.load import RunFolder, load_run
 from causal_graph.graph import CausalGraph
 
@@ -28,7 +34,6 @@ LEARN, PURSUE, LEARN_REST = "learn", "pursue", "learn_rest"
 PHASES = (LEARN, PURSUE, LEARN_REST)
 # Mirrors agent.scoring.MILESTONE_ORDER (not imported: that module needs the simulator's packages).
 MILESTONE_ORDER = ("wooden tool", "stone tool", "iron tool", "diamond")
-LLM_ROLES = ("hypothesis", "planner", "actor", "perception")
 _LEARN_KINDS = frozenset({"intervention", "hypothesis", "hypothesis_fallback", "relation", "discovery"})
 _PHASE_FIELDS = ("steps", "failed_steps", "interventions", "trials", "llm_calls", "prompt_tokens", "completion_tokens")
 _LLM_FIELDS = ("calls", "prompt_tokens", "completion_tokens", "cached", "errors", "latency")
@@ -221,7 +226,8 @@ def analyse(run: RunFolder) -> Analysis:
         resumes=resumes,
         frame_refs=frame_refs,
     )
-    analysis.checks = check_result(run.result, milestones, {"steps": steps, "interventions": interventions})
+    counts = {"steps": steps, "interventions": interventions}
+    analysis.checks = check_result(run.result, milestones, counts, llm_usage(llm))
     return analysis
 
 

@@ -79,10 +79,14 @@ def check_graph(rebuilt: CausalGraph, saved: CausalGraph | None) -> GraphCheck:
 
 
 def check_result(
-    result: dict[str, Any] | None, milestones: dict[str, dict[str, Any]], counts: dict[str, int]
+    result: dict[str, Any] | None,
+    milestones: dict[str, dict[str, Any]],
+    counts: dict[str, int],
+    llm: dict[str, dict[str, int]] | None = None,
 ) -> list[str]:
     """Disagreements between what the log says (``milestones``; ``counts`` such as steps and
-    interventions) and ``result.json``; empty when they agree or there is no result."""
+    interventions; ``llm`` usage per role, see :func:`llm_usage`) and ``result.json``; empty when
+    they agree or there is no result."""
     if result is None:
         return []
     out = []
@@ -99,7 +103,30 @@ def check_result(
     for key, mine in counts.items():
         if key in result and result[key] != mine:
             out.append(f"{key}: {mine} in the log, {result[key]} in result.json")
+    usage = (result.get("llm") or {}).get("usage") if isinstance(result.get("llm"), dict) else None
+    if isinstance(usage, dict) and llm is not None:
+        for role in sorted(set(usage) | set(llm)):
+            theirs = usage.get(role) or {}
+            ours = llm.get(role) or dict.fromkeys(theirs, 0)
+            for key in ("calls", "prompt_tokens", "completion_tokens", "failures"):
+                if key in theirs and theirs[key] != ours.get(key):
+                    out.append(f"LLM {role} {key}: {ours.get(key)} in the log, {theirs[key]} in result.json")
     return out
+
+
+def llm_usage(llm: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str, int]]:
+    """Per role, over all phases: ``calls``, ``prompt_tokens``, ``completion_tokens``, ``failures``
+    (the shape of result.json's ``llm.usage``)."""
+    totals: dict[str, dict[str, int]] = {}
+    for role, per_phase in llm.items():
+        rows = per_phase.values()
+        totals[role] = {
+            "calls": int(sum(r["calls"] for r in rows)),
+            "prompt_tokens": int(sum(r["prompt_tokens"] for r in rows)),
+            "completion_tokens": int(sum(r["completion_tokens"] for r in rows)),
+            "failures": int(sum(r["errors"] for r in rows)),
+        }
+    return totals
 
 
 def _same_time(x: Any, y: Any) -> bool:

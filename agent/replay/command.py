@@ -80,7 +80,10 @@ def _one(path: Path, args: argparse.Namespace, console: Console) -> int:
     if not args.no_report:
         from agent.replay.report import write_report
 
-        page = write_report(analysis, args.report)
+        try:
+            page = write_report(analysis, args.report)
+        except Exception as err:  # a broken picture must never hide the analysis
+            Console(stderr=True).print(Text(f"warning: no report written ({err!r})", style="yellow"))
     if args.json:
         sys.stdout.write(json.dumps({**analysis.to_dict(), "report": str(page) if page else None}) + "\n")
     else:
@@ -160,7 +163,7 @@ def run_view(analysis: Any) -> Group:
     elif a.checks:
         parts += [Text(f"result.json disagrees: {line}", style="red") for line in a.checks]
     else:
-        parts.append(Text("milestones, steps and interventions equal result.json", style="green"))
+        parts.append(Text("milestones, steps, interventions and LLM usage equal result.json", style="green"))
     head = ("milestone", "item", "step", "agent time (s)", "critical step", "interventions")
     keys = ("item", "step", "wall", "critical_step", "interventions")
     rows = [(label, *(m.get(k) for k in keys)) for label, m in a.milestones.items()]

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from agent.replay.analysis import MILESTONE_ORDER, PHASES, Analysis
 from causal_graph.metrics import edge_differences
+from causal_graph.relation import CausalRelation, Need
 
 CONFIG_KEYS = ("variant", "seed", "goals", "samples", "max_steps")
 
@@ -18,22 +19,45 @@ CONFIG_KEYS = ("variant", "seed", "goals", "samples", "max_steps")
 def graph_differences(a: Analysis, b: Analysis) -> dict[str, Any]:
     """Edges (``"craft_planks needs oak_log"``, ``"gather_oak_log yields oak_log"``) only in run A and
     only in run B, matched as :func:`causal_graph.metrics.edge_differences` matches them (a needs edge
-    matches when the groups of alternatives overlap), and actions whose matched edges differ only in
-    quantities or alternatives."""
+    matches when the groups of alternatives overlap); ``equal`` when there are none. ``details`` lists
+    the matched edges whose quantities, alternatives or yield ranges differ."""
     scope = sorted(set(a.graph.actions()) | set(b.graph.actions()))
     only_a, only_b = [], []
     for line in edge_differences(a.graph, b.graph, scope):
         which, edge = line.split(": ", 1)
         (only_b if which == "missing" else only_a).append(edge)
-    touched = {edge.split(" ", 1)[0] for edge in only_a + only_b}
-    detail = [action for action in scope if action not in touched and _structure(a, action) != _structure(b, action)]
-    return {"equal": not (only_a or only_b or detail), "only_a": only_a, "only_b": only_b, "quantities": detail}
+    details = [
+        line for action in scope for line in _details(action, a.graph.relation(action), b.graph.relation(action))
+    ]
+    return {"equal": not (only_a or only_b), "only_a": only_a, "only_b": only_b, "details": details}
 
 
-def _structure(analysis: Analysis, action: str) -> Any:
-    """A relation without its evidence and confidence (which differ between any two runs)."""
-    rel = analysis.graph.relation(action)
-    return None if rel is None else (dict(rel.needs), dict(rel.yields), dict(rel.yield_range))
+def _details(action: str, ra: CausalRelation | None, rb: CausalRelation | None) -> list[str]:
+    """Readable differences between two relations of ``action`` on the edges both have."""
+    if ra is None or rb is None:
+        return []
+    out = []
+    for item in sorted(ra.needs.keys() & rb.needs.keys()):
+        na, nb = ra.needs[item], rb.needs[item]
+        if (na.quantity, na.consumed) != (nb.quantity, nb.consumed):
+            out.append(f"{action} needs {item}: {_need(na)} in A, {_need(nb)} in B")
+        if sorted(na.alternatives) != sorted(nb.alternatives):
+            alt_a, alt_b = ", ".join(na.alternatives) or "none", ", ".join(nb.alternatives) or "none"
+            out.append(f"{action} needs {item}: alternatives ({alt_a}) in A, ({alt_b}) in B")
+    for item in sorted(ra.yields.keys() & rb.yields.keys()):
+        ya, yb = _yield(ra, item), _yield(rb, item)
+        if ya != yb:
+            out.append(f"{action} yields {item}: {ya} in A, {yb} in B")
+    return out
+
+
+def _need(need: Need) -> str:
+    return f"x{need.quantity} {'consumed' if need.consumed else 'held'}"
+
+
+def _yield(rel: CausalRelation, item: str) -> str:
+    span = rel.yield_range.get(item)
+    return f"x{rel.yields[item]}" + (f" (range {span[0]}-{span[1]})" if span else "")
 
 
 def diff_runs(a: Analysis, b: Analysis) -> dict[str, Any]:
@@ -124,6 +148,7 @@ def diff_view(diff: dict[str, Any], name_a: str = "A", name_b: str = "B") -> Gro
         edges = Text("graphs: the same edges", style="green")
     else:
         lines = [f"only in A: {e}" for e in g["only_a"]] + [f"only in B: {e}" for e in g["only_b"]]
-        lines += [f"same edges, different quantities or alternatives: {a}" for a in g["quantities"]]
         edges = Text("graphs differ:\n  " + "\n  ".join(lines), style="yellow")
+    if g["details"]:
+        edges.append("\nsame edges, different details:\n  " + "\n  ".join(g["details"]), style="dim")
     return Group(table, edges)

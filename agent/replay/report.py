@@ -207,7 +207,7 @@ goals {html.escape(", ".join(map(str, config.get("goals", []))))}; {len(a.run.ev
         else "<p class='muted'>no LLM calls</p>"
     }
 <h2>Graph check</h2>{_items(graph_lines)}
-<h2>Result check</h2>{_items(a.checks, "milestones, steps and interventions equal result.json")}
+<h2>Result check</h2>{_items(a.checks, "milestones, steps, interventions and LLM usage equal result.json")}
 <h2>Failures</h2>{_items(failure_lines(a))}
 <h2>Damage and missing files</h2>{_items(a.problems)}
 <h2>Frames</h2>{_frames_html(a, max_frames)}
