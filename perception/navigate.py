@@ -3,19 +3,26 @@
 :class:`PerceptionNavigator` sees only :class:`~perception.description.Description` s, never the
 simulator's state. Its policy, per step:
 
-1. **Target in view** - head for the column where most of it is: ``centre`` -> ``move_forward``;
-   ``left`` / ``right`` -> ``move_left`` / ``move_right`` (a sidestep keeps the target in view, where a
-   90 degree turn would swing a target 20-40 degrees off-centre out of the ~86 degree wide view).
-2. **A hint in view** (for water: sand, since beaches ring the water) - the same, toward the hint.
-3. **Nothing in view** - scan: turn right up to three times to look in all four directions, scoring
-   each view by how open it is (sky at and below the horizon band: no hill in the way), then face the
-   best direction (not the way back, when another is as good) and walk forward ``leg`` moves before
-   scanning again; legs grow by one each time, up to ``max_leg``. A walk stops early at an open edge (sky
-   in the lower centre: the end of the world) or when the view stops changing (pushing against it).
+1. **Target in view** - head for the column where it is: ``centre`` -> ``move_forward`` (also when the
+   centre holds at least a quarter of the best side's share), ``left`` / ``right`` -> ``move_left`` /
+   ``move_right``. A sidestep keeps the target in view, where a 90 degree turn would swing a target 20-40
+   degrees off-centre out of the ~86 degree wide view. A target on the side opposite the last sidestep
+   lies between the two places, so the navigator then moves forward instead of stepping back and forth.
+2. **A hint in view** (for water: sand, since beaches ring water) - the same, toward the hint, until the
+   hint is near; from there it looks around (step 3), and if that shows no target it ignores hints for
+   ``hint_pause`` moves so as not to circle a dry beach.
+3. **Nothing in view** - a square spiral with a look-around at every corner: three left turns show the
+   other three directions and leave the agent turned right by a quarter, then it walks forward a leg of
+   ``first_leg``, ``first_leg``, ``first_leg + leg_growth``, ... moves (5, 5, 10, 10, ...: 4 blocks a move,
+   so successive rings are ~20 blocks apart, about as far as a pond can be seen over rolling hills).
+   A leg ends early at an open edge (sky in the lower centre: the end of the world) or when the view
+   stops changing after a forward move (pushing against the world's edge).
 
-The state (scan progress, heading by dead reckoning of its own turns, the walk in progress) lives in
-the object; :meth:`reset` starts over. Success is decided by the environment (``info["nearby"]``:
-within 4 blocks), not here; the navigator only picks moves.
+The state (the spiral, the scan under way, the last sidestep, the hint pause) lives in the object;
+:meth:`PerceptionNavigator.reset` starts over. Success is decided by the environment
+(``info["nearby"]``: within 4 blocks), not here; the navigator only picks moves. Small, far targets
+matter: describe frames for navigation with ``OfflineDescriber(min_fraction=NAVIGATION_MIN_FRACTION)``
+so that a pond a few pixels large at 30 blocks is not dropped as noise.
 """
 
 from __future__ import annotations
@@ -30,6 +37,9 @@ MOVES = ("move_forward", "move_backward", "move_left", "move_right", "turn_left"
 
 DEFAULT_HINTS: Mapping[str, tuple[str, ...]] = {"water": ("sand",), "sand": ("water",)}
 """Block kinds that tend to lie next to a target: seen instead of it, they are worth walking to."""
+
+NAVIGATION_MIN_FRACTION = 0.0005
+"""The describer's ``min_fraction`` for navigation: about 10 pixels of a 160 x 120 frame."""
 
 _SIDESTEP = {"left": "move_left", "centre": "move_forward", "right": "move_right"}
 
@@ -49,33 +59,36 @@ class _Search:
 class PerceptionNavigator:
     """Picks one movement per step toward ``target`` from the description of the current frame.
 
-    ``hints`` maps a target to kinds worth approaching when the target is out of view; ``first_leg`` and
-    ``max_leg`` bound the forward walks between scans; ``min_fraction`` is the least share of the frame a
-    sighting must cover.
+    ``hints`` maps a target to kinds worth approaching when the target is out of view (default
+    :data:`DEFAULT_HINTS`); ``first_leg`` and ``leg_growth`` size the spiral's legs (in moves);
+    ``min_fraction`` is the share of the frame a sighting must exceed; ``hint_pause`` is how many moves
+    hints are ignored after one led nowhere.
     """
 
     def __init__(
         self,
         hints: Mapping[str, tuple[str, ...]] | None = None,
-        first_leg: int = 2,
-        leg_growth: int = 2,
+        first_leg: int = 5,
+        leg_growth: int = 5,
         min_fraction: float = 0.0,
         hint_pause: int = 12,
     ) -> None:
-        if first_leg < 1 or leg_growth < 0:
-            raise ValueError(f"need first_leg >= 1 and leg_growth >= 0, got {first_leg}, {leg_growth}")
+        if first_leg < 1 or leg_growth < 0 or hint_pause < 0 or min_fraction < 0:
+            raise ValueError(
+                "need first_leg >= 1, leg_growth >= 0, hint_pause >= 0 and min_fraction >= 0, got "
+                f"{first_leg}, {leg_growth}, {hint_pause}, {min_fraction}"
+            )
         self.hints = dict(DEFAULT_HINTS if hints is None else hints)
         self.first_leg = first_leg
         self.leg_growth = leg_growth
         self.min_fraction = min_fraction
         self.hint_pause = hint_pause
-        self.heading = 0  # quarter turns to the right since the start, mod 4 (dead reckoning)
         self._side: str | None = None  # the column of the last sidestep, while sidestepping
         self._search = _Search()
 
     def reset(self) -> None:
         """Forget the search (a new episode or a new target)."""
-        self.heading, self._side = 0, None
+        self._side = None
         self._search = _Search()
 
     def next_move(self, description: Description, target: str) -> str:
@@ -113,10 +126,6 @@ class PerceptionNavigator:
             return None
         return "centre" if shares["centre"] >= 0.25 * shares[best] else best
 
-    def _turn(self, move: str) -> str:
-        self.heading = (self.heading + (1 if move == "turn_right" else -1)) % 4
-        return move
-
     def _explore(self, description: Description) -> str:
         s = self._search
         if s.walk_left > 0 and s.scan_left is None:
@@ -127,9 +136,9 @@ class PerceptionNavigator:
             s.walk_left = 0
         if s.scan_left is None:
             s.scan_left = 3
-        if s.scan_left > 0:  # three left turns show the other three directions and end a right turn on
+        if s.scan_left > 0:  # three left turns: the other three directions, ending a quarter turn right
             s.scan_left -= 1
-            return self._turn("turn_left")
+            return "turn_left"
         s.scan_left = None
         if s.on_hint:  # looked around from next to a hint and saw no target: leave hints be a while
             s.ignore_hints, s.on_hint = self.hint_pause, False

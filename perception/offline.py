@@ -12,10 +12,11 @@ that a kind whose total passes the threshold is kept at its largest cell.
 
 Distance heuristic. At pitch 0 the horizon is the middle row, and with the 70 degree vertical field of
 view the lower third of the frame shows level ground within about 7 blocks of the eye (1.62 blocks above
-the ground). A kind is ``near`` in a column when it covers at least ``near_fraction`` (default 0.1%) of the
-frame in that column's lower cell - its footprint reaches the lower third - and ``far`` otherwise; all
-cells of that kind in that column share the verdict (a tree trunk rising from close ground is near all
-the way up). Sky is always ``far``; sky in the lower third means an open edge (the end of the world).
+the ground). A kind is ``near`` in a column when its footprint reaches the lower third - it covers at least
+``near_fraction`` (default 0.1%) of the frame in that column's lower cell, or that cell is reported - and
+``far`` otherwise; all cells of that kind in that column share the verdict (a tree trunk rising from
+close ground is near all the way up, the canopy of that tree alone reads far). Sky is always ``far``;
+sky in the lower third means an open edge (the end of the world).
 
 What it can see: which of the simulator's 18 block kinds (and sky) show in the frame, how much of the
 frame each covers and roughly where (left / centre / right, upper / middle / lower, near / far), down
@@ -23,8 +24,9 @@ to about 0.5% of the pixels (a 2 x 2 block face at ~20 blocks). It uses only the
 (what a person looking at the frame sees), never the simulator's voxels, position or inventory.
 
 What it cannot see: anything behind the first block a ray hits (no seeing through leaves, water or
-hills; a cave's ores behind its walls stay hidden); distances beyond near / far (the heuristic assumes
-level ground and pitch 0: looking down a slope makes far ground look near, a wall above eye level far);
+hills; a cave's ores behind its walls stay hidden; with the eye in water the renderer draws water
+see-through, so a swimming agent sees none); distances beyond near / far (the heuristic assumes level
+ground and pitch 0: from a hilltop far ground reads near, and a close block whose base is hidden reads far);
 block kinds whose colour is changed by lighting, fog, textures or tinting the palette does not have
 (ores and stone differ by only ~16 colour units, so stronger lighting changes would confuse them); items,
 mobs or the player's hand (the renderer draws none); and real-game frames (Minecraft's or
@@ -35,7 +37,6 @@ prismarine-viewer's textured, lit images) - those need a different classifier, a
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image
 
 from env.blocks import block_names
 from env.data import load_toml
@@ -120,7 +121,7 @@ class OfflineDescriber:
         flat = labels.astype(np.int64).ravel() * 9 + cell.ravel()
         return np.bincount(flat, minlength=(self.unknown_label + 1) * 9).reshape(-1, 3, 3)
 
-    def describe(self, frame: FrameLike | Image.Image) -> Description:
+    def describe(self, frame: FrameLike) -> Description:
         """Describe one frame (PIL image, ``(H, W, 3)`` uint8 array, encoded bytes or a path).
 
         Raises :class:`FrameError` for an empty, undecodable, wrong-size or non-colour frame, a blank
@@ -157,7 +158,7 @@ class OfflineDescriber:
                 keep = grid == grid.max()
                 keep &= np.cumsum(keep.ravel()).reshape(keep.shape) == 1  # the first largest cell only
             for v, h in zip(*np.nonzero(keep), strict=True):
-                near = name != SKY and grid[lower, h] >= near_px
+                near = name != SKY and (bool(keep[lower, h]) or grid[lower, h] >= near_px)
                 distance = DISTANCES[0] if near else DISTANCES[1]
                 out.append(Region(name, HORIZONTAL[h], VERTICAL[v], distance, round(float(grid[v, h]) / total, 6)))
         out.sort(key=lambda r: (-r.fraction, r.block, VERTICAL.index(r.vertical), HORIZONTAL.index(r.horizontal)))
