@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     from agent.replay.command import add_parsers as add_replay_parsers
 
     add_replay_parsers(sub)
+    from bench.harness.command import add_parser as add_bench_parser
+
+    add_bench_parser(sub)
     return parser
 
 
@@ -70,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from agent.view import run_command
 
             return run_command(args)
+        if args.command == "bench":
+            return args.bench_handler(args)
         if args.command in ("replay", "diff"):
             return args.replay_handler(args)
         if args.command == "items":

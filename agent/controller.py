@@ -23,6 +23,7 @@ from env.interface import World
 log = logging.getLogger(__name__)
 
 RELEARN_AFTER = 3  # mismatches of one action before its relation is re-learned
+MAX_RELEARNS = 2  # re-learning an action that still fails after this many times ends the run (stuck)
 
 
 @dataclass
@@ -37,6 +38,8 @@ class ControllerState:
     wall: float = 0.0  # seconds of agent time before this process (resume)
     ticks: int = 0
     plan: list[list] = field(default_factory=list)  # remaining steps of the current plan: [action, count, item]
+    relearned: dict[str, int] = field(default_factory=dict)  # action -> times its relation was re-learned
+    goals_abandoned: dict[str, str] = field(default_factory=dict)  # goal -> why
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,6 +65,7 @@ class Controller:
         max_steps: int = 20_000,
         emit: Callable[..., Any] | None = None,
         chooser: Chooser | None = None,
+        learning: bool = True,
     ) -> None:
         self.world = world
         self.graph = graph
@@ -74,6 +78,7 @@ class Controller:
         self.actor = Actor(world, graph, self.memory, chooser)
         self.state = state or ControllerState()
         self.max_steps = max_steps
+        self.learning = learning
         self.emit = emit or (lambda kind, **data: None)
         self._t0 = time.perf_counter()
         self.current = ""  # what the loop is doing, for the live view
@@ -100,7 +105,11 @@ class Controller:
         if goal is None:
             self.state.phase = "learn_rest"
             if not self._learn_next():
-                self._finish("all goals reached; every action explained or tried with every item seen")
+                if self.state.goals_abandoned:
+                    why = "; ".join(f"{g}: {r}" for g, r in self.state.goals_abandoned.items())
+                    self._finish(f"not every goal reached — {why}")
+                else:
+                    self._finish("all goals reached; every action explained or tried with every item seen")
             return
         if self.world.inventory().get(goal, 0) > 0:
             self._goal_reached(goal)
@@ -109,10 +118,12 @@ class Controller:
             self.state.phase = "learn"
             self.state.plan = []
             if not self._learn_next():
-                self._finish(
-                    f"goal {goal!r} is unreachable: no chain of learned actions yields it, and every action "
-                    f"has been tried with every item seen ({len(self.learner.state.known)} items)"
+                why = (
+                    f"every action has been tried with every item seen ({len(self.learner.state.known)} items)"
+                    if self.learning
+                    else "this agent does not learn"
                 )
+                self._abandon(goal, f"goal {goal!r} is unreachable: no chain of known actions yields it; {why}")
             return
         self.state.phase = "pursue"
         if not self.state.plan:
@@ -131,7 +142,18 @@ class Controller:
             return
         self.state.plan = []  # re-plan from what the world really did
         self.emit("mismatch", action=step.action, why=result.why, runs=result.runs)
+        if not self.learning and self.memory.failures_of(step.action) >= RELEARN_AFTER:
+            self._abandon(goal, f"stuck: {step.action} failed {RELEARN_AFTER} times ({result.why}); no learning")
+            return
         if self.memory.failures_of(step.action) >= RELEARN_AFTER and result.why != "unreachable":
+            if self.state.relearned.get(step.action, 0) >= MAX_RELEARNS:
+                self._abandon(
+                    goal,
+                    f"stuck: {step.action} keeps failing ({result.why}) although its relation was re-learned "
+                    f"{MAX_RELEARNS} time(s): the learned graph does not match the world",
+                )
+                return
+            self.state.relearned[step.action] = self.state.relearned.get(step.action, 0) + 1
             self.emit("relearn", action=step.action)
             self.graph.remove_relation(step.action)
             self.learner.state.tried_with.pop(step.action, None)
@@ -141,6 +163,8 @@ class Controller:
 
     def _learn_next(self) -> bool:
         """Learn one unexplained action, else refine one whose cause cannot be made; False if neither."""
+        if not self.learning:
+            return False
         candidates = self.learner.worth_trying()
         if candidates:
             self.current = f"learn {candidates[0]}"
@@ -157,6 +181,14 @@ class Controller:
         self.state.goals_reached[goal] = self.world.counters.steps
         self.emit("goal", goal=goal, step=self.world.counters.steps, wall=round(self.wall, 4))
         log.info("goal %s reached at step %d", goal, self.world.counters.steps)
+        self.state.goal_index += 1
+        self.state.plan = []
+
+    def _abandon(self, goal: str, reason: str) -> None:
+        """Give up this goal (saying why), go on with the next one and with learning."""
+        self.state.goals_abandoned[goal] = reason
+        self.emit("goal_abandoned", goal=goal, reason=reason, step=self.world.counters.steps)
+        log.warning("%s", reason)
         self.state.goal_index += 1
         self.state.plan = []
 

@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,12 +23,19 @@ from agent.memory import MemoryPool
 from agent.runlog import RunFolderError, RunLog, atomic_write_json, load_checkpoint, read_events, truncate_events
 from agent.scoring import final_score, milestone_items, shown_item
 from agent.world import EnvWorld
+from causal_graph.baseline import AdamDiscoverer, InterventionOnlyDiscoverer, adam_config
 from causal_graph.discovery import Discoverer, DiscoveryConfig, DiscoveryOutcome
 from causal_graph.graph import CausalGraph
 from causal_graph.learner import Learner, LearnerState
 from env.interface import Counters
 
 log = logging.getLogger(__name__)
+
+DISCOVERERS = {
+    "ours": (Discoverer, DiscoveryConfig()),
+    "adam": (AdamDiscoverer, adam_config()),
+    "intervention_only": (InterventionOnlyDiscoverer, DiscoveryConfig()),
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,9 @@ class RunConfig:
     llm_timeout: float = 60.0
     llm_retries: int = 3
     replay_llm: str | None = None  # answer LLM calls from this recorded run folder
+    discovery: str = "ours"  # ours | adam (ADAM's one-at-a-time procedure) | intervention_only
+    learning: bool = True  # False: plan from the given prior graph only (a prior-knowledge baseline)
+    prior: str = ""  # what the starting graph is, when one is given (documentation only)
 
     def to_dict(self) -> dict[str, Any]:
         data = {**asdict(self), "goals": list(self.goals), "llm_roles": list(self.llm_roles)}
@@ -62,7 +72,8 @@ class RunConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:
-        names = ("variant", "seed", "max_steps", "out", "name", "picture", "samples", "llm", "base_url")
+        names = ("variant", "seed", "max_steps", "out", "name", "picture", "samples", "llm", "base_url", "discovery")
+        names = (*names, "learning", "prior")
         fields = {k: data[k] for k in (*names, "llm_timeout", "llm_retries", "replay_llm") if k in data}
         if "llm_roles" in data:
             fields["llm_roles"] = tuple(data["llm_roles"])
@@ -102,7 +113,13 @@ class RunResult:
 class AgentRun:
     """Wires world, causal module, controller and run log together."""
 
-    def __init__(self, config: RunConfig, folder: Path, resume: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        config: RunConfig,
+        folder: Path,
+        resume: dict[str, Any] | None = None,
+        prior_graph: CausalGraph | None = None,
+    ) -> None:
         self.config = config
         self.folder = folder
         self.env = gym.make(
@@ -111,9 +128,10 @@ class AgentRun:
         goals = [shown_item(self.env, g) for g in config.goals]
         self.log = RunLog(folder, seq=resume["seq"] if resume else 0)
         self.world = EnvWorld(self.env)
-        self.graph = (
-            CausalGraph.from_dict(resume["graph"], source=str(folder / "checkpoint.json")) if resume else CausalGraph()
-        )
+        if resume:
+            self.graph = CausalGraph.from_dict(resume["graph"], source=str(folder / "checkpoint.json"))
+        else:
+            self.graph = prior_graph.copy() if prior_graph is not None else CausalGraph()
         self._graph_dirty = True
         self._graph_snapshot: dict[str, Any] = {}
         if config.samples < 1:
@@ -121,10 +139,13 @@ class AgentRun:
         self.llm_failures: dict[str, int] = {}
         self.llm = self._llm_client()
         roles = set(config.llm_roles) if self.llm else set()
-        discoverer = Discoverer(
+        if config.discovery not in DISCOVERERS:
+            raise ValueError(f"unknown discovery {config.discovery!r}; valid: {', '.join(DISCOVERERS)}")
+        discoverer_class, discovery_config = DISCOVERERS[config.discovery]
+        discoverer = discoverer_class(
             self.world,
             proposer=LLMProposer(self.llm, self._emit) if "hypothesis" in roles else None,
-            config=DiscoveryConfig(samples=config.samples),
+            config=replace(discovery_config, samples=max(config.samples, discovery_config.samples)),
             on_event=lambda kind, data: self._emit(kind, **data),
         )
         self.learner = Learner(
@@ -147,6 +168,7 @@ class AgentRun:
             emit=self._emit,
             planner=LLMPlanner(self.llm, self._emit) if "planner" in roles else None,
             chooser=LLMChooser(self.llm, self._emit) if "actor" in roles else None,
+            learning=config.learning,
         )
 
     def _llm_client(self) -> RecordingClient | None:
@@ -250,11 +272,11 @@ class AgentRun:
         return result
 
 
-def new_run(config: RunConfig) -> AgentRun:
+def new_run(config: RunConfig, prior_graph: CausalGraph | None = None) -> AgentRun:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     name = config.name or f"{config.variant.replace(':', '')}-s{config.seed}"
     folder = Path(config.out) / f"{stamp}-{name}"
-    run = AgentRun(config, folder)
+    run = AgentRun(config, folder, prior_graph=prior_graph)
     run.log.write_config(config.to_dict())
     run.attach_logging()
     run.log.event("start", config=config.log_dict())

@@ -57,3 +57,45 @@ class AdamDiscoverer(Discoverer):
         )
         outcome.relation, outcome.status = relation, "explained"
         return outcome
+
+
+class InterventionOnlyDiscoverer(Discoverer):
+    """No proposer: every known item is a candidate cause (consumed or not), pruned by the same
+    adaptive group testing with full stock; what the last successful run consumed marks the consumed
+    causes. A baseline for what the hypothesis step saves."""
+
+    def _discover(
+        self, action: str, known: list[str], outcome: DiscoveryOutcome, likely_held: set[str] = frozenset()
+    ) -> DiscoveryOutcome:
+        runs = []
+        last_win: list = []
+
+        def works(items) -> bool:
+            t = self._trial(action, {i: self.config.stock for i in items}, "do")
+            runs.append(t)
+            if t.success:
+                last_win[:] = [t]
+            return t.success
+
+        outcome.runs = runs
+        if not works(known):
+            return outcome
+        kept = [] if works(()) else self._minimise(list(known), works)
+        if last_win and set(last_win[0].before) != set(kept) and not works(kept):
+            outcome.status = "unverified"
+            return outcome
+        effects, ranges = reproducible_effects(runs)
+        if not effects:
+            return outcome
+        used = last_win[0].consumed
+        needs = {i: Need(int(used[i]), True) if i in used else Need(1, False) for i in kept}
+        outcome.relation = CausalRelation(
+            action,
+            needs,
+            effects,
+            {i: r for i, r in ranges.items() if r[0] != r[1]},
+            Evidence(samples=0, interventions=len(runs), confirmations=sum(t.success for t in runs)),
+        )
+        outcome.status = "explained"
+        self.on_event("relation", outcome.relation.to_dict())
+        return outcome
