@@ -129,8 +129,10 @@ class EnvironmentGoal:
             raise ValueError(f"invalid environment goal {text!r}; use near:BLOCK, on:BLOCK or see:BLOCK")
         return cls(kind, block)
 
-    def satisfied(self, nearby: tuple[str, ...]) -> bool:
-        return self.block in nearby
+    def satisfied(self, nearby: tuple[str, ...], shown: str | None = None) -> bool:
+        """Whether the block (``shown``: its name as the world reports it) is among the nearby blocks.
+        ``near`` and ``on`` both read the world's nearby-blocks report (within 4 blocks)."""
+        return (shown or self.block) in nearby
 
     def next_move(self, world: World, detour: int) -> str:
         if self.chooser is not None:

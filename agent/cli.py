@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--llm-timeout", type=float, default=60.0, help="seconds per LLM call (default 60)")
     run.add_argument("--llm-retries", type=int, default=3, help="retries on transport errors/429/5xx (default 3)")
     run.add_argument("--replay-llm", metavar="RUN_DIR", help="re-run a recorded run, LLM replies from its log")
+    run.add_argument(
+        "--env-goal", action="append", metavar="KIND:BLOCK", help="environment goal after the item goals: near:water"
+    )
+    run.add_argument("--perception", default="offline", choices=("offline", "llm", "off"), help="frame describer")
+    run.add_argument("--frames", action="store_true", help="keep the frames where perception ran (frames/)")
     run.add_argument("--no-picture", action="store_true", help="skip graph.png at the end")
     run.add_argument("--resume", metavar="RUN_DIR", help="continue a killed run from its folder")
     run.add_argument("--quiet", action="store_true", help="no live view, warnings only")

@@ -13,16 +13,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent.actor import Actor, Chooser
+from agent.actor import Actor, Chooser, EnvironmentGoal
 from agent.memory import MemoryPool
+from agent.perceive import Perceiver
 from agent.planner import GraphPlanner, Planner, PlanStep
+from causal_graph.exploration import explore_move
 from causal_graph.graph import CausalGraph
 from causal_graph.learner import Learner
 from env.interface import World
+from perception.navigate import PerceptionNavigator
 
 log = logging.getLogger(__name__)
 
 RELEARN_AFTER = 3  # mismatches of one action before its relation is re-learned
+MAX_ENVIRONMENT_MOVES = 300  # movements toward one environment-factor goal before it is abandoned
 MAX_RELEARNS = 2  # re-learning an action that still fails after this many times ends the run (stuck)
 
 
@@ -40,6 +44,7 @@ class ControllerState:
     plan: list[list] = field(default_factory=list)  # remaining steps of the current plan: [action, count, item]
     relearned: dict[str, int] = field(default_factory=dict)  # action -> times its relation was re-learned
     goals_abandoned: dict[str, str] = field(default_factory=dict)  # goal -> why
+    env_moves: dict[str, int] = field(default_factory=dict)  # environment goal -> movements made for it
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,6 +71,9 @@ class Controller:
         emit: Callable[..., Any] | None = None,
         chooser: Chooser | None = None,
         learning: bool = True,
+        perceiver: Perceiver | None = None,
+        env_goal_blocks: Mapping[str, str] | None = None,
+        perceive_for_actor: bool = False,
     ) -> None:
         self.world = world
         self.graph = graph
@@ -79,6 +87,10 @@ class Controller:
         self.state = state or ControllerState()
         self.max_steps = max_steps
         self.learning = learning
+        self.perceiver = perceiver
+        self.env_goal_blocks = dict(env_goal_blocks or {})  # env goal -> its block as the world names it
+        self.perceive_for_actor = perceive_for_actor
+        self._navigator: tuple[str, PerceptionNavigator] | None = None
         self.emit = emit or (lambda kind, **data: None)
         self._t0 = time.perf_counter()
         self.current = ""  # what the loop is doing, for the live view
@@ -111,6 +123,9 @@ class Controller:
                 else:
                     self._finish("all goals reached; every action explained or tried with every item seen")
             return
+        if ":" in goal:
+            self._environment_tick(goal)
+            return
         if self.world.inventory().get(goal, 0) > 0:
             self._goal_reached(goal)
             return
@@ -135,6 +150,9 @@ class Controller:
         action, count, produces = self.state.plan[0]
         step = PlanStep(action, count, produces)
         self.current = f"pursue {goal}: {step.action} x{step.count}"
+        if self.perceive_for_actor and self.perceiver is not None:
+            seen = self.perceiver.look("actor")
+            self.memory.perception = seen.text if seen else ""
         result = self.actor.execute(step)
         self._check_milestones()
         if result.ok:
@@ -183,6 +201,36 @@ class Controller:
         log.info("goal %s reached at step %d", goal, self.world.counters.steps)
         self.state.goal_index += 1
         self.state.plan = []
+
+    def _environment_tick(self, text: str) -> None:
+        """One movement toward an environment-factor goal (``near:water``), chosen from perception."""
+        goal = EnvironmentGoal.parse(text)
+        shown = self.env_goal_blocks.get(text, goal.block)
+        seen = self.perceiver.last if self.perceiver else None
+        if goal.kind == "see":
+            done = seen is not None and seen.sees(goal.block)
+        else:
+            done = goal.satisfied(tuple(getattr(self.world, "nearby", ())), shown)
+        if done:
+            moves = self.state.env_moves.get(text, 0)
+            self._goal_reached(text)
+            self.emit("environment_goal", goal=text, moves=moves, step=self.world.counters.steps)
+            return
+        moves = self.state.env_moves.get(text, 0)
+        if moves >= MAX_ENVIRONMENT_MOVES:
+            self._abandon(text, f"environment goal {text!r} not reached in {moves} moves")
+            return
+        self.state.phase = "pursue"
+        if self._navigator is None or self._navigator[0] != text:
+            self._navigator = (text, PerceptionNavigator())
+        description = self.perceiver.look("navigate") if self.perceiver else None
+        if description is not None:
+            move = self._navigator[1].next_move(description, goal.block)
+        else:
+            move = explore_move(self.world.movement_actions, moves)
+        self.current = f"pursue {text}: {move}"
+        self.memory.remember(self.world.act(move), f"toward {text}")
+        self.state.env_moves[text] = moves + 1
 
     def _abandon(self, goal: str, reason: str) -> None:
         """Give up this goal (saying why), go on with the next one and with learning."""

@@ -14,20 +14,25 @@ from typing import Any
 import gymnasium as gym
 
 import env  # noqa: F401  (registers the simulator ids)
+from agent.actor import EnvironmentGoal
 from agent.controller import Controller, ControllerState
 from agent.llm.agents import LLMChooser, LLMPlanner, LLMProposer
 from agent.llm.client import OpenAIClient, parse_llm_spec, redact_url
 from agent.llm.prompts import ROLES
 from agent.llm.recording import RecordingClient, ReplayClient
 from agent.memory import MemoryPool
+from agent.perceive import Perceiver
 from agent.runlog import RunFolderError, RunLog, atomic_write_json, load_checkpoint, read_events, truncate_events
-from agent.scoring import final_score, milestone_items, shown_item
+from agent.scoring import final_score, milestone_items, shown_block, shown_item
 from agent.world import EnvWorld
 from causal_graph.baseline import AdamDiscoverer, InterventionOnlyDiscoverer, adam_config
 from causal_graph.discovery import Discoverer, DiscoveryConfig, DiscoveryOutcome
 from causal_graph.graph import CausalGraph
 from causal_graph.learner import Learner, LearnerState
 from env.interface import Counters
+from perception.llm import LLMDescriber
+from perception.navigate import NAVIGATION_MIN_FRACTION
+from perception.offline import OfflineDescriber
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +62,9 @@ class RunConfig:
     discovery: str = "ours"  # ours | adam (ADAM's one-at-a-time procedure) | intervention_only
     learning: bool = True  # False: plan from the given prior graph only (a prior-knowledge baseline)
     prior: str = ""  # what the starting graph is, when one is given (documentation only)
+    env_goals: tuple[str, ...] = ()  # environment-factor goals after the item goals: near:water, see:oak_log
+    perception: str = "offline"  # offline | llm | off — how frames are described when they are needed
+    frames: bool = False  # keep the frames where perception ran (frames/ in the run folder)
 
     def to_dict(self) -> dict[str, Any]:
         data = {**asdict(self), "goals": list(self.goals), "llm_roles": list(self.llm_roles)}
@@ -73,10 +81,12 @@ class RunConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:
         names = ("variant", "seed", "max_steps", "out", "name", "picture", "samples", "llm", "base_url", "discovery")
-        names = (*names, "learning", "prior")
+        names = (*names, "learning", "prior", "perception", "frames")
         fields = {k: data[k] for k in (*names, "llm_timeout", "llm_retries", "replay_llm") if k in data}
         if "llm_roles" in data:
             fields["llm_roles"] = tuple(data["llm_roles"])
+        if "env_goals" in data:
+            fields["env_goals"] = tuple(data["env_goals"])
         return cls(goals=tuple(data.get("goals", ("diamond",))), **fields)
 
 
@@ -123,9 +133,16 @@ class AgentRun:
         self.config = config
         self.folder = folder
         self.env = gym.make(
-            "adam/Minecraft-v0", variant=config.variant, render_frames=False, vocabulary_seed=config.seed
+            "adam/Minecraft-v0",
+            variant=config.variant,
+            render_frames=False,
+            render_mode="rgb_array",
+            vocabulary_seed=config.seed,
         )
         goals = [shown_item(self.env, g) for g in config.goals]
+        env_goal_blocks = {g: shown_block(self.env, EnvironmentGoal.parse(g).block) for g in config.env_goals}
+        if config.perception not in ("offline", "llm", "off"):
+            raise ValueError(f"invalid perception {config.perception!r}; valid: offline, llm, off")
         self.log = RunLog(folder, seq=resume["seq"] if resume else 0)
         self.world = EnvWorld(self.env)
         if resume:
@@ -169,6 +186,28 @@ class AgentRun:
             planner=LLMPlanner(self.llm, self._emit) if "planner" in roles else None,
             chooser=LLMChooser(self.llm, self._emit) if "actor" in roles else None,
             learning=config.learning,
+            perceiver=self._perceiver(),
+            env_goal_blocks=env_goal_blocks,
+            perceive_for_actor="actor" in roles and config.perception != "off",
+        )
+        self.controller.goals.extend(config.env_goals)
+
+    def _perceiver(self) -> Perceiver | None:
+        if self.config.perception == "off":
+            return None
+        offline = OfflineDescriber(min_fraction=NAVIGATION_MIN_FRACTION)
+        describer, source = offline, "offline"
+        if self.config.perception == "llm":
+            if self.llm is None:
+                raise ValueError("--perception llm needs an LLM (--llm openai:MODEL or --replay-llm)")
+            describer, source = LLMDescriber(self.llm, self._emit, offline.names[:-1], offline), "llm"
+        return Perceiver(
+            self.world.frame,
+            lambda: self.world.counters.steps,
+            describer,
+            self._emit,
+            self.folder / "frames" if self.config.frames else None,
+            source,
         )
 
     def _llm_client(self) -> RecordingClient | None:

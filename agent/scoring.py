@@ -34,6 +34,15 @@ def shown_item(env: gym.Env, name: str) -> str:
     raise ValueError(f"unknown goal item {name!r}; list the items with `adam items --variant {base.variant.name}`")
 
 
+def shown_block(env: gym.Env, name: str) -> str:
+    """A block kind (Minecraft name) as the world reports it in ``nearby``; ValueError if unknown."""
+    vocab = env.unwrapped.vocabulary
+    shown = vocab.shown(name)
+    if not vocab.knows(shown):
+        raise ValueError(f"unknown block {name!r} in an environment goal (e.g. near:water, near:sand, see:oak_log)")
+    return shown
+
+
 def milestone_items(env: gym.Env) -> dict[str, str]:
     vocab = env.unwrapped.vocabulary
     return {vocab.shown(item): label for item, label in MILESTONES.items()}

@@ -82,6 +82,9 @@ def run_command(args: argparse.Namespace) -> int:
             llm_roles=tuple(r.strip() for r in args.llm_roles.split(",") if r.strip()) if args.llm else (),
             llm_timeout=args.llm_timeout,
             llm_retries=args.llm_retries,
+            env_goals=tuple(args.env_goal or ()),
+            perception=args.perception,
+            frames=args.frames,
         )
         run = new_run(config)
     console = Console(stderr=True)

@@ -72,6 +72,10 @@ class EnvWorld:
         self.counters.interventions += 1
         self.reset(options={"inventory": dict(inventory)})
 
+    def frame(self) -> Any:
+        """The current first-person frame (an ``(H, W, 3)`` uint8 array), rendered on demand."""
+        return self.env.render()
+
     @property
     def nearby(self) -> tuple[str, ...]:
         return tuple(self.last_info.get("nearby", ()))

@@ -17,12 +17,13 @@ Emit = Callable[..., Any]
 def ask(
     client: LLMClient,
     role: str,
-    prompt: str,
+    prompt: str | list[dict[str, Any]],
     parse: Callable[[str], T],
     emit: Emit,
     attempts: int = 2,
 ) -> T | None:
-    """The parsed reply, or None after ``attempts`` failed tries (each logged as ``llm_failure``)."""
+    """The parsed reply, or None after ``attempts`` failed tries (each logged as ``llm_failure``).
+    ``prompt`` is the user message's content: text, or content parts (text and an image)."""
     messages: list[dict[str, Any]] = [system_message(role), {"role": "user", "content": prompt}]
     for attempt in range(1, attempts + 1):
         try:

@@ -166,4 +166,7 @@ def oracle_script(request: dict[str, Any]) -> Scripted:
         moves = [o for o in options if o.startswith(("move_", "turn_"))]
         choice = moves[0] if unreachable and moves else options[0]
         return Scripted(json.dumps({"action": choice}))
+    if role == "perception":
+        view = {"block": "sky", "horizontal": "centre", "vertical": "upper", "distance": "far", "fraction": 0.4}
+        return Scripted(json.dumps({"blocks": [view], "text": "scripted view: open sky ahead"}))
     return Scripted(json.dumps({}))

@@ -1,0 +1,48 @@
+"""Perception in the loop: take the world's current frame, describe it, log it (and keep the frame
+when asked). A frame that cannot be described is logged and the step goes on without perception."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from perception.description import Description
+from perception.errors import FrameError
+from perception.protocol import Describer
+
+
+class Perceiver:
+    def __init__(
+        self,
+        frame: Callable[[], Any],
+        step: Callable[[], int],
+        describer: Describer,
+        emit: Callable[..., Any],
+        frames_dir: Path | None = None,
+        source: str = "offline",
+    ) -> None:
+        self._frame, self._step = frame, step
+        self.describer, self.emit, self.frames_dir, self.source = describer, emit, frames_dir, source
+        self.last: Description | None = None
+
+    def look(self, why: str) -> Description | None:
+        step = self._step()
+        try:
+            pixels = self._frame()
+            description = self.describer.describe(pixels)
+        except FrameError as err:
+            self.emit("perception_error", step=step, why=why, error=str(err)[:300])
+            self.last = None
+            return None
+        ref = None
+        if self.frames_dir is not None:
+            self.frames_dir.mkdir(parents=True, exist_ok=True)
+            path = self.frames_dir / f"{step:06d}-{why}.png"
+            Image.fromarray(pixels).save(path)
+            ref = f"{self.frames_dir.name}/{path.name}"
+        self.emit("perception", step=step, why=why, source=self.source, frame=ref, description=description.to_dict())
+        self.last = description
+        return description
