@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from agent.view import run_command
 
             return run_command(args)
-        if args.command == "bench":
+        if args.command in ("bench", "sweep"):
             return args.bench_handler(args)
         if args.command in ("replay", "diff"):
             return args.replay_handler(args)

@@ -311,10 +311,14 @@ class AgentRun:
         return result
 
 
-def new_run(config: RunConfig, prior_graph: CausalGraph | None = None) -> AgentRun:
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    name = config.name or f"{config.variant.replace(':', '')}-s{config.seed}"
-    folder = Path(config.out) / f"{stamp}-{name}"
+def new_run(config: RunConfig, prior_graph: CausalGraph | None = None, folder: Path | None = None) -> AgentRun:
+    """Start a run in a new folder (``runs/<time>-<name>``, or exactly ``folder``, which must not hold a run)."""
+    if folder is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+        name = config.name or f"{config.variant.replace(':', '')}-s{config.seed}"
+        folder = Path(config.out) / f"{stamp}-{name}"
+    elif (Path(folder) / "events.jsonl").exists():
+        raise RunFolderError(f"{folder}: already holds a run (resume it instead)")
     run = AgentRun(config, folder, prior_graph=prior_graph)
     run.log.write_config(config.to_dict())
     run.attach_logging()

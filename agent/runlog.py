@@ -15,8 +15,11 @@ from typing import Any
 
 CHECKPOINT_FORMAT = "adam-checkpoint"
 CHECKPOINT_VERSION = 1
-# Testing hook: kill this process with SIGKILL right after writing event number N (crash tests).
+# Testing hooks: kill this process with SIGKILL right after writing event number N (crash tests);
+# with ADAM_FAULT_KILL_ONCE=PATH, only if PATH does not exist yet (it is created first), so one kill
+# happens in a whole sweep.
 FAULT_KILL_ENV = "ADAM_FAULT_KILL_AFTER_EVENT"
+FAULT_ONCE_ENV = "ADAM_FAULT_KILL_ONCE"
 
 
 class RunFolderError(ValueError):
@@ -90,6 +93,14 @@ class RunLog:
         self._events.write(json.dumps(record, separators=(",", ":")) + "\n")
         self._events.flush()
         if self._kill_after and self.seq >= self._kill_after:
+            once = os.environ.get(FAULT_ONCE_ENV)
+            if once:
+                try:
+                    with open(once, "x"):
+                        pass
+                except FileExistsError:
+                    self._kill_after = 0
+                    return self.seq
             os.kill(os.getpid(), signal.SIGKILL)
         return self.seq
 

@@ -14,23 +14,106 @@ from rich.table import Table
 
 from bench.harness.methods import METHODS, Cell
 from bench.harness.sweep import run_cells
-from bench.harness.tables import graph_table, markdown, milestone_table, summarise
+from bench.harness.tables import fmt, graph_table, markdown, milestone_table, summarise
 
 VARIANTS = ("original", "adam_modified", "obfuscated", "random:0", "random:1", "random:2", "random:3", "random:4")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("bench", help="regenerate the paper's tables on the simulator (methods x variants x seeds)")
-    p.add_argument("--quick", action="store_true", help="3 seeds (all methods, all variants)")
+def _grid_arguments(p: argparse.ArgumentParser, default_out: str) -> None:
     p.add_argument("--seeds", type=int, default=10, help="seeds per cell (default 10)")
     p.add_argument("--methods", default=",".join(METHODS), help=f"comma list (default {','.join(METHODS)})")
     p.add_argument("--variants", default=",".join(VARIANTS), help="comma list (default: all eight)")
-    p.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
-    p.add_argument("--out", default="bench/out", help="folder for bench run folders (default bench/out)")
-    p.add_argument("--llm", metavar="openai:MODEL", help="endpoint model for the ours_llm method")
+    p.add_argument("--llm", metavar="openai:MODEL", action="append", help="model(s) for the ours_llm method")
     p.add_argument("--base-url", help="endpoint for --llm (default $OPENAI_BASE_URL)")
+    p.add_argument("--workers", type=int, default=0, help="local worker processes (default: one per core)")
+    p.add_argument(
+        "--ray", action="store_true", help="run the cells as Ray tasks (a local Ray cluster unless --ray-address)"
+    )
+    p.add_argument("--ray-address", help="address of a running Ray cluster (implies --ray)")
+    p.add_argument("--retries", type=int, default=2, help="retries of a cell whose worker died (default 2)")
+    p.add_argument("--out", default=default_out, help=f"parent folder of sweep folders (default {default_out})")
+    p.add_argument("--name", help="sweep folder name; run again with the same name to finish an interrupted sweep")
     p.add_argument("--quiet", action="store_true", help="no progress bar or tables")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``adam bench`` and ``adam sweep``."""
+    p = sub.add_parser("bench", help="regenerate the paper's tables on the simulator (methods x variants x seeds)")
+    p.add_argument("--quick", action="store_true", help="3 seeds (all methods, all variants)")
+    _grid_arguments(p, "bench/out")
     p.set_defaults(bench_handler=bench_command)
+    p = sub.add_parser("sweep", help="run a grid of independent runs (locally or on Ray) and aggregate them")
+    _grid_arguments(p, "runs/sweeps")
+    p.set_defaults(bench_handler=sweep_command, quick=False)
+
+
+def grid(args: argparse.Namespace) -> tuple[list[Cell], list[str], Path, list[str]]:
+    """The cells of the command line's grid, the methods run, the sweep folder, and skipped notes."""
+    seeds = 3 if args.quick else args.seeds
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    unknown = set(methods) - set(METHODS)
+    if unknown:
+        raise ValueError(f"unknown method(s) {sorted(unknown)}; methods: {', '.join(METHODS)}")
+    if seeds < 1:
+        raise ValueError(f"--seeds must be at least 1, got {seeds}")
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    folder = Path(args.out) / (args.name or datetime.now(UTC).strftime("%Y%m%d-%H%M%S"))
+    runs_dir = folder / "runs"
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    skipped = []
+    models = args.llm or []
+    if "ours_llm" in methods and not models:
+        methods.remove("ours_llm")
+        skipped.append("ours_llm: not run (no --llm endpoint configured)")
+    cells = []
+    for m in methods:
+        for llm in models if m == "ours_llm" else [None]:
+            cells += [Cell(m, v, s, str(runs_dir), llm, args.base_url) for v in variants for s in range(seeds)]
+    return cells, methods, folder, skipped
+
+
+def _execute(args: argparse.Namespace, cells: list[Cell]) -> tuple[dict[Cell, str], float]:
+    start = time.perf_counter()
+    done = run_cells(
+        cells,
+        workers=args.workers or None,
+        show=not args.quiet,
+        retries=args.retries,
+        ray_address=args.ray_address,
+        use_ray=args.ray,
+    )
+    return done, time.perf_counter() - start
+
+
+def _grouped(done: dict[Cell, str]) -> dict[tuple[str, str], list[str]]:
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for cell, run_dir in sorted(done.items(), key=lambda kv: kv[0].name):
+        method = cell.method if cell.method != "ours_llm" else f"ours_llm:{cell.llm}"
+        grouped.setdefault((method, cell.variant), []).append(run_dir)
+    return grouped
+
+
+def sweep_command(args: argparse.Namespace) -> int:
+    cells, _, folder, skipped = grid(args)
+    done, wall = _execute(args, cells)
+    summary = summarise(_grouped(done))
+    rows = [["method", "variant", "runs", "goal reached", "diamond step", "steps", "interventions", "SHD"]]
+    for method, by_variant in summary.items():
+        for variant, agg in by_variant.items():
+            d = agg["milestones"].get("diamond", {})
+            reached = f"{agg['goal_reached']['count']}/{agg['n']}"
+            figures = [fmt(d.get("step")), fmt(agg["steps"]), fmt(agg["interventions"]), fmt(agg["shd"])]
+            rows.append([method, variant, str(agg["n"]), reached, *figures])
+    (folder / "sweep.json").write_text(
+        json.dumps({"cells": [c.name for c in cells], "finished": len(done), "wall": wall, "skipped": skipped,
+                    "summary": summary, "table": rows}, indent=1)
+    )  # fmt: skip
+    (folder / "table.md").write_text(markdown(rows) + "\n")
+    if not args.quiet:
+        console = Console(width=160)
+        console.print(_rich(rows, f"sweep {folder.name}"))
+        console.print(f"{len(done)}/{len(cells)} cells in {wall:.0f} s; {folder}")
+    return 0 if len(done) == len(cells) else 1
 
 
 def _rich(rows: list[list[str]], title: str) -> Table:
@@ -72,29 +155,13 @@ def _plot(summary: dict[str, dict[str, Any]], path: Path) -> None:
 
 
 def bench_command(args: argparse.Namespace) -> int:
+    cells, methods, folder, skipped = grid(args)
     seeds = 3 if args.quick else args.seeds
-    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
-    unknown = set(methods) - set(METHODS)
-    if unknown:
-        raise ValueError(f"unknown method(s) {sorted(unknown)}; methods: {', '.join(METHODS)}")
-    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-    folder = Path(args.out) / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    runs_dir = folder / "runs"
-    runs_dir.mkdir(parents=True, exist_ok=True)
-    skipped = []
-    if "ours_llm" in methods and not args.llm:
-        methods.remove("ours_llm")
-        skipped.append("ours_llm: not run (no --llm endpoint configured)")
-    cells = [
-        Cell(m, v, s, str(runs_dir), args.llm, args.base_url) for m in methods for v in variants for s in range(seeds)
-    ]
-    start = time.perf_counter()
-    done = run_cells(cells, workers=args.workers or None, show=not args.quiet)
-    wall = time.perf_counter() - start
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for cell, run_dir in done.items():
-        grouped.setdefault((cell.method, cell.variant), []).append(run_dir)
-    summary = summarise(grouped)
+    variants = sorted(
+        {c.variant for c in cells}, key=lambda v: (v not in VARIANTS, VARIANTS.index(v) if v in VARIANTS else 0, v)
+    )
+    done, wall = _execute(args, cells)
+    summary = summarise(_grouped(done))
     tables = {"graph": graph_table(summary)}
     for variant in variants:
         tables[f"milestones {variant}"] = milestone_table(summary, variant)

@@ -1,5 +1,5 @@
-"""The methods compared, each one run = one run folder (the same simulator, action library and step
-accounting for all).
+"""The methods compared, and one grid cell = one run folder (the same simulator, action library and
+step accounting for all).
 
 1. ``ours`` — offline proposer, adaptive do()-tests.
 2. ``ours_llm`` — the same with an LLM (only when an endpoint is configured).
@@ -7,14 +7,17 @@ accounting for all).
 4. ``intervention_only`` — no proposer: every known item is a candidate, pruned by group testing.
 5. ``prior`` — no learning: plans from the real Minecraft 1.19 recipes (a Voyager-style reliance on
    priors); it should do well on ``original`` and fail where the tree was changed or renamed.
+
+A cell's folder is named after the cell, so a cell is idempotent: finished -> skipped, checkpointed
+-> resumed (after a dead worker), never run twice.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from agent.run import RunConfig, new_run
+from agent.run import RunConfig, new_run, resume_run
 from causal_graph.graph import CausalGraph
 
 METHODS = ("ours", "ours_llm", "adam", "intervention_only", "prior")
@@ -25,13 +28,23 @@ class Cell:
     method: str
     variant: str
     seed: int
-    out: str
+    out: str  # the folder holding the cells' run folders
     llm: str | None = None
     base_url: str | None = None
 
     @property
     def name(self) -> str:
-        return f"{self.method}-{self.variant.replace(':', '')}-s{self.seed}"
+        model = f"-{self.llm.partition(':')[2].replace('/', '_')}" if self.method == "ours_llm" and self.llm else ""
+        return f"{self.method}{model}-{self.variant.replace(':', '')}-s{self.seed}"
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.out) / self.name
+
+    @property
+    def llm_bound(self) -> bool:
+        """Mostly waiting on an LLM endpoint: may share a CPU with other cells."""
+        return self.method == "ours_llm"
 
 
 def prior_graph() -> CausalGraph:
@@ -43,19 +56,39 @@ def prior_graph() -> CausalGraph:
     return CausalGraph.from_relations(true_relations(base_rules()))
 
 
-def run_cell(cell: Cell) -> str:
-    """Run one cell to completion; returns its run folder."""
+def cell_config(cell: Cell) -> RunConfig:
     config = RunConfig(variant=cell.variant, seed=cell.seed, out=cell.out, name=cell.name, picture=False)
-    prior = None
+    if cell.method == "ours":
+        return config
     if cell.method == "ours_llm":
-        config = RunConfig(**{**config.__dict__, "llm": cell.llm, "base_url": cell.base_url})
-    elif cell.method in ("adam", "intervention_only"):
-        config = RunConfig(**{**config.__dict__, "discovery": cell.method})
-    elif cell.method == "prior":
-        config = RunConfig(**{**config.__dict__, "learning": False, "prior": "minecraft-1.19 recipes"})
-        prior = prior_graph()
-    elif cell.method != "ours":
-        raise ValueError(f"unknown method {cell.method!r}; methods: {', '.join(METHODS)}")
-    run = new_run(config, prior_graph=prior)
+        return replace(config, llm=cell.llm, base_url=cell.base_url)
+    if cell.method in ("adam", "intervention_only"):
+        return replace(config, discovery=cell.method)
+    if cell.method == "prior":
+        return replace(config, learning=False, prior="minecraft-1.19 recipes")
+    raise ValueError(f"unknown method {cell.method!r}; methods: {', '.join(METHODS)}")
+
+
+def cell_state(cell: Cell) -> str:
+    """``done`` (result.json written), ``partial`` (a checkpoint to resume), or ``new``."""
+    if (cell.folder / "result.json").exists():
+        return "done"
+    if (cell.folder / "checkpoint.json").exists():
+        return "partial"
+    return "new"
+
+
+def run_cell(cell: Cell) -> str:
+    """Run (or resume, or skip) one cell to completion; returns its run folder."""
+    state = cell_state(cell)
+    if state == "done":
+        return str(cell.folder)
+    if state == "partial":
+        resume_run(cell.folder).loop()
+        return str(cell.folder)
+    if cell.folder.exists():  # died before its first checkpoint: nothing worth keeping
+        for path in sorted(cell.folder.rglob("*"), reverse=True):
+            path.rmdir() if path.is_dir() else path.unlink()
+    run = new_run(cell_config(cell), prior_graph=prior_graph() if cell.method == "prior" else None, folder=cell.folder)
     run.loop()
-    return str(Path(run.folder))
+    return str(cell.folder)
