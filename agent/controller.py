@@ -152,7 +152,7 @@ class Controller:
         self.current = f"pursue {goal}: {step.action} x{step.count}"
         if self.perceive_for_actor and self.perceiver is not None:
             seen = self.perceiver.look("actor")
-            self.memory.perception = seen.text if seen else ""
+            self.memory.perception = self.perceiver.agent_text(seen) if seen else ""
         result = self.actor.execute(step)
         self._check_milestones()
         if result.ok:

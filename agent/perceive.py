@@ -4,12 +4,13 @@ when asked). A frame that cannot be described is logged and the step goes on wit
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
-from perception.description import Description
+from perception.description import SKY, Description, summarise
 from perception.errors import FrameError
 from perception.protocol import Describer
 
@@ -23,10 +24,22 @@ class Perceiver:
         emit: Callable[..., Any],
         frames_dir: Path | None = None,
         source: str = "offline",
+        rename: Callable[[str], str] | None = None,
     ) -> None:
         self._frame, self._step = frame, step
         self.describer, self.emit, self.frames_dir, self.source = describer, emit, frames_dir, source
+        self.rename = rename or (lambda name: name)
         self.last: Description | None = None
+
+    def agent_text(self, description: Description) -> str:
+        """The description's text in the names the agent knows (obfuscated worlds rename blocks; there the
+        text is rebuilt from the renamed regions)."""
+        if all(self.rename(r.block) == r.block for r in description.blocks if r.block != SKY):
+            return description.text
+        regions = tuple(
+            replace(r, block=r.block if r.block == SKY else self.rename(r.block)) for r in description.blocks
+        )
+        return summarise(regions)
 
     def look(self, why: str) -> Description | None:
         step = self._step()

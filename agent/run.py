@@ -208,6 +208,7 @@ class AgentRun:
             self._emit,
             self.folder / "frames" if self.config.frames else None,
             source,
+            rename=self.env.unwrapped.vocabulary.shown,
         )
 
     def _llm_client(self) -> RecordingClient | None:
