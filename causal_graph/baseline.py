@@ -1,7 +1,9 @@
 """ADAM's own per-action procedure, as a baseline for benchmarks (our reading of the paper).
 
 ADAM samples an action N times with 32 of every known item, takes a hypothesis from the records,
-then verifies causes by removing **one item at a time** from the full stock and re-running. It does
+then verifies causes by removing **one item at a time** from the full stock and re-running. Without
+an LLM every known item is a candidate; with one (``adam_llm`` in the benchmark) only the causes the
+model proposes are verified (our hypothesis prompt: ADAM's own prompt text is not reproduced). It does
 not use consumption as evidence, tests every held item separately, and records one cause per role
 (no alternatives). The curriculum around it is ours (:mod:`causal_graph.learner`), so the two
 procedures are compared on the same sequence of actions.
@@ -39,9 +41,16 @@ class AdamDiscoverer(Discoverer):
         effects, ranges = reproducible_effects(runs)
         if not effects:
             return outcome
-        self.on_event("hypothesis", {"action": action, "source": "adam", "effects": effects, "candidates": known})
+        candidates = list(known)
+        if getattr(self.proposer, "source", "offline") != "offline":
+            # ADAM with an LLM: the model proposes the causes; only those are verified, one at a time
+            hyp = self._propose(action, runs, known)
+            if hyp is not None and hyp.source != "offline":
+                candidates = [i for i in known if i in hyp.consumed or i in hyp.likely]
+        source = "adam" if candidates == list(known) else "adam+llm"
+        self.on_event("hypothesis", {"action": action, "source": source, "effects": effects, "candidates": candidates})
         causes = []
-        for item in known:
+        for item in candidates:
             t = self._trial(action, {i: q for i, q in stock.items() if i != item}, "do")
             runs.append(t)
             if not t.success:
@@ -53,7 +62,7 @@ class AdamDiscoverer(Discoverer):
             needs,
             effects,
             {i: r for i, r in ranges.items() if r[0] != r[1]},
-            Evidence(samples=self.config.samples, interventions=len(known), confirmations=len(runs) - len(causes)),
+            Evidence(samples=self.config.samples, interventions=len(candidates), confirmations=len(runs) - len(causes)),
         )
         outcome.relation, outcome.status = relation, "explained"
         return outcome

@@ -62,12 +62,13 @@ def grid(args: argparse.Namespace) -> tuple[list[Cell], list[str], Path, list[st
     runs_dir.mkdir(parents=True, exist_ok=True)
     skipped = []
     models = args.llm or []
-    if "ours_llm" in methods and not models:
-        methods.remove("ours_llm")
-        skipped.append("ours_llm: not run (no --llm endpoint configured)")
+    for m in ("ours_llm", "adam_llm"):
+        if m in methods and not models:
+            methods.remove(m)
+            skipped.append(f"{m}: not run (no --llm endpoint configured)")
     cells = []
     for m in methods:
-        for llm in models if m == "ours_llm" else [None]:
+        for llm in models if m in ("ours_llm", "adam_llm") else [None]:
             cells += [Cell(m, v, s, str(runs_dir), llm, args.base_url) for v in variants for s in range(seeds)]
     return cells, methods, folder, skipped
 
@@ -88,7 +89,7 @@ def _execute(args: argparse.Namespace, cells: list[Cell]) -> tuple[dict[Cell, st
 def _grouped(done: dict[Cell, str]) -> dict[tuple[str, str], list[str]]:
     grouped: dict[tuple[str, str], list[str]] = {}
     for cell, run_dir in sorted(done.items(), key=lambda kv: kv[0].name):
-        method = cell.method if cell.method != "ours_llm" else f"ours_llm:{cell.llm}"
+        method = f"{cell.method}:{cell.llm}" if cell.llm_bound else cell.method
         grouped.setdefault((method, cell.variant), []).append(run_dir)
     return grouped
 

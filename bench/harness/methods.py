@@ -3,7 +3,8 @@ step accounting for all).
 
 1. ``ours`` — offline proposer, adaptive do()-tests.
 2. ``ours_llm`` — the same with an LLM (only when an endpoint is configured).
-3. ``adam`` — ADAM's per-action procedure (5 samples with 32 of each item, one-at-a-time removal).
+3. ``adam`` — ADAM's per-action procedure (5 samples with 32 of each item, one-at-a-time removal);
+   ``adam_llm``: the same with the LLM proposing the causes to verify (only with an endpoint).
 4. ``intervention_only`` — no proposer: every known item is a candidate, pruned by group testing.
 5. ``prior`` — no learning: plans from the real Minecraft 1.19 recipes (a Voyager-style reliance on
    priors); it should do well on ``original`` and fail where the tree was changed or renamed.
@@ -20,7 +21,7 @@ from pathlib import Path
 from agent.run import RunConfig, new_run, resume_run
 from causal_graph.graph import CausalGraph
 
-METHODS = ("ours", "ours_llm", "adam", "intervention_only", "prior")
+METHODS = ("ours", "ours_llm", "adam", "adam_llm", "intervention_only", "prior")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Cell:
 
     @property
     def name(self) -> str:
-        model = f"-{self.llm.partition(':')[2].replace('/', '_')}" if self.method == "ours_llm" and self.llm else ""
+        model = f"-{self.llm.partition(':')[2].replace('/', '_')}" if self.llm_bound and self.llm else ""
         return f"{self.method}{model}-{self.variant.replace(':', '')}-s{self.seed}"
 
     @property
@@ -44,7 +45,7 @@ class Cell:
     @property
     def llm_bound(self) -> bool:
         """Mostly waiting on an LLM endpoint: may share a CPU with other cells."""
-        return self.method == "ours_llm"
+        return self.method in ("ours_llm", "adam_llm")
 
 
 def prior_graph() -> CausalGraph:
@@ -64,6 +65,8 @@ def cell_config(cell: Cell) -> RunConfig:
         return replace(config, llm=cell.llm, base_url=cell.base_url)
     if cell.method in ("adam", "intervention_only"):
         return replace(config, discovery=cell.method)
+    if cell.method == "adam_llm":
+        return replace(config, discovery="adam", llm=cell.llm, base_url=cell.base_url, llm_roles=("hypothesis",))
     if cell.method == "prior":
         return replace(config, learning=False, prior="minecraft-1.19 recipes")
     raise ValueError(f"unknown method {cell.method!r}; methods: {', '.join(METHODS)}")

@@ -43,3 +43,18 @@ def test_adam_bench_cli_writes_tables_json_and_plot(tmp_path):
     assert set(data["summary"]) == {"ours", "prior"}
     assert (folder / "tables.md").read_text().count("## milestones original") == 1
     assert (folder / "diamond_steps.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_llm_methods_run_against_an_endpoint(tmp_path):
+    from agent.llm.scripted_server import ScriptedServer, oracle_script
+
+    with ScriptedServer(oracle_script) as server:
+        code = main(["bench", "--seeds", "1", "--methods", "ours_llm,adam_llm", "--variants", "original",
+                     "--workers", "1", "--out", str(tmp_path), "--quiet", "--llm", "openai:scripted",
+                     "--base-url", server.base_url])  # fmt: skip
+        asked = len(server.requests)
+    assert code == 0 and asked > 0
+    (folder,) = list(tmp_path.iterdir())
+    summary = json.loads((folder / "results.json").read_text())["summary"]
+    assert set(summary) == {"ours_llm:openai:scripted", "adam_llm:openai:scripted"}
+    assert summary["ours_llm:openai:scripted"]["original"]["goal_reached"]["count"] == 1
