@@ -69,7 +69,7 @@ class ScriptedServer:
                     answer = outer.script(request)
                 except Exception as err:  # a broken script answers like a broken server: HTTP 500
                     answer = Scripted(status=500, body=json.dumps({"error": {"message": repr(err)}}).encode())
-                if answer.delay:
+                if answer.delay:  # deliberate: a slow endpoint, to provoke the client's time-out
                     time.sleep(answer.delay)
                 if answer.body is not None:
                     payload, status = answer.body, answer.status
