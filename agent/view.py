@@ -52,12 +52,18 @@ def final_table(result: RunResult) -> Table:
     for label in MILESTONE_ORDER:
         m = result.milestones.get(label)
         table.add_row(label, str(m["step"]) if m else "-", f"{m['wall']:.3f}" if m else "-")
-    s = result.score
-    table.caption = (
-        f"steps {result.steps}  interventions {result.interventions}  SHD {s.get('shd')}  "
-        f"exact {s.get('exact_actions')}/{s.get('total_actions')}  agent time {result.wall:.2f} s\n{result.end_reason}"
-    )
     return table
+
+
+def summary_lines(result: RunResult) -> list[str]:
+    s = result.score
+    return [
+        f"steps {result.steps} (critical path {result.critical_steps})  interventions {result.interventions}  "
+        f"SHD {s.get('shd')}  exact {s.get('exact_actions')}/{s.get('total_actions')} actions  "
+        f"agent time {result.wall:.2f} s",
+        result.end_reason,
+        f"run folder: {result.run_dir}",
+    ]
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -97,5 +103,6 @@ def run_command(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
     elif not args.quiet:
         console.print(final_table(result))
-        console.print(f"run folder: {result.run_dir}")
+        for line in summary_lines(result):
+            console.print(Text(line))
     return 0 if result.goal_reached else 1
