@@ -54,6 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no live view, warnings only")
     run.add_argument("--json", action="store_true", help="print one JSON object with the result (implies --quiet)")
 
+    live = sub.add_parser("live", help="the same agent in a live Minecraft game through mineflayer")
+    where = live.add_mutually_exclusive_group()
+    where.add_argument("--local", action="store_true", help="start a local flying-squid server on 127.0.0.1 (default)")
+    where.add_argument("--host", help="a running server (offline mode; the bot needs op for interventions)")
+    live.add_argument("--port", type=int, default=25565, help="its port (default 25565)")
+    live.add_argument("--goal", action="append", help="goal item (repeat for several; default diamond)")
+    live.add_argument("--seed", type=int, default=0, help="agent seed (and the local arena's seed)")
+    live.add_argument("--max-steps", type=int, default=20_000)
+    live.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
+    live.add_argument("--name", default="", help="run folder name suffix")
+    live.add_argument("--quiet", action="store_true", help="no live view, warnings only")
+    live.add_argument("--json", action="store_true", help="print one JSON object with the result")
+
     items = sub.add_parser("items", help="list the item names a variant's agent can see")
     items.add_argument("--variant", default="original")
 
@@ -78,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from agent.view import run_command
 
             return run_command(args)
+        if args.command == "live":
+            from agent.view import live_command
+
+            return live_command(args)
         if args.command in ("bench", "sweep"):
             return args.bench_handler(args)
         if args.command in ("replay", "diff"):

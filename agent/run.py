@@ -65,6 +65,8 @@ class RunConfig:
     env_goals: tuple[str, ...] = ()  # environment-factor goals after the item goals: near:water, see:oak_log
     perception: str = "offline"  # offline | llm | off — how frames are described when they are needed
     frames: bool = False  # keep the frames where perception ran (frames/ in the run folder)
+    env_id: str = "adam/Minecraft-v0"  # adam/MinecraftLive-v0 for the live game
+    env_kwargs: dict[str, Any] = field(default_factory=dict)  # e.g. host/port of a live server
 
     def to_dict(self) -> dict[str, Any]:
         data = {**asdict(self), "goals": list(self.goals), "llm_roles": list(self.llm_roles)}
@@ -81,12 +83,14 @@ class RunConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:
         names = ("variant", "seed", "max_steps", "out", "name", "picture", "samples", "llm", "base_url", "discovery")
-        names = (*names, "learning", "prior", "perception", "frames")
+        names = (*names, "learning", "prior", "perception", "frames", "env_id")
         fields = {k: data[k] for k in (*names, "llm_timeout", "llm_retries", "replay_llm") if k in data}
         if "llm_roles" in data:
             fields["llm_roles"] = tuple(data["llm_roles"])
         if "env_goals" in data:
             fields["env_goals"] = tuple(data["env_goals"])
+        if "env_kwargs" in data:
+            fields["env_kwargs"] = dict(data["env_kwargs"])
         return cls(goals=tuple(data.get("goals", ("diamond",))), **fields)
 
 
@@ -133,11 +137,12 @@ class AgentRun:
         self.config = config
         self.folder = folder
         self.env = gym.make(
-            "adam/Minecraft-v0",
+            config.env_id,
             variant=config.variant,
             render_frames=False,
             render_mode="rgb_array",
             vocabulary_seed=config.seed,
+            **config.env_kwargs,
         )
         goals = [shown_item(self.env, g) for g in config.goals]
         env_goal_blocks = {g: shown_block(self.env, EnvironmentGoal.parse(g).block) for g in config.env_goals}
@@ -281,6 +286,7 @@ class AgentRun:
             return self._finish()
         finally:
             self.log.close()
+            self.env.close()
 
     def _finish(self) -> RunResult:
         score = final_score(self.env, self.graph, self.world.counters)

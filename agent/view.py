@@ -66,8 +66,22 @@ def summary_lines(result: RunResult) -> list[str]:
     ]
 
 
+def live_command(args: argparse.Namespace) -> int:
+    """``adam live``: the offline agent in the live game (a local flying-squid arena by default)."""
+    kwargs = {"host": args.host, "port": args.port} if args.host else {"server_seed": args.seed}
+    config = RunConfig(
+        goals=tuple(args.goal or ["diamond"]),
+        seed=args.seed,
+        max_steps=args.max_steps,
+        out=args.out,
+        name=args.name or ("live-local" if not args.host else "live"),
+        env_id="adam/MinecraftLive-v0",
+        env_kwargs=kwargs,
+    )
+    return _execute(new_run(config), args)
+
+
 def run_command(args: argparse.Namespace) -> int:
-    quiet = args.quiet or args.json
     if args.resume:
         run = resume_run(Path(args.resume))
     elif args.replay_llm:
@@ -93,6 +107,11 @@ def run_command(args: argparse.Namespace) -> int:
             frames=args.frames,
         )
         run = new_run(config)
+    return _execute(run, args)
+
+
+def _execute(run: AgentRun, args: argparse.Namespace) -> int:
+    quiet = args.quiet or args.json
     console = Console(stderr=True)
     if quiet:
         result = run.loop()

@@ -4,7 +4,7 @@
 // library is reachable from the surface by walking (no tunnelling through solid stone).
 //
 // flying-squid loads it by absolute path (settings.generation.name); it is called with
-// generation.options plus { registry, seed } and returns (chunkX, chunkZ) => prismarine-chunk column.
+// generation.options plus { registry } and returns (chunkX, chunkZ) => prismarine-chunk column.
 // The layout is a pure function of the seed: arenaLayout() is also used by the tests.
 
 const { Vec3 } = require('vec3')
@@ -78,9 +78,10 @@ function arenaLayout (seed) {
   return { surfaceY: SURFACE_Y, spawn: { x: SPAWN.x, y: SURFACE_Y + 1, z: SPAWN.z }, pit: PIT, sand: SAND, trees, ores }
 }
 
-function generation ({ registry, seed }) {
+// The arena's seed is `arenaSeed`: flying-squid replaces a `seed` of 0 by a random one.
+function generation ({ registry, arenaSeed }) {
   const Chunk = require('prismarine-chunk')(registry)
-  const layout = arenaLayout(Number(seed) || 0)
+  const layout = arenaLayout(Number(arenaSeed) || 0)
   const state = name => {
     const block = registry.blocksByName[name]
     if (!block) throw new Error(`arena: block ${name} is not in Minecraft ${registry.version.minecraftVersion}`)
@@ -104,8 +105,8 @@ function generation ({ registry, seed }) {
   }
   for (const tree of layout.trees) {
     const top = SURFACE_Y + tree.height
-    for (let dy = -2; dy <= 1; dy++) {
-      const r = dy >= 0 ? 1 : 2
+    for (let dy = -1; dy <= 1; dy++) { // canopy from two blocks above the ground up: walkable under it
+      const r = dy === 1 ? 1 : 2
       for (let dx = -r; dx <= r; dx++) {
         for (let dz = -r; dz <= r; dz++) {
           if (Math.abs(dx) === r && Math.abs(dz) === r && r === 2) continue // rounded corners

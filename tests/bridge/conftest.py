@@ -1,0 +1,61 @@
+"""Fixtures for the bridge tests: one local flying-squid server on 127.0.0.1 for the session, and a fresh
+bot (its own username, so its own inventory) per test. Skipped when Node or ``npm ci`` is missing."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from bridge.client import BotClient
+from bridge.process import BRIDGE_DIR
+from bridge.server import LocalServer
+
+COOK_TICKS = 10  # furnace: half a second per item (vanilla 200)
+_names = itertools.count()
+
+
+def bridge_missing() -> str | None:
+    """Why the live tests cannot run here, or None."""
+    if shutil.which("node") is None:
+        return "Node.js is not installed"
+    if not (BRIDGE_DIR / "node_modules" / "mineflayer").is_dir():
+        return "the bridge's npm packages are missing: run `npm ci` in bridge/"
+    return None
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LocalServer]:
+    reason = bridge_missing()
+    if reason:
+        pytest.skip(reason)
+    server = LocalServer(seed=0, cook_ticks=COOK_TICKS).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def make_bot(live_server: LocalServer) -> Iterator:
+    """Factory: a started BotClient with a fresh username; every bot is closed after the test."""
+    bots: list[BotClient] = []
+
+    def _make(**settings: float) -> BotClient:
+        bot = BotClient(live_server.host, live_server.port, username=f"bot{next(_names)}").start()
+        bots.append(bot)
+        if settings:
+            bot.configure(**settings)
+        return bot
+
+    yield _make
+    for bot in bots:
+        bot.close()
+
+
+@pytest.fixture
+def bot(make_bot) -> BotClient:
+    """A bot that takes used stations back by command (fast); tests of breaking them use make_bot()."""
+    return make_bot(digStations=0)

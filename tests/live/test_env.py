@@ -1,0 +1,107 @@
+"""The live env has the simulator's interface: spaces, action ids, observation, info keys, reset options;
+EnvWorld drives it unchanged; a killed bot process costs one failed step, not the run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+from agent.world import EnvWorld
+from env.live import LIVE_ENV_ID, register
+from env.live.env import LiveMinecraftEnv
+from env.minecraft import MinecraftEnv
+
+SIM_RESET_INFO = {"inventory", "position", "facing", "nearby", "ticks"}
+SIM_STEP_INFO = SIM_RESET_INFO | {"action", "success", "reason", "consumed", "added", "step_ticks", "steps"}
+PIT_EDGE = (11, 0)
+
+
+def test_same_actions_items_and_spaces_as_the_simulator():
+    live, sim = LiveMinecraftEnv(), MinecraftEnv(render_frames=False)
+    assert live.action_names == sim.action_names
+    assert live.movement_actions == sim.movement_actions
+    assert live.item_names == sim.item_names
+    assert live.action_space == sim.action_space
+    assert live.observation_space == sim.observation_space
+    live.close()  # nothing was started: construction is cheap
+
+
+def test_registration_is_explicit():
+    assert register() == LIVE_ENV_ID
+    spec = gym.spec(LIVE_ENV_ID)
+    assert spec.entry_point == "env.live.env:LiveMinecraftEnv"
+
+
+def test_reset_and_step_return_the_simulators_keys(live_env):
+    obs, info = live_env.reset(options={"inventory": {"oak_log": 2}})
+    assert live_env.observation_space.contains(obs)
+    assert set(info) >= SIM_RESET_INFO
+    assert obs["inventory"][live_env.item_names.index("oak_log")] == 2
+    obs, reward, terminated, truncated, info = live_env.step("craft_planks")
+    assert live_env.observation_space.contains(obs)
+    assert set(info) >= SIM_STEP_INFO
+    assert (info["consumed"], info["added"]) == ({"oak_log": 1}, {"oak_planks": 4})
+    assert (reward, terminated, truncated) == (0.0, False, False)
+
+
+def test_interventions_set_the_inventory_and_keep_the_position(live_env):
+    _, before = live_env.reset(options={"position": PIT_EDGE})
+    _, after = live_env.reset(options={"inventory": {"diamond": 3, "stick": 2}})
+    assert after["inventory"] == {"diamond": 3, "stick": 2}
+    assert after["position"] == before["position"]
+    with pytest.raises(ValueError, match="unknown reset option"):
+        live_env.reset(options={"world_seed": 1})
+    with pytest.raises(ValueError, match="invalid count"):
+        live_env.reset(options={"inventory": {"stick": -1}})
+
+
+def test_goal_reward(live_env):
+    live_env.reset(options={"inventory": {"iron_pickaxe": 1}, "position": PIT_EDGE})
+    _, reward, _, _, info = live_env.step("mine_diamond_ore")
+    assert info["success"] and reward == 1.0
+
+
+def test_env_world_runs_on_the_live_env(live_env):
+    world = EnvWorld(live_env)
+    world.reset(options={"inventory": {}})
+    world.intervene({"oak_planks": 2})
+    t = world.act("craft_sticks")
+    assert (t.success, dict(t.consumed), dict(t.added)) == (True, {"oak_planks": 2}, {"stick": 4})
+    assert world.counters.interventions == 1
+
+
+def test_a_killed_bot_costs_one_failed_step(live_env):
+    live_env.reset(options={"inventory": {"wooden_pickaxe": 1}, "position": PIT_EDGE})
+    crashes = live_env.crashes
+    client = live_env.client
+    kill = threading.Timer(1.0, os.kill, (client.pid, signal.SIGKILL))
+    kill.start()
+    try:
+        obs, _, _, _, info = live_env.step("gather_coal_ore")
+    finally:
+        kill.cancel()
+    assert live_env.crashes == crashes + 1
+    assert info["error"]["name"] == "BridgeCrashed"
+    assert (info["success"], info["reason"]) == (False, "unreachable")
+    assert info["inventory"] == {"wooden_pickaxe": 1}  # restored on the fresh bot
+    assert np.array_equal(obs["inventory"] > 0, np.array([n == "wooden_pickaxe" for n in live_env.item_names]))
+    _, _, _, _, info = live_env.step("craft_planks")  # the run goes on
+    assert info["reason"] == "cannot_craft" and "error" not in info
+
+
+def test_frames_are_drawn_from_the_blocks_the_bot_knows(live_env):
+    from env.live.frames import FRAME_SOURCE, render_view
+
+    _, info = live_env.reset(options={"position": PIT_EDGE})
+    view = live_env.client.view()
+    frame = render_view(view, 160, 120)
+    assert frame.shape == (120, 160, 3) and frame.dtype == np.uint8
+    names = {p["name"] for p in view["palette"]}
+    assert {"stone", "grass_block", "dirt"} <= names
+    assert len({tuple(px) for px in frame.reshape(-1, 3)}) > 10  # terrain drawn, not just sky
+    assert FRAME_SOURCE == "blocks"
