@@ -16,15 +16,22 @@ from bench.harness.methods import METHODS, Cell
 from bench.harness.sweep import run_cells
 from bench.harness.tables import fmt, graph_table, markdown, milestone_table, summarise
 
+DEFAULT_METHODS = tuple(m for m in METHODS if m != "live")  # live runs take minutes each: ask for them
+
 VARIANTS = ("original", "adam_modified", "obfuscated", "random:0", "random:1", "random:2", "random:3", "random:4")
 
 
 def _grid_arguments(p: argparse.ArgumentParser, default_out: str) -> None:
     p.add_argument("--seeds", type=int, default=10, help="seeds per cell (default 10)")
-    p.add_argument("--methods", default=",".join(METHODS), help=f"comma list (default {','.join(METHODS)})")
+    p.add_argument(
+        "--methods",
+        default=",".join(DEFAULT_METHODS),
+        help=f"comma list of {', '.join(METHODS)} (default: all but live)",
+    )
     p.add_argument("--variants", default=",".join(VARIANTS), help="comma list (default: all eight)")
     p.add_argument("--llm", metavar="openai:MODEL", action="append", help="model(s) for the ours_llm method")
     p.add_argument("--base-url", help="endpoint for --llm (default $OPENAI_BASE_URL)")
+    p.add_argument("--max-steps", type=int, default=20_000, help="environment step budget per run (default 20000)")
     p.add_argument("--workers", type=int, default=0, help="local worker processes (default: one per core)")
     p.add_argument(
         "--ray", action="store_true", help="run the cells as Ray tasks (a local Ray cluster unless --ray-address)"
@@ -69,7 +76,12 @@ def grid(args: argparse.Namespace) -> tuple[list[Cell], list[str], Path, list[st
     cells = []
     for m in methods:
         for llm in models if m in ("ours_llm", "adam_llm") else [None]:
-            cells += [Cell(m, v, s, str(runs_dir), llm, args.base_url) for v in variants for s in range(seeds)]
+            cells += [
+                Cell(m, v, s, str(runs_dir), llm, args.base_url, args.max_steps)
+                for v in variants
+                for s in range(seeds)
+                if m != "live" or v == "original"  # the live game has the original rules only
+            ]
     return cells, methods, folder, skipped
 
 

@@ -8,6 +8,8 @@ step accounting for all).
 4. ``intervention_only`` — no proposer: every known item is a candidate, pruned by group testing.
 5. ``prior`` — no learning: plans from the real Minecraft 1.19 recipes (a Voyager-style reliance on
    priors); it should do well on ``original`` and fail where the tree was changed or renamed.
+6. ``live`` — ``ours`` in the live game: each cell starts its own local flying-squid server on a free
+   127.0.0.1 port of its worker (variant ``original`` only; slow — minutes per run).
 
 A cell's folder is named after the cell, so a cell is idempotent: finished -> skipped, checkpointed
 -> resumed (after a dead worker), never run twice.
@@ -21,7 +23,7 @@ from pathlib import Path
 from agent.run import RunConfig, new_run, resume_run
 from causal_graph.graph import CausalGraph
 
-METHODS = ("ours", "ours_llm", "adam", "adam_llm", "intervention_only", "prior")
+METHODS = ("ours", "ours_llm", "adam", "adam_llm", "intervention_only", "prior", "live")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Cell:
     out: str  # the folder holding the cells' run folders
     llm: str | None = None
     base_url: str | None = None
+    max_steps: int = 20_000
 
     @property
     def name(self) -> str:
@@ -47,6 +50,11 @@ class Cell:
         """Mostly waiting on an LLM endpoint: may share a CPU with other cells."""
         return self.method in ("ours_llm", "adam_llm")
 
+    @property
+    def cpus(self) -> float:
+        """Scheduling hint: LLM-bound cells oversubscribe; a live cell runs a server and a bot process."""
+        return 0.25 if self.llm_bound else 2.0 if self.method == "live" else 1.0
+
 
 def prior_graph() -> CausalGraph:
     """The real game's tech tree (Minecraft 1.19 rules, as the simulator's original variant has them)
@@ -58,7 +66,9 @@ def prior_graph() -> CausalGraph:
 
 
 def cell_config(cell: Cell) -> RunConfig:
-    config = RunConfig(variant=cell.variant, seed=cell.seed, out=cell.out, name=cell.name, picture=False)
+    config = RunConfig(
+        variant=cell.variant, seed=cell.seed, out=cell.out, name=cell.name, picture=False, max_steps=cell.max_steps
+    )
     if cell.method == "ours":
         return config
     if cell.method == "ours_llm":
@@ -67,6 +77,10 @@ def cell_config(cell: Cell) -> RunConfig:
         return replace(config, discovery=cell.method)
     if cell.method == "adam_llm":
         return replace(config, discovery="adam", llm=cell.llm, base_url=cell.base_url, llm_roles=("hypothesis",))
+    if cell.method == "live":
+        if cell.variant != "original":
+            raise ValueError(f"the live game plays the original rules only, not {cell.variant!r}")
+        return replace(config, env_id="adam/MinecraftLive-v0", env_kwargs={"server_seed": cell.seed})
     if cell.method == "prior":
         return replace(config, learning=False, prior="minecraft-1.19 recipes")
     raise ValueError(f"unknown method {cell.method!r}; methods: {', '.join(METHODS)}")

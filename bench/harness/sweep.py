@@ -110,8 +110,7 @@ def _run_ray(cells: Sequence[Cell], show: bool, retries: int, address: str | Non
         for cell in cells:
             if cell in done:
                 continue
-            cpus = 0.25 if cell.llm_bound else 1  # LLM-bound cells mostly wait: oversubscribe
-            refs[remote.options(num_cpus=cpus).remote(cell)] = cell
+            refs[remote.options(num_cpus=cell.cpus).remote(cell)] = cell  # see Cell.cpus
         failed = 0
         with _progress(show) as progress:
             task = progress.add_task("sweep (ray)", total=len(cells), completed=len(done), running=0, failed=0)

@@ -69,3 +69,21 @@ def test_a_restarted_sweep_skips_finished_cells(tmp_path):
     changed = [name for name in before if before[name] != after[name]]
     assert changed == [victim.name]
     assert transitions_once(victim) and os.path.exists(victim / "result.json")
+
+
+def test_live_cells_each_run_their_own_local_server(tmp_path):
+    pytest.importorskip("bridge.client")
+    from bridge.errors import BridgeSetupError  # noqa: F401  (the bridge's Python side is importable)
+
+    if not (os.path.isdir(os.path.join(os.path.dirname(__file__), "..", "..", "bridge", "node_modules"))):
+        pytest.fail("run `cd bridge && npm ci` first (CI does)")
+    args = ["sweep", "--seeds", "2", "--methods", "live", "--variants", "original,adam_modified", "--max-steps", "12",
+            "--workers", "2", "--out", str(tmp_path), "--name", "live", "--quiet"]  # fmt: skip
+    main(args)  # the step budget ends each run before any goal: exit code 1 is expected
+    data = json.loads((tmp_path / "live" / "sweep.json").read_text())
+    assert data["cells"] == ["live-original-s0", "live-original-s1"]  # no live cell for adam_modified
+    assert data["finished"] == 2
+    for name in data["cells"]:
+        config = json.loads((tmp_path / "live" / "runs" / name / "config.json").read_text())
+        assert config["env_id"] == "adam/MinecraftLive-v0" and "host" not in config["env_kwargs"]
+        assert transitions_once(tmp_path / "live" / "runs" / name)
