@@ -72,11 +72,13 @@ def test_a_restarted_sweep_skips_finished_cells(tmp_path):
 
 
 def test_live_cells_each_run_their_own_local_server(tmp_path):
-    pytest.importorskip("bridge.client")
-    from bridge.errors import BridgeSetupError  # noqa: F401  (the bridge's Python side is importable)
+    from bridge.errors import BridgeSetupError
+    from bridge.process import node_command
 
-    if not (os.path.isdir(os.path.join(os.path.dirname(__file__), "..", "..", "bridge", "node_modules"))):
-        pytest.fail("run `cd bridge && npm ci` first (CI does)")
+    try:
+        node_command("bot/main.js")
+    except BridgeSetupError as err:
+        pytest.fail(f"{err} (CI does)")
     args = ["sweep", "--seeds", "2", "--methods", "live", "--variants", "original,adam_modified", "--max-steps", "12",
             "--workers", "2", "--out", str(tmp_path), "--name", "live", "--quiet"]  # fmt: skip
     main(args)  # the step budget ends each run before any goal: exit code 1 is expected

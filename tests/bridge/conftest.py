@@ -4,13 +4,13 @@ bot (its own username, so its own inventory) per test. Skipped when Node or ``np
 from __future__ import annotations
 
 import itertools
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
 from bridge.client import BotClient
-from bridge.process import BRIDGE_DIR
+from bridge.errors import BridgeSetupError
+from bridge.process import node_command
 from bridge.server import LocalServer
 
 COOK_TICKS = 10  # furnace: half a second per item (vanilla 200)
@@ -18,11 +18,11 @@ _names = itertools.count()
 
 
 def bridge_missing() -> str | None:
-    """Why the live tests cannot run here, or None."""
-    if shutil.which("node") is None:
-        return "Node.js is not installed"
-    if not (BRIDGE_DIR / "node_modules" / "mineflayer").is_dir():
-        return "the bridge's npm packages are missing: run `npm ci` in bridge/"
+    """Why the live tests cannot run here (the bridge's own setup check), or None."""
+    try:
+        node_command("bot/main.js")
+    except BridgeSetupError as err:
+        return str(err)
     return None
 
 

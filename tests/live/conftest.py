@@ -3,20 +3,21 @@ Skipped when Node or ``npm ci`` is missing."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
-from bridge.process import BRIDGE_DIR
+from bridge.errors import BridgeSetupError
+from bridge.process import node_command
 from env.live.env import LiveMinecraftEnv
 
 
 def bridge_missing() -> str | None:
-    if shutil.which("node") is None:
-        return "Node.js is not installed"
-    if not (BRIDGE_DIR / "node_modules" / "mineflayer").is_dir():
-        return "the bridge's npm packages are missing: run `npm ci` in bridge/"
+    """Why the live tests cannot run here (the bridge's own setup check), or None."""
+    try:
+        node_command("bot/main.js")
+    except BridgeSetupError as err:
+        return str(err)
     return None
 
 
