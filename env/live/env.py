@@ -229,17 +229,9 @@ class LiveMinecraftEnv(gym.Env):
             return client.smelt(spec.item or "")
         return client.move(forward=spec.forward, right=spec.right, turn=spec.turn)
 
-    @staticmethod
-    def _validate_inventory(inventory: Any) -> dict[str, int]:
-        if not isinstance(inventory, Mapping):
-            raise ValueError(f"inventory must be a mapping of item name to count, got {type(inventory).__name__}")
-        out: dict[str, int] = {}
-        for name, count in inventory.items():
-            if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < 0:
-                raise ValueError(f"invalid count {count!r} for item {name!r}: counts are non-negative integers")
-            if count:
-                out[str(name)] = int(count)
-        return out
+    def _validate_inventory(self, inventory: Any) -> dict[str, int]:
+        """The simulator's check (same item names, same errors naming the bad value and the valid items)."""
+        return self._sim._validate_inventory(inventory)
 
     def _observation(self) -> dict[str, np.ndarray]:
         counts = np.zeros(len(self.item_names), dtype=np.int32)

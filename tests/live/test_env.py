@@ -105,3 +105,10 @@ def test_frames_are_drawn_from_the_blocks_the_bot_knows(live_env):
     assert {"stone", "grass_block", "dirt"} <= names
     assert len({tuple(px) for px in frame.reshape(-1, 3)}) > 10  # terrain drawn, not just sky
     assert FRAME_SOURCE == "blocks"
+
+
+def test_bad_interventions_are_refused_like_the_simulator(live_env):
+    with pytest.raises(ValueError, match="unobtainium.*valid items"):
+        live_env.reset(options={"inventory": {"unobtainium": 1}})
+    with pytest.raises(ValueError, match="-2"):
+        live_env.reset(options={"inventory": {"oak_log": -2}})
