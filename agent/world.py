@@ -27,6 +27,7 @@ class EnvWorld:
         self.action_names: tuple[str, ...] = tuple(base.action_names)
         self.movement_actions: tuple[str, ...] = tuple(base.movement_actions)
         self.item_names: tuple[str, ...] = tuple(base.item_names)
+        self.capacity: int | None = getattr(base, "intervention_capacity", None)
         self.counters = Counters()
         self.on_transition = on_transition or (lambda t: None)
         self.on_reset = on_reset or (lambda seed, options: None)

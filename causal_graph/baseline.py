@@ -29,7 +29,9 @@ class AdamDiscoverer(Discoverer):
     def _discover(
         self, action: str, known: list[str], outcome: DiscoveryOutcome, likely_held: set[str] = frozenset()
     ) -> DiscoveryOutcome:
+        known = self._fit(known, self._priority)  # what one intervention can hold, when the world limits it
         stock = {item: self.config.stock for item in known}
+        outcome.sampled = list(known)
         runs = []
         for _ in range(self.config.samples):
             t = self._trial(action, stock, "sample")
@@ -87,6 +89,8 @@ class InterventionOnlyDiscoverer(Discoverer):
             return t.success
 
         outcome.runs = runs
+        known = self._fit(known, self._priority)  # what one intervention can hold, when the world limits it
+        outcome.sampled = list(known)
         if not works(known):
             return outcome
         kept = [] if works(()) else self._minimise(list(known), works)

@@ -12,6 +12,11 @@
 
 Actions that report ``unreachable`` (nothing to gather in reach) are retried after exploring, a
 bounded number of times: a missing target is not a missing cause.
+
+Where the world limits how many item kinds one intervention may set (``World.capacity``: the live
+game's inventory slots), "every known item" becomes the first ``capacity`` items of a priority order
+(the caller's, else tools seen serving other actions and then the newest items); the outcome says
+which items were stocked (``sampled``), so a learner can try again with the ones left out.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class DiscoveryOutcome:
     runs: list[Transition] = field(default_factory=list)
     interventions: int = 0
     steps: int = 0
+    sampled: list[str] = field(default_factory=list)  # the items stocked when sampling
 
 
 class Unreachable(Exception):
@@ -76,6 +82,7 @@ class Discoverer:
         self.config = config or DiscoveryConfig()
         self.on_event = on_event or (lambda kind, data: None)
         self.fallback = OfflineProposer()
+        self._priority: list[str] = []  # which items to stock first when over capacity (per discovery)
 
     # ------------------------------------------------------------------------------ running
     def _act(self, action: str) -> Transition:
@@ -98,15 +105,40 @@ class Discoverer:
         )
         return t
 
+    # ---------------------------------------------------------------------------- capacity
+    @property
+    def capacity(self) -> int | None:
+        """The most item kinds one intervention may set (None: no limit)."""
+        return getattr(self.world, "capacity", None)
+
+    def _fit(self, items: Sequence[str], priority: Sequence[str], room: int | None = None) -> list[str]:
+        """``items`` as they are when they fit in ``room`` (default: the capacity), else the first
+        ``room`` of them in ``priority`` order (items missing from ``priority`` last, newest first)."""
+        room = self.capacity if room is None else room
+        if room is None or len(items) <= room:
+            return list(items)
+        wanted = set(items)
+        ordered = [i for i in dict.fromkeys([*priority, *reversed(items)]) if i in wanted]
+        return ordered[: max(room, 0)]
+
     # ---------------------------------------------------------------------------- procedure
-    def discover(self, action: str, known: Sequence[str], likely_held: Sequence[str] = ()) -> DiscoveryOutcome:
+    def discover(
+        self,
+        action: str,
+        known: Sequence[str],
+        likely_held: Sequence[str] = (),
+        priority: Sequence[str] | None = None,
+    ) -> DiscoveryOutcome:
         """Learn what ``action`` needs and yields, using only ``known`` items (oldest first).
 
         ``likely_held``: items already seen serving as tools or stations for other actions; they are
-        tested first (one run keeps only them), which usually saves most of the pruning runs."""
+        tested first (one run keeps only them), which usually saves most of the pruning runs.
+        ``priority``: which items to stock first when the world's capacity cannot hold them all
+        (default: ``likely_held``, then the newest)."""
         start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
         saved = self.world.inventory()
         outcome = DiscoveryOutcome(action, "no_effect")
+        self._priority = list(priority) if priority is not None else list(likely_held)
         try:
             outcome = self._discover(action, list(known), outcome, set(likely_held))
         except Unreachable:
@@ -121,7 +153,8 @@ class Discoverer:
     def _discover(
         self, action: str, known: list[str], outcome: DiscoveryOutcome, likely_held: set[str] = frozenset()
     ) -> DiscoveryOutcome:
-        stock = {item: self.config.stock for item in known}
+        stock = {item: self.config.stock for item in self._fit(known, self._priority)}
+        outcome.sampled = list(stock)
         samples: list[Transition] = []
         with self.world.counters.parallel():  # the N samples are independent: N copies may run them at once
             for _ in range(self.config.samples):
@@ -213,11 +246,19 @@ class Discoverer:
         prune(list(reversed(held)), known_fails=True)
         return kept
 
-    def refine(self, relation: CausalRelation, known: Sequence[str], causes: Sequence[str]) -> DiscoveryOutcome:
+    def refine(
+        self,
+        relation: CausalRelation,
+        known: Sequence[str],
+        causes: Sequence[str],
+        priority: Sequence[str] | None = None,
+    ) -> DiscoveryOutcome:
         """Look again for alternatives to some causes of an explained action, with the items known now
-        (an ingredient first seen only as a by-product may have a substitute the agent can make)."""
+        (an ingredient first seen only as a by-product may have a substitute the agent can make).
+        ``priority`` as for :meth:`discover`."""
         start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
         saved = self.world.inventory()
+        self._priority = list(priority or ())
         outcome = DiscoveryOutcome(relation.action, "explained", relation)
         try:
             found = self._alternatives(
@@ -275,9 +316,11 @@ class Discoverer:
         excluded = {cause}
         found: list[str] = []
         for _ in range(self.config.max_alternatives):
-            others = {i: self.config.stock for i in known if i not in causes and i not in excluded}
             base = {i: q for i, q in consumed.items() if i != cause}
             base.update({i: 1 for i in kept if i != cause})
+            candidates = [i for i in known if i not in causes and i not in excluded]
+            room = None if self.capacity is None else self.capacity - len(base)
+            others = {i: self.config.stock for i in self._fit(candidates, self._priority, room)}
             t = self._trial(action, {**others, **base}, "alternative")
             runs.append(t)
             if not t.success:

@@ -3,6 +3,11 @@
 The agent knows its actions' names, not their requirements. An unexplained action is worth trying
 when the agent knows items it has not tried it with; learning ends when every action is explained
 or has been tried with every item the agent could obtain.
+
+When the world's interventions hold fewer item kinds than the agent knows (``World.capacity``), a
+try stocks the most promising ones (:meth:`Learner.priority`: a few not yet tried with this action,
+the causes of learned relations, then the newest) and the action stays worth trying until every
+known item has been in one of its tries.
 """
 
 from __future__ import annotations
@@ -108,11 +113,32 @@ class Learner:
             and known - set(self.state.refined_with.get(a, self.state.tried_with.get(a, [])))
         ]
 
+    def priority(self, action: str) -> list[str]:
+        """Which known items to stock first when an intervention cannot hold them all: a quarter of the
+        capacity (at least one) for items not yet tried with ``action`` (newest first: every try then
+        covers something new), then every cause of a learned relation and its alternatives (what
+        actions have been seen to need), then the rest, newest first."""
+        known = self.state.known
+        capacity = self.discoverer.capacity or len(known)
+        tried = set(self.state.tried_with.get(action, ()))
+        untried = [i for i in reversed(known) if action in self.state.tried_with and i not in tried]
+        causes = {
+            item
+            for rel in self.graph.relations()
+            for cause, need in rel.needs.items()
+            for item in (cause, *need.alternatives)
+        }
+        useful = [i for i in reversed(known) if i in causes]
+        head = untried[: max(1, capacity // 4)]
+        return list(dict.fromkeys([*head, *useful, *untried, *reversed(known)]))
+
     def refine(self, action: str) -> DiscoveryOutcome:
         rel = self.graph.relation(action)
         assert rel is not None
         self.state.refined_with[action] = list(self.state.known)
-        outcome = self.discoverer.refine(rel, self.state.known, self.unmakeable_causes(action))
+        outcome = self.discoverer.refine(
+            rel, self.state.known, self.unmakeable_causes(action), priority=self.priority(action)
+        )
         if outcome.relation is not None:
             self.graph.set_relation(outcome.relation)
         outcome.status = "refined"
@@ -120,9 +146,16 @@ class Learner:
         return outcome
 
     def learn(self, action: str) -> DiscoveryOutcome:
-        self.state.tried_with[action] = list(self.state.known)
+        known = list(self.state.known)
         tools = {i for rel in self.graph.relations() for i, need in rel.needs.items() if not need.consumed}
-        outcome = self.discoverer.discover(action, self.state.known, [i for i in self.state.known if i in tools])
+        priority = self.priority(action)
+        outcome = self.discoverer.discover(action, known, [i for i in known if i in tools], priority=priority)
+        if self.discoverer.capacity is not None and len(outcome.sampled) < len(known):
+            # over capacity: remember only what this try stocked
+            before = self.state.tried_with.get(action, [])
+            self.state.tried_with[action] = list(dict.fromkeys([*before, *outcome.sampled]))
+        else:
+            self.state.tried_with[action] = known
         for t in outcome.runs:
             self.observe(t.after)
         self.state.status[action] = outcome.status

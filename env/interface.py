@@ -116,6 +116,8 @@ class World(Protocol):
     action_names: tuple[str, ...]
     movement_actions: tuple[str, ...]
     counters: Counters
+    # the most item kinds one intervention may set (the live game's inventory slots); None: no limit
+    capacity: int | None
 
     def act(self, action: str) -> Transition: ...
 

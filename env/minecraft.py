@@ -67,7 +67,9 @@ class MinecraftEnv(gym.Env):
     ``variant`` (``original``, ``adam_modified``, ``obfuscated``, ``random:SEED``), ``goal`` (item
     name, real or as shown; :attr:`goal` is it as the agent sees it), ``render_frames``,
     ``frame_size`` (width, height), ``search_radius``,
-    ``vocabulary_seed`` (obfuscated names), ``terminate_on_goal``, ``render_mode`` (``rgb_array``).
+    ``vocabulary_seed`` (obfuscated names), ``terminate_on_goal``, ``render_mode`` (``rgb_array``),
+    ``intervention_capacity`` (None: an intervention may set any number of item kinds; N: at most N, as
+    in the live game where they must fit in the inventory's slots — more raise ValueError).
 
     ``reset(options=...)`` keys: ``inventory`` (dict, sets the inventory exactly: a do()-intervention),
     ``position`` ((x, z) world column to stand on), ``keep_world``, ``world_seed``. With ``inventory``
@@ -89,7 +91,11 @@ class MinecraftEnv(gym.Env):
         vocabulary_seed: int = 0,
         terminate_on_goal: bool = False,
         render_mode: str | None = None,
+        intervention_capacity: int | None = None,
     ) -> None:
+        if intervention_capacity is not None and (isinstance(intervention_capacity, bool) or intervention_capacity < 1):
+            raise ValueError(f"intervention_capacity must be a positive integer or None, got {intervention_capacity!r}")
+        self.intervention_capacity = intervention_capacity
         self.variant = parse_variant(variant)
         self.rules = variant_rules(self.variant)
         if render_mode not in (None, "rgb_array"):
@@ -233,6 +239,11 @@ class MinecraftEnv(gym.Env):
                 raise ValueError(f"invalid count {count!r} for item {name!r}: counts are non-negative integers")
             if count:
                 out[self.vocabulary.real(name)] = int(count)
+        if self.intervention_capacity is not None and len(out) > self.intervention_capacity:
+            raise ValueError(
+                f"an intervention sets at most {self.intervention_capacity} item kinds here, got {len(out)}: "
+                "leave some out"
+            )
         return out
 
     def _frame(self, force: bool = False) -> np.ndarray:

@@ -15,13 +15,17 @@ from bridge.errors import BadRequest, BridgeCrashed, BridgeTimeout, SkillError
 from bridge.results import Observation, SkillResult
 from env.actions import ActionSpec, action_library
 from env.engine import inventory_delta
-from env.live.frames import FRAME_SOURCE
+from env.live.frames import LiveFrames
 from env.live.session import LiveSession
 from env.minecraft import MAX_COUNT, MinecraftEnv
 
 log = logging.getLogger(__name__)
 
 RESET_OPTIONS = ("inventory", "position")
+# Item kinds one intervention may set: the 36 inventory slots less 4 kept free for what the next action
+# yields (INVENTORY_SLOTS - FREE_SLOTS in bridge/bot/skills/inventory.js); counts above one stack (32
+# axes) are lowered to fit, and reported as ``info["trimmed"]``.
+INTERVENTION_CAPACITY = 32
 FAILURE_REASON = {"gather": "unreachable", "mine": "unreachable", "craft": "cannot_craft", "smelt": "cannot_smelt"}
 
 
@@ -44,8 +48,12 @@ class LiveMinecraftEnv(gym.Env):
     ## Observation Space
     The simulator's: ``Dict(inventory=Box(0, 100000, (n_items,), int32), frame=Box(0, 255, (H, W, 3), uint8))``
     over the simulator's item names; items outside that list appear in ``info["inventory"]`` only. With
-    ``render_frames`` (or ``render()``), frames are drawn from the blocks the bot knows with the simulator's
-    renderer (:mod:`env.live.frames`; ``info["frame_source"] == "blocks"``); otherwise all zeros.
+    ``render_frames`` (or ``render()``), frames come from ``frame_source`` (:mod:`env.live.frames`):
+    ``"viewer"``, the bot's first-person view rendered headless by prismarine-viewer with the game's textures
+    (the optional ``bridge/viewer`` package; an Xvfb is started when DISPLAY is unset); ``"blocks"``, the
+    blocks the bot knows drawn by the simulator's renderer; ``"auto"`` (default), the viewer where installed,
+    else the blocks with one log warning saying how to install it. ``info["frame_source"]`` says which
+    (``"viewer"`` or ``"blocks"``; None without ``render_frames``); otherwise frames are all zeros.
 
     ## Rewards
     1.0 on the step the goal item first enters the inventory, else 0.0.
@@ -56,11 +64,13 @@ class LiveMinecraftEnv(gym.Env):
     ## Arguments
     ``host``/``port`` (None: start the local server), ``username``, ``goal``, ``server_seed`` and
     ``cook_ticks`` (local server), ``bot_settings`` (the bot's time limits), ``search_radius``,
-    ``frame_size``, ``terminate_on_goal``, ``variant`` (only ``original``: the live game has its own rules).
+    ``frame_size``, ``frame_source`` (``"viewer"``, ``"blocks"`` or ``"auto"``), ``terminate_on_goal``,
+    ``variant`` (only ``original``: the live game has its own rules).
 
     ``reset(options=...)`` keys: ``inventory`` (sets the inventory exactly: a do()-intervention through
-    the server's /clear and /give; the world and position stay; what does not fit in the 36 slots is
-    left out and listed in ``info["trimmed"]``) and ``position`` ((x, z): stand on that
+    the server's /clear and /give; the world and position stay; at most :attr:`intervention_capacity`
+    (32) item kinds, more raise ValueError; counts above one stack, such as 32 axes, are lowered to one
+    stack and listed in ``info["trimmed"]``) and ``position`` ((x, z): stand on that
     column, through /tp; the inventory stays unless ``inventory`` is given too). A reset without options
     empties the inventory. The world is never regenerated.
 
@@ -83,6 +93,7 @@ class LiveMinecraftEnv(gym.Env):
         search_radius: int = 32,
         frame_size: tuple[int, int] = (160, 120),
         render_frames: bool = False,
+        frame_source: str = "auto",
         terminate_on_goal: bool = False,
         render_mode: str | None = None,
         variant: str = "original",
@@ -92,11 +103,16 @@ class LiveMinecraftEnv(gym.Env):
             raise ValueError(f"the live game has its own rules: variant must be 'original', got {variant!r}")
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"invalid render_mode {render_mode!r}; valid: None, 'rgb_array'")
-        sim = MinecraftEnv(variant="original", goal=goal, render_frames=False)  # names and spaces only
+        # names, spaces and the intervention check only
+        sim = MinecraftEnv(
+            variant="original", goal=goal, render_frames=False, intervention_capacity=INTERVENTION_CAPACITY
+        )
         self._sim = sim
+        self.intervention_capacity = INTERVENTION_CAPACITY
         self.render_mode = render_mode
         self.render_frames = render_frames
         self.frame_size = (int(frame_size[0]), int(frame_size[1]))
+        self.frames = LiveFrames(frame_source)
         self.search_radius = search_radius
         self.terminate_on_goal = terminate_on_goal
         self.goal = sim.goal
@@ -244,10 +260,8 @@ class LiveMinecraftEnv(gym.Env):
     def _frame(self, force: bool = False) -> np.ndarray:
         if not (self.render_frames or force):
             return self._blank.copy()
-        from env.live.frames import render_view
-
         w, h = self.frame_size
-        return render_view(self.client.view(), w, h)
+        return self.frames.render(self.client, w, h)
 
     def _info(self) -> dict[str, Any]:
         last = self._last
@@ -259,5 +273,5 @@ class LiveMinecraftEnv(gym.Env):
             "nearby": list(last.nearby),
             "ticks": self._ticks,
             "health": last.health,
-            "frame_source": FRAME_SOURCE if self.render_frames else None,
+            "frame_source": self.frames.source if self.render_frames else None,
         }

@@ -1,0 +1,63 @@
+"""Learning when one intervention can hold only some of the known items (the live game's 32 free slots)."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import pytest
+
+from agent.world import EnvWorld
+from causal_graph import CausalGraph, edge_differences, score
+from causal_graph.discovery import Discoverer
+from causal_graph.learner import Learner
+
+
+def world(capacity: int | None, variant: str = "original", seed: int = 0) -> EnvWorld:
+    env = gym.make("adam/Minecraft-v0", variant=variant, render_frames=False, intervention_capacity=capacity)
+    w = EnvWorld(env)
+    w.reset(seed=seed)
+    return w
+
+
+def test_the_simulator_refuses_an_intervention_over_its_capacity():
+    w = world(3)
+    assert w.capacity == 3
+    w.intervene({"oak_log": 1, "stick": 2, "coal": 3})
+    with pytest.raises(ValueError, match="at most 3 item kinds"):
+        w.intervene({"oak_log": 1, "stick": 2, "coal": 3, "dirt": 1})
+    assert w.inventory() == {"oak_log": 1, "stick": 2, "coal": 3}  # nothing half-applied
+
+
+@pytest.mark.parametrize("capacity", [32, 20])
+@pytest.mark.parametrize(("variant", "seed"), [("original", 0), ("original", 1), ("adam_modified", 2), ("random:3", 3)])
+def test_learns_the_whole_graph_within_the_capacity(capacity, variant, seed):
+    w = world(capacity, variant, seed)
+    resets: list[dict] = []
+    w.on_reset = lambda s, options: resets.append(dict((options or {}).get("inventory", {})))
+    graph = CausalGraph()
+    learner = Learner(Discoverer(w), graph, w.action_names, order_seed=seed)
+    learner.learn_all()
+    known = learner.state.known
+    assert len(known) > capacity  # the limit really bit
+    assert max(len(inv) for inv in resets) == capacity
+    truth = CausalGraph.from_relations(w.env.unwrapped.ground_truth())
+    result = score(graph, truth, w.counters.interventions, w.counters.steps)
+    assert result["shd"] == 0, edge_differences(graph, truth)
+    # every unexplained action was tried with every known item, over its tries
+    for action in learner.actions:
+        if not graph.explained(action):
+            assert set(learner.state.tried_with[action]) >= set(known), action
+
+
+def test_priority_puts_untried_items_first_then_causes_then_the_newest():
+    w = world(8)
+    learner = Learner(Discoverer(w), CausalGraph(), w.action_names, order_seed=0)
+    learner.observe(["oak_log", "oak_planks", "stick", "crafting_table", "dirt", "sand", "coal", "wooden_axe"])
+    action = learner.actions[0]
+    # never tried: the newest first
+    assert learner.priority(action)[:3] == ["wooden_axe", "coal", "sand"]
+    learner.state.tried_with[action] = ["oak_log", "oak_planks", "stick", "crafting_table", "dirt", "sand"]
+    learner.observe(["cobblestone", "wooden_pickaxe"])
+    order = learner.priority(action)
+    # a quarter of the capacity (2) for the newest untried items, then the rest of the order
+    assert order[:2] == ["wooden_pickaxe", "cobblestone"]
+    assert set(order) == set(learner.state.known)
