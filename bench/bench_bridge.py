@@ -1,9 +1,12 @@
 """Live-game bridge speed against the local server: RPC round trip and wall time per skill.
 
-Run: ``.venv/bin/python bench/bench_bridge.py [--repeats N] [--pings N] [--json]`` (needs ``npm ci`` in
-bridge/). Starts its own flying-squid server on 127.0.0.1 (vanilla furnace speed) and one bot; prints
+Run: ``.venv/bin/python bench/bench_bridge.py [--repeats N] [--pings N] [--frames N] [--json]`` (needs ``npm ci``
+in bridge/). Starts its own flying-squid server on 127.0.0.1 (vanilla furnace speed) and one bot; prints
 the median and p95 of an empty request's round trip, then each skill's median and range over repeats,
-each repeat from the same spot with an intervention first.
+each repeat from the same spot with an intervention first; then the live env's frame time per source and
+size, as the env gets a frame: prismarine-viewer (when bridge/viewer is installed: the first frame, with
+the display, the viewer and the chunk meshes, then the median and p95 over ``--frames``; "viewer not
+installed" otherwise) and the bot's known blocks drawn by the simulator's renderer.
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ from rich.console import Console
 from rich.table import Table
 
 from bridge.client import BotClient
+from bridge.display import viewer_missing
 from bridge.server import LocalServer
+from env.live.frames import png_to_rgb, render_view
 
 PIT_EDGE = (11, 0)
 SPAWN = (0, 0)
+FRAME_SIZES = ((160, 120), (640, 360))
 
 # name -> (column to start from, inventory to start with, the skill call)
 SKILLS: dict[str, tuple[tuple[int, int], dict[str, int], Callable[[BotClient], object]]] = {
@@ -56,10 +62,58 @@ def _duration(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
+def _rss_mb(pid: int | None) -> float | None:
+    """Resident memory of a process (Linux /proc), in MB."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _frame_times(render: Callable[[int, int], object], count: int) -> dict[str, dict[str, float]]:
+    """Per size: the first frame, then the median and p95 of ``count`` more (seconds)."""
+    times: dict[str, dict[str, float]] = {}
+    for width, height in FRAME_SIZES:
+        t = time.perf_counter()
+        render(width, height)
+        first = time.perf_counter() - t
+        samples = []
+        for _ in range(count):
+            t = time.perf_counter()
+            render(width, height)
+            samples.append(time.perf_counter() - t)
+        times[f"{width}x{height}"] = {
+            "first": round(first, 4),
+            "median": round(statistics.median(samples), 4),
+            "p95": round(percentile(samples, 0.95), 4),
+        }
+    return times
+
+
+def bench_frames(bot: BotClient, count: int) -> dict[str, object]:
+    """Frame time per source and size, from the pit's edge (terrain, ores and sky in view)."""
+    bot.teleport(*PIT_EDGE)
+    bot.move(turn=(3 - bot.observe().facing // 90) % 4)  # face east, into the pit
+    frames: dict[str, object] = {}
+    reason = viewer_missing()
+    if reason:
+        frames["viewer"] = f"viewer not installed: {reason}"
+    else:
+        frames["viewer"] = _frame_times(lambda w, h: png_to_rgb(bot.frame(w, h).png, w, h), count)
+        frames["bot_rss_mb_with_viewer"] = round(_rss_mb(bot.pid) or 0.0)
+    frames["blocks"] = _frame_times(lambda w, h: render_view(bot.view(), w, h), count)
+    return frames
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs per skill (default 3)")
     parser.add_argument("--pings", type=int, default=500, help="round trips to time (default 500)")
+    parser.add_argument("--frames", type=int, default=20, help="frames to time per source and size (default 20)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     args = parser.parse_args()
 
@@ -79,6 +133,7 @@ def main() -> None:
                     t = time.perf_counter()
                     call(bot)
                     skills[name].append(time.perf_counter() - t)
+            frames = bench_frames(bot, args.frames)
 
     result = {
         "server_start_s": round(server_start, 3),
@@ -88,6 +143,7 @@ def main() -> None:
             k: {"median": round(statistics.median(v), 3), "min": round(min(v), 3), "max": round(max(v), 3)}
             for k, v in skills.items()
         },
+        "frames_s": frames,
     }
     if args.json:
         print(json.dumps(result, indent=1))
@@ -107,6 +163,19 @@ def main() -> None:
     for name, stats in result["skills_s"].items():
         table.add_row(name, _duration(stats["median"]), f"{_duration(stats['min'])}..{_duration(stats['max'])}")
     console.print(table)
+    table = Table(title=f"live env: frame time as the env gets it ({args.frames} frames per size)")
+    for col in ("source", "size", "first frame", "median", "p95"):
+        table.add_column(col)
+    for source in ("viewer", "blocks"):
+        per_size = frames[source]
+        if isinstance(per_size, str):
+            table.add_row(source, "-", per_size, "-", "-")
+            continue
+        for size, stats in per_size.items():
+            table.add_row(source, size, _duration(stats["first"]), _duration(stats["median"]), _duration(stats["p95"]))
+    console.print(table)
+    if "bot_rss_mb_with_viewer" in frames:
+        console.print(f"bot process resident memory with the viewer: {frames['bot_rss_mb_with_viewer']} MB")
 
 
 if __name__ == "__main__":

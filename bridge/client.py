@@ -13,13 +13,15 @@ an answered call). Settings changed with :meth:`configure` are re-applied to res
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Mapping
 from typing import Any
 
-from bridge.errors import BridgeCrashed, BridgeError, BridgeTimeout, from_bot_error
+from bridge.display import VirtualDisplay, viewer_missing
+from bridge.errors import BridgeCrashed, BridgeError, BridgeTimeout, ViewerUnavailable, from_bot_error
 from bridge.process import NodeProcess, node_command
-from bridge.results import Observation, SkillResult
+from bridge.results import Frame, Observation, SkillResult
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ class BotClient:
         self._settings: dict[str, float] = {}
         self._process: NodeProcess | None = None
         self._started = False
+        self._display: VirtualDisplay | None = None  # Xvfb for viewer frames, started at the first frame()
 
     # ------------------------------------------------------------------------------- lifecycle
     def start(self) -> BotClient:
@@ -90,6 +93,9 @@ class BotClient:
             self._process.stop()
             self._process = None
         self._started = False
+        if self._display is not None:
+            self._display.stop()
+            self._display = None
 
     def __enter__(self) -> BotClient:
         return self.start()
@@ -173,6 +179,21 @@ class BotClient:
     def view(self, radius: int = 16, below: int = 8, above: int = 12) -> dict[str, Any]:
         """The blocks around the bot (palette + cells), the eye and the look: see env/live/frames.py."""
         return self._call("view", {"radius": radius, "below": below, "above": above})
+
+    def frame(self, width: int = 160, height: int = 120) -> Frame:
+        """The bot's first-person view rendered by prismarine-viewer (PNG; the optional ``bridge/viewer``).
+
+        When DISPLAY is unset, the first call starts a private Xvfb for the bot (stopped by :meth:`close`).
+        Raises :class:`ViewerUnavailable` (saying what to install) when the viewer is not installed."""
+        reason = viewer_missing()
+        if reason:
+            raise ViewerUnavailable(reason)
+        params: dict[str, Any] = {"width": int(width), "height": int(height)}
+        if not os.environ.get("DISPLAY"):  # else the bot inherited it
+            if self._display is None or not self._display.alive:
+                self._display = VirtualDisplay().start()
+            params["display"] = self._display.name
+        return Frame.from_json(self._call("frame", params))
 
     def set_inventory(self, items: Mapping[str, int]) -> SkillResult:
         """Set the inventory exactly (a do()-intervention, through /clear and /give)."""

@@ -33,6 +33,11 @@ class BridgeSetupError(BridgeError):
     """Node.js is missing, or ``npm ci`` has not been run in ``bridge/``."""
 
 
+class ViewerUnavailable(BridgeSetupError):
+    """Viewer frames cannot be rendered: the optional ``bridge/viewer`` package is not installed (or does not
+    load), or there is no X display (DISPLAY unset and no Xvfb). The message says what to install or set."""
+
+
 class BridgeStartError(BridgeError):
     """A Node process exited, or said it failed, before its ready line (or no ready line in time)."""
 
@@ -68,6 +73,8 @@ def from_bot_error(error: Mapping[str, Any], stderr_tail: str = "") -> BridgeErr
     context = error.get("context") or {}
     if name == "BadRequest":
         cls: type[BridgeError] = BadRequest
+    elif name == "ViewerUnavailable":
+        cls = ViewerUnavailable
     elif name in ("ConnectFailed", "ConnectTimeout", "Disconnected"):
         cls = ServerUnavailable
     elif name.endswith("Timeout"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,3 +51,17 @@ class SkillResult:
     def from_json(cls, raw: Mapping[str, Any]) -> SkillResult:
         rest = {k: v for k, v in raw.items() if k not in ("success", "reason", "inventory")}
         return cls(bool(raw["success"]), str(raw["reason"]), _counts(raw.get("inventory")), rest)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A first-person frame rendered by prismarine-viewer: the PNG, its size, and the bot's time for it (ms)."""
+
+    png: bytes
+    width: int
+    height: int
+    render_ms: float = 0.0
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> Frame:
+        return cls(base64.b64decode(raw["png"]), int(raw["width"]), int(raw["height"]), float(raw.get("renderMs", 0)))

@@ -17,6 +17,8 @@ const NAMES = [
   'SmeltTimeout', // a furnace did not produce its output in time
   'InventoryTimeout', // the inventory did not reach the expected state in time
   'CommandTimeout', // a server command was not acknowledged in time
+  'FrameTimeout', // the viewer did not load, or the chunks around the bot were not meshed, in time
+  'ViewerUnavailable', // the optional viewer package (bridge/viewer) is not installed, or no X display
   'SkillError' // an unexpected failure inside a skill (message says what)
 ]
 

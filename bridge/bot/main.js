@@ -29,6 +29,7 @@ const DEFAULTS = {
   craftTimeoutMs: 10000,
   smeltTimeoutMs: 15000,
   commandTimeoutMs: 5000,
+  frameTimeoutMs: 30000, // frame: loading the viewer, the chunks around the bot, meshing them
   searchRadius: 32,
   maxUnreachable: 8,
   moveDistance: 4,
@@ -36,7 +37,7 @@ const DEFAULTS = {
   digWithoutTool: 0 // 1: dig a target even when no held tool harvests it (it drops nothing); 0: do not
 }
 
-const SKILLS = ['observe', 'pickup', 'inventory', 'place', 'stations', 'gather', 'craft', 'smelt', 'move', 'teleport', 'view']
+const SKILLS = ['observe', 'pickup', 'inventory', 'place', 'stations', 'gather', 'craft', 'smelt', 'move', 'teleport', 'view', 'frame']
 
 function methodsFor (bot, config) {
   return {
@@ -50,6 +51,7 @@ function methodsFor (bot, config) {
     set_inventory: params => bot.skills.setInventory(params),
     teleport: params => bot.skills.teleport(params),
     view: params => bot.skills.view(params),
+    frame: params => bot.skills.frame(params),
     configure: async params => {
       for (const [key, value] of Object.entries(params)) {
         if (!(key in DEFAULTS)) throw new BridgeError('BadRequest', `unknown setting ${key}`, { settings: Object.keys(DEFAULTS) })

@@ -118,6 +118,7 @@ function generation ({ registry, arenaSeed }) {
   }
   for (const ore of layout.ores) add(ore.x, ore.y, ore.z, state(ore.block))
 
+  const plains = registry.biomesByName.plains.id
   const bottom = SURFACE_Y - DIRT_DEPTH - STONE_DEPTH - 1
   return function generateChunk (chunkX, chunkZ) {
     const chunk = new Chunk({ minY: -64, worldHeight: 384 })
@@ -141,6 +142,12 @@ function generation ({ registry, arenaSeed }) {
           pos.y = y
           chunk.setSkyLight(pos, 15)
         }
+      }
+    }
+    // plains everywhere (biome 0 is badlands on 1.21.4: clients would tint grass and leaves brown)
+    for (let lx = 0; lx < 16; lx += 4) {
+      for (let lz = 0; lz < 16; lz += 4) {
+        for (let y = -64; y < 320; y += 4) chunk.setBiome(new Vec3(lx, y, lz), plains)
       }
     }
     for (const [x, y, z, id] of features.get(`${chunkX},${chunkZ}`) ?? []) {

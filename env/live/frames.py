@@ -1,22 +1,37 @@
-"""First-person frames of the live game, drawn from the blocks the bot knows with the simulator's renderer.
+"""First-person frames of the live game, from one of two sources (``info["frame_source"]`` says which):
 
-prismarine-viewer (real textures) is not installed here, so a live frame is :func:`env.render.render_frame`
-over the box of blocks around the bot (the bot's ``view`` RPC), each block kind drawn in the palette
-colour of its simulator counterpart: flat colours, no textures, no entities. ``info["frame_source"]``
-says ``"blocks"``.
+- ``"viewer"``: the bot's view rendered headless by prismarine-viewer with the game's own textures (the bot's
+  ``frame`` RPC; the optional Node package ``bridge/viewer``, a native build, and an X display: a private Xvfb
+  is started when DISPLAY is unset). See bridge/README.md, "Frames".
+- ``"blocks"``: :func:`env.render.render_frame` over the box of blocks around the bot (the bot's ``view`` RPC),
+  each block kind drawn in the palette colour of its simulator counterpart: flat colours, no textures, no
+  entities. Needs nothing beyond the bridge.
+
+``"auto"`` (the live env's default) takes the viewer where it is installed, else the blocks, saying so once in
+a log warning with the install command.
 """
 
 from __future__ import annotations
 
+import io
+import logging
 import math
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from bridge.display import viewer_missing
+from bridge.errors import ViewerUnavailable
 from env.blocks import block_ids
 
-FRAME_SOURCE = "blocks"
+VIEWER = "viewer"
+BLOCKS = "blocks"
+AUTO = "auto"
+FRAME_SOURCES = (VIEWER, BLOCKS, AUTO)
+FRAME_SOURCE = BLOCKS  # the source of render_view's frames
+
+log = logging.getLogger(__name__)
 
 # live block kinds drawn as a simulator block (the simulator's palette has 19 kinds)
 ALIASES = {
@@ -64,3 +79,50 @@ def render_view(view: Mapping[str, Any], width: int, height: int) -> np.ndarray:
     # mineflayer's yaw is 0 looking north (-z), the renderer's 0 looks south (+z); both turn toward west
     yaw = math.pi - float(view["yaw"])
     return render_frame(voxels, eye, yaw, float(view["pitch"]), width, height)
+
+
+def png_to_rgb(png: bytes, width: int, height: int) -> np.ndarray:
+    """A PNG as an ``(height, width, 3)`` uint8 array; ValueError if its size is not ``width`` x ``height``."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        if image.size != (width, height):
+            raise ValueError(f"the viewer sent a {image.size[0]}x{image.size[1]} frame, {width}x{height} was asked")
+        return np.asarray(image.convert("RGB"), dtype=np.uint8)
+
+
+class LiveFrames:
+    """The live env's frame maker: ``source`` is ``"viewer"``, ``"blocks"`` or ``"auto"`` (see the module doc).
+
+    ``"viewer"`` raises :class:`bridge.errors.ViewerUnavailable` at once when the viewer is not installed here;
+    ``"auto"`` decides at its first use (:attr:`source`).
+    """
+
+    def __init__(self, source: str = AUTO) -> None:
+        if source not in FRAME_SOURCES:
+            raise ValueError(f"invalid frame_source {source!r}; valid: {', '.join(map(repr, FRAME_SOURCES))}")
+        self.requested = source
+        self._source: str | None = None
+        if source == VIEWER:
+            reason = viewer_missing()
+            if reason:
+                raise ViewerUnavailable(f"frame_source='viewer': {reason}; or use frame_source='blocks'")
+            self._source = VIEWER
+        elif source == BLOCKS:
+            self._source = BLOCKS
+
+    @property
+    def source(self) -> str:
+        """The source the frames come from, ``"viewer"`` or ``"blocks"`` (``"auto"`` is decided here, once)."""
+        if self._source is None:
+            reason = viewer_missing()
+            if reason:
+                log.warning("live frames: drawing the bot's known blocks (flat colours), not the viewer: %s", reason)
+            self._source = BLOCKS if reason else VIEWER
+        return self._source
+
+    def render(self, client: Any, width: int, height: int) -> np.ndarray:
+        """An ``(height, width, 3)`` uint8 frame of what the bot of ``client`` (a BotClient) sees."""
+        if self.source == VIEWER:
+            return png_to_rgb(client.frame(width, height).png, width, height)
+        return render_view(client.view(), width, height)
