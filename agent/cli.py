@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from rich.logging import RichHandler
 
+from env.interface import EnvironmentUnavailable
+
 
 def _setup_logging(quiet: bool, verbose: bool) -> None:
     level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
@@ -59,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--local", action="store_true", help="start a local flying-squid server on 127.0.0.1 (default)")
     where.add_argument("--host", help="a running server (offline mode; the bot needs op for interventions)")
     live.add_argument("--port", type=int, default=25565, help="its port (default 25565)")
+    live.add_argument(
+        "--version", help="Minecraft version of the server at --host (default 1.21.4; mineflayer's tested versions)"
+    )
     live.add_argument("--goal", action="append", help="goal item (repeat for several; default diamond)")
     live.add_argument("--seed", type=int, default=0, help="agent seed (and the local arena's seed)")
     live.add_argument("--max-steps", type=int, default=20_000)
@@ -109,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             Console().print(", ".join(sorted(base.item_names)))
             return 0
-    except ValueError as err:  # bad input: a clear message, no traceback
+    except (ValueError, EnvironmentUnavailable) as err:  # bad input, no server: a clear message, no traceback
         from rich.console import Console
         from rich.text import Text
 

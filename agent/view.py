@@ -69,6 +69,8 @@ def summary_lines(result: RunResult) -> list[str]:
 def live_command(args: argparse.Namespace) -> int:
     """``adam live``: the offline agent in the live game (a local flying-squid arena by default)."""
     kwargs = {"host": args.host, "port": args.port} if args.host else {"server_seed": args.seed}
+    if args.version:
+        kwargs["version"] = args.version
     config = RunConfig(
         goals=tuple(args.goal or ["diamond"]),
         seed=args.seed,

@@ -35,12 +35,14 @@ class BotClient:
         port: int,
         username: str = "adam",
         *,
+        version: str | None = None,
         connect_timeout: float = 20.0,
         request_timeout: float = 180.0,
         max_restarts: int = 3,
         settle_timeout: float = 10.0,
     ) -> None:
         self.host, self.port, self.username = host, int(port), username
+        self.version = version  # None: the bridge's own (bridge/package.json config.minecraftVersion)
         self.connect_timeout = connect_timeout
         self.settle_timeout = settle_timeout  # after spawning, wait at most this for the server to place the bot
         self.request_timeout = request_timeout
@@ -63,6 +65,8 @@ class BotClient:
             f"--connect-timeout-ms={int(self.connect_timeout * 1000)}",
             f"--settle-ms={int(self.settle_timeout * 1000)}",
         ]
+        if self.version:
+            argv.append(f"--version={self.version}")
         started = time.monotonic()
         self._process = NodeProcess(argv, f"bot-{self.username}")
         self.ready = self._process.wait_ready(self.connect_timeout + self.settle_timeout + 15.0)

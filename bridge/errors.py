@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from env.interface import EnvironmentUnavailable
+
 
 class BridgeError(Exception):
     """Base class: ``name`` (the bridge's error name), ``context`` and the Node ``stderr_tail``."""
@@ -29,7 +31,7 @@ class BridgeError(Exception):
         self.message = message
 
 
-class BridgeSetupError(BridgeError):
+class BridgeSetupError(BridgeError, EnvironmentUnavailable):
     """Node.js is missing, or ``npm ci`` has not been run in ``bridge/``."""
 
 
@@ -38,7 +40,7 @@ class ViewerUnavailable(BridgeSetupError):
     load), or there is no X display (DISPLAY unset and no Xvfb). The message says what to install or set."""
 
 
-class BridgeStartError(BridgeError):
+class BridgeStartError(BridgeError, EnvironmentUnavailable):
     """A Node process exited, or said it failed, before its ready line (or no ready line in time)."""
 
 

@@ -110,6 +110,11 @@ class Counters:
         yield
 
 
+class EnvironmentUnavailable(RuntimeError):
+    """The environment cannot be started or reached: a live server down, its bridge not installed. The
+    message says what is missing; commands report it without a traceback."""
+
+
 class World(Protocol):
     """An environment the agent can act in and intervene on (the simulator or the live game)."""
 

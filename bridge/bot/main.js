@@ -1,7 +1,7 @@
 'use strict'
 // One long-lived bot process: connects a mineflayer bot, then serves the skills over JSON-lines RPC.
 //
-//   node bot/main.js --host 127.0.0.1 --port 25565 --username adam [--connect-timeout-ms 20000]
+//   node bot/main.js --host 127.0.0.1 --port 25565 --username adam [--version 1.21.4] [--connect-timeout-ms 20000]
 //                    [--settle-ms 10000 (after spawn, wait at most this for the server's last position reset)]
 //
 // stdout: {"event": "ready", ...} once spawned (or {"event": "error", "error": {...}} and exit 2),
@@ -15,6 +15,7 @@ const { BridgeError, asBridgeError } = require('./errors')
 const write = protocolWriter() // before anything can print to stdout
 const { connect } = require('./connect')
 const { minecraftVersion } = require('../package.json').config
+const { testedVersions } = require('mineflayer')
 
 // Time limits (ms) and skill settings. Every wait in the skills uses one of these limits; `configure`
 // changes them at run time.
@@ -69,17 +70,22 @@ async function main () {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '25565' },
       username: { type: 'string', default: 'adam' },
+      version: { type: 'string', default: minecraftVersion },
       'connect-timeout-ms': { type: 'string', default: '20000' },
       'settle-ms': { type: 'string', default: '10000' }
     }
   })
   const port = Number(values.port)
   if (!Number.isInteger(port) || port <= 0) throw new BridgeError('BadRequest', `invalid --port ${values.port}`, {})
+  const version = values.version
+  if (!testedVersions.includes(version)) {
+    throw new BridgeError('BadRequest', `Minecraft ${version} is not a version mineflayer supports; use one of ${testedVersions.join(', ')}`, { version })
+  }
   const bot = await connect({
     host: values.host,
     port,
     username: values.username,
-    version: minecraftVersion,
+    version,
     timeoutMs: Number(values['connect-timeout-ms']),
     settleMs: Number(values['settle-ms'])
   })
@@ -98,7 +104,7 @@ async function main () {
     process.exit(0)
   })
   const p = bot.entity.position
-  write({ event: 'ready', username: bot.username, version: minecraftVersion, position: [p.x, p.y, p.z], pid: process.pid })
+  write({ event: 'ready', username: bot.username, version, position: [p.x, p.y, p.z], pid: process.pid })
 }
 
 main().catch(err => {

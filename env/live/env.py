@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 
 RESET_OPTIONS = ("inventory", "position")
 # Item kinds one intervention may set: the 36 inventory slots less 4 kept free for what the next action
-# yields (INVENTORY_SLOTS - FREE_SLOTS in bridge/bot/skills/inventory.js); counts above one stack (32
-# axes) are lowered to fit, and reported as ``info["trimmed"]``.
+# yields (INVENTORY_SLOTS - FREE_SLOTS in bridge/bot/skills/inventory.js); counts that need more slots
+# (32 axes take 32) are lowered to fit, and reported as ``info["trimmed"]``.
 INTERVENTION_CAPACITY = 32
 FAILURE_REASON = {"gather": "unreachable", "mine": "unreachable", "craft": "cannot_craft", "smelt": "cannot_smelt"}
 
@@ -62,17 +62,18 @@ class LiveMinecraftEnv(gym.Env):
     Terminates when the goal is obtained if ``terminate_on_goal``.
 
     ## Arguments
-    ``host``/``port`` (None: start the local server), ``username``, ``goal``, ``server_seed`` and
+    ``host``/``port`` (None: start the local server), ``username``, ``version`` (the Minecraft version the
+    bot speaks; None: the bridge's 1.21.4, the only one the local server runs), ``goal``, ``server_seed`` and
     ``cook_ticks`` (local server), ``bot_settings`` (the bot's time limits), ``search_radius``,
     ``frame_size``, ``frame_source`` (``"viewer"``, ``"blocks"`` or ``"auto"``), ``terminate_on_goal``,
     ``variant`` (only ``original``: the live game has its own rules).
 
     ``reset(options=...)`` keys: ``inventory`` (sets the inventory exactly: a do()-intervention through
     the server's /clear and /give; the world and position stay; at most :attr:`intervention_capacity`
-    (32) item kinds, more raise ValueError; counts above one stack, such as 32 axes, are lowered to one
-    stack and listed in ``info["trimmed"]``) and ``position`` ((x, z): stand on that
-    column, through /tp; the inventory stays unless ``inventory`` is given too). A reset without options
-    empties the inventory. The world is never regenerated.
+    (32) item kinds, more raise ValueError; where the kinds need more than 32 slots (32 axes take 32),
+    the counts taking most slots are lowered until they fit, listed in ``info["trimmed"]``) and
+    ``position`` ((x, z): stand on that column, through /tp; the inventory stays unless ``inventory`` is
+    given too). A reset without options empties the inventory. The world is never regenerated.
 
     ## Version History
     * v0: initial release.
@@ -86,6 +87,7 @@ class LiveMinecraftEnv(gym.Env):
         port: int | None = None,
         *,
         username: str = "adam",
+        version: str | None = None,
         goal: str = "diamond",
         server_seed: int = 0,
         cook_ticks: int = 200,
@@ -128,7 +130,13 @@ class LiveMinecraftEnv(gym.Env):
         w, h = self.frame_size
         self._blank = np.zeros((h, w, 3), dtype=np.uint8)
         self.session = LiveSession(
-            host, port, username, server_seed=server_seed, cook_ticks=cook_ticks, bot_settings=dict(bot_settings or {})
+            host,
+            port,
+            username,
+            server_seed=server_seed,
+            cook_ticks=cook_ticks,
+            bot_settings=dict(bot_settings or {}),
+            version=version,
         )
         self._last: Observation | None = None
         self._goal_reached = False

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 
 from bridge.client import BotClient
+from bridge.process import minecraft_version
 from bridge.server import LocalServer
 
 log = logging.getLogger(__name__)
@@ -17,7 +18,9 @@ class LiveSession:
     """A Minecraft server (started locally when ``host`` is None) and a :class:`BotClient` on it.
 
     ``bot_settings``: the bot's time limits (``pathTimeoutMs``, ``craftTimeoutMs``, … see bridge/bot/main.js).
-    ``cook_ticks`` and ``server_seed`` apply to the local server only.
+    ``cook_ticks`` and ``server_seed`` apply to the local server only. ``version``: the Minecraft version the
+    bot speaks (None: the bridge's, 1.21.4; any version mineflayer supports on a server at ``host``; the
+    local arena runs the bridge's version only).
     """
 
     host: str | None = None
@@ -26,6 +29,7 @@ class LiveSession:
     server_seed: int = 0
     cook_ticks: int = 200
     bot_settings: dict[str, float] = field(default_factory=dict)
+    version: str | None = None
     connect_timeout: float = 20.0
     server: LocalServer | None = field(default=None, init=False)
     client: BotClient | None = field(default=None, init=False)
@@ -39,6 +43,11 @@ class LiveSession:
         if self.client is not None:
             return self.client
         if self.local:
+            if self.version is not None and self.version != minecraft_version():
+                raise ValueError(
+                    f"the local arena server runs Minecraft {minecraft_version()} only, not {self.version}; "
+                    "a version applies to a server given by host and port"
+                )
             if self.server is None:
                 self.server = LocalServer(seed=self.server_seed, cook_ticks=self.cook_ticks).start()
             host, port = self.server.host, self.server.port
@@ -47,7 +56,7 @@ class LiveSession:
                 raise ValueError("a live session on a remote server needs both host and port")
             host, port = self.host, self.port
         assert host is not None
-        client = BotClient(host, port, self.username, connect_timeout=self.connect_timeout)
+        client = BotClient(host, port, self.username, version=self.version, connect_timeout=self.connect_timeout)
         try:
             client.start()
             if self.bot_settings:

@@ -4,8 +4,10 @@ EnvWorld drives it unchanged; a killed bot process costs one failed step, not th
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
+from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
@@ -112,3 +114,47 @@ def test_bad_interventions_are_refused_like_the_simulator(live_env):
         live_env.reset(options={"inventory": {"unobtainium": 1}})
     with pytest.raises(ValueError, match="-2"):
         live_env.reset(options={"inventory": {"oak_log": -2}})
+
+
+def test_interventions_hold_at_most_32_item_kinds_and_tools_one_per_slot(live_env):
+    assert live_env.intervention_capacity == 32
+    # the bridge keeps 4 of the 36 slots free: the same figure on the Node side
+    js = (Path(__file__).parents[2] / "bridge" / "bot" / "skills" / "inventory.js").read_text()
+    slots = int(re.search(r"INVENTORY_SLOTS = (\d+)", js).group(1)) - int(re.search(r"FREE_SLOTS = (\d+)", js).group(1))
+    assert slots == live_env.intervention_capacity
+    too_many = {name: 1 for name in live_env.item_names[:33]}
+    with pytest.raises(ValueError, match="at most 32 item kinds"):
+        live_env.reset(options={"inventory": too_many})
+    asked = {"wooden_axe": 32, "stone_axe": 32, "stick": 32}  # 65 slots: axes do not stack
+    _, info = live_env.reset(options={"inventory": asked})
+    got, trimmed = info["inventory"], info["trimmed"]
+    assert set(got) == set(asked) and got["stick"] == 32  # every kind kept; only the axes lowered
+    assert got["wooden_axe"] + got["stone_axe"] + 1 <= 32
+    assert all(got[k] + trimmed.get(k, 0) == asked[k] for k in asked)
+
+
+def test_a_version_other_than_the_arenas_is_refused_for_the_local_server():
+    env = LiveMinecraftEnv(version="1.20.4")
+    try:
+        with pytest.raises(ValueError, match="runs Minecraft 1.21.4 only"):
+            env.reset()
+    finally:
+        env.close()
+
+
+def test_adam_live_reports_an_unknown_version_or_no_server_without_a_traceback(tmp_path, capsys):
+    from agent.cli import main
+    from bridge.errors import BridgeSetupError
+    from bridge.process import node_command
+
+    try:
+        node_command("bot/main.js")
+    except BridgeSetupError as err:
+        pytest.skip(str(err))
+    args = ["live", "--host", "127.0.0.1", "--port", "1", "--max-steps", "1", "--quiet", "--out", str(tmp_path)]
+    assert main([*args, "--version", "9.9"]) == 2
+    err = capsys.readouterr().err
+    assert "9.9 is not a version mineflayer supports" in err and "1.21.4" in err and "Traceback" not in err
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "cannot connect to 127.0.0.1:1" in err and "Traceback" not in err
