@@ -116,6 +116,7 @@ class Controller:
         goal = self.goal
         if goal is None:
             self.state.phase = "learn_rest"
+            self.learner.state.completing = True  # goals reached: alternatives for every cause too
             if not self._learn_next():
                 if self.state.goals_abandoned:
                     why = "; ".join(f"{g}: {r}" for g, r in self.state.goals_abandoned.items())

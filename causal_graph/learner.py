@@ -32,6 +32,8 @@ class LearnerState:
     tried_with: dict[str, list[str]] = field(default_factory=dict)  # action -> known items at last try
     status: dict[str, str] = field(default_factory=dict)  # action -> last discovery status
     refined_with: dict[str, list[str]] = field(default_factory=dict)  # action -> known items at last refine
+    # True once the goals are reached: look for alternatives to every cause, not only those the agent cannot make
+    completing: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -39,6 +41,7 @@ class LearnerState:
             "tried_with": dict(self.tried_with),
             "status": dict(self.status),
             "refined_with": dict(self.refined_with),
+            "completing": self.completing,
         }
 
     @classmethod
@@ -48,6 +51,7 @@ class LearnerState:
             dict(data.get("tried_with", {})),
             dict(data.get("status", {})),
             dict(data.get("refined_with", {})),
+            bool(data.get("completing", False)),
         )
 
 
@@ -101,15 +105,23 @@ class Learner:
         makeable = {item for r in self.graph.relations() for item in r.yields}
         return [i for i, n in rel.needs.items() if not ({i, *n.alternatives} & makeable)]
 
+    def refinable_causes(self, action: str) -> list[str]:
+        """The causes whose alternatives are worth looking for: those the agent cannot make; once
+        :attr:`LearnerState.completing` (the goals are reached), every cause (a better pickaxe serves too)."""
+        rel = self.graph.relation(action)
+        if rel is None:
+            return []
+        return list(rel.needs) if self.state.completing else self.unmakeable_causes(action)
+
     def worth_refining(self) -> list[str]:
-        """Explained actions with a cause the agent cannot make, and items known since they were tried:
+        """Explained actions with a refinable cause, and items known since they were tried or refined:
         another known item may serve in its place."""
         known = set(self.state.known)
         return [
             a
             for a in self.actions
             if self.graph.explained(a)
-            and self.unmakeable_causes(a)
+            and self.refinable_causes(a)
             and known - set(self.state.refined_with.get(a, self.state.tried_with.get(a, [])))
         ]
 
@@ -137,7 +149,7 @@ class Learner:
         assert rel is not None
         self.state.refined_with[action] = list(self.state.known)
         outcome = self.discoverer.refine(
-            rel, self.state.known, self.unmakeable_causes(action), priority=self.priority(action)
+            rel, self.state.known, self.refinable_causes(action), priority=self.priority(action)
         )
         if outcome.relation is not None:
             self.graph.set_relation(outcome.relation)

@@ -98,6 +98,24 @@ def exact_match(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str]
     return {action: not (d.missing or d.extra) for action, d in _diffs(learned, truth, actions).items()}
 
 
+def alternative_counts(
+    learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None = None
+) -> tuple[int, int, int]:
+    """Alternatives (the other members of a cause's group: any fuel, a better pickaxe), which SHD does not
+    see: ``(found, total, extra)`` — true alternatives the learned group of the matched cause also holds,
+    all true alternatives, and learned group members outside the true group."""
+    found = total = extra = 0
+    for action, diff in _diffs(learned, truth, actions).items():
+        mine, true = _relation(learned, action), _relation(truth, action)
+        total += sum(len(need.alternatives) for need in true.needs.values())
+        for ours, theirs in diff.needs_pairs:
+            group_true = {theirs, *true.needs[theirs].alternatives}
+            group_ours = {ours, *mine.needs[ours].alternatives}
+            found += max(0, len(group_true & group_ours) - 1)
+            extra += len(group_ours - group_true)
+    return found, total, extra
+
+
 def score(
     learned: CausalGraph,
     truth: CausalGraph,
@@ -109,6 +127,7 @@ def score(
     scope = _scope(truth, actions)
     edges = edge_scores(learned, truth, scope)
     exact = exact_match(learned, truth, scope)
+    alternatives_found, alternatives_total, alternatives_extra = alternative_counts(learned, truth, scope)
     return {
         "shd": shd(learned, truth, scope),
         "precision": edges.precision,
@@ -120,6 +139,9 @@ def score(
         "exact_actions": sum(exact.values()),
         "total_actions": len(exact),
         "quantity_errors": len(quantity_errors(learned, truth, scope)),
+        "alternatives_found": alternatives_found,
+        "alternatives_total": alternatives_total,
+        "alternatives_extra": alternatives_extra,
         "interventions": int(interventions),
         "steps": int(steps),
     }

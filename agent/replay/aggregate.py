@@ -41,7 +41,8 @@ def goal_reached(analysis: Analysis) -> bool:
 def aggregate_analyses(analyses: Sequence[Analysis]) -> dict[str, Any]:
     """The aggregate as a JSON-able dict: ``n``, ``runs``, ``milestones`` (label -> ``reached``,
     ``step`` stats, ``wall`` stats), ``goal_reached`` and ``consistent`` counts, stats of ``steps``,
-    ``interventions``, ``trials``, ``shd`` (runs whose result.json has one), ``llm_calls`` and
+    ``interventions``, ``trials``, ``shd`` (runs whose result.json has one), ``alternatives`` (``found``,
+    ``total``, ``extra`` stats, from the result's score), ``llm_calls`` and
     ``llm_tokens``, and the ``problems`` of damaged runs (by run name)."""
     n = len(analyses)
     labels = [m for m in MILESTONE_ORDER]
@@ -56,6 +57,8 @@ def aggregate_analyses(analyses: Sequence[Analysis]) -> dict[str, Any]:
             "wall": stats([m["wall"] for m in reached if isinstance(m.get("wall"), int | float)]),
         }
     shds = [a.run.result["shd"] for a in analyses if a.run.result and isinstance(a.run.result.get("shd"), int)]
+    scores = [a.run.result["score"] for a in analyses if a.run.result and isinstance(a.run.result.get("score"), dict)]
+    scores = [s for s in scores if isinstance(s.get("alternatives_total"), int)]  # logs from before the count
     return {
         "n": n,
         "runs": [str(a.run.path) for a in analyses],
@@ -66,6 +69,11 @@ def aggregate_analyses(analyses: Sequence[Analysis]) -> dict[str, Any]:
         "interventions": stats([a.interventions for a in analyses]),
         "trials": stats([a.trials for a in analyses]),
         "shd": {**stats(shds), "zero": sum(1 for s in shds if s == 0)},
+        "alternatives": {
+            "found": stats([s["alternatives_found"] for s in scores]),
+            "total": stats([s["alternatives_total"] for s in scores]),
+            "extra": stats([s["alternatives_extra"] for s in scores]),
+        },
         "llm_calls": stats([sum(r["calls"] for per in a.llm.values() for r in per.values()) for a in analyses]),
         "llm_tokens": stats(
             [

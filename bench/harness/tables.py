@@ -51,19 +51,31 @@ def milestone_table(summary: Mapping[str, Mapping[str, Any]], variant: str) -> l
 
 
 def graph_table(summary: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
-    rows = [["method", "variant", "SHD", "SHD 0 runs", "steps", "interventions", "wall s (to diamond)"]]
+    rows = [
+        ["method", "variant", "SHD", "SHD 0 runs", "alternatives found/total", "steps", "interventions",
+         "wall s (to diamond)"]
+    ]  # fmt: skip
     for method, by_variant in summary.items():
         for variant, agg in by_variant.items():
             shd = agg["shd"]
             rows.append([
                 method, variant, fmt(shd) if shd.get("mean") is None else f"{shd['mean']:.1f}±{shd['sd']:.1f}",
-                f"{shd.get('zero', 0)}/{shd.get('n', 0)}", fmt(agg["steps"]), fmt(agg["interventions"]),
+                f"{shd.get('zero', 0)}/{shd.get('n', 0)}", _alternatives(agg), fmt(agg["steps"]),
+                fmt(agg["interventions"]),
                 "-" if agg["milestones"]["diamond"]["wall"]["mean"] is None
                 else f"{agg['milestones']['diamond']['wall']['mean']:.2f}",
             ])  # fmt: skip
     for name, figure in PAPER_SHD.items():
-        rows.append([name, "original", figure, "", "", "", ""])
+        rows.append([name, "original", figure, "", "", "", "", ""])
     return rows
+
+
+def _alternatives(agg: Mapping[str, Any]) -> str:
+    alts = agg.get("alternatives") or {}
+    found, total = (alts.get(k) or {} for k in ("found", "total"))
+    if found.get("mean") is None or total.get("mean") is None:
+        return "-"
+    return f"{found['mean']:.1f}/{total['mean']:.0f}"
 
 
 def markdown(rows: list[list[str]]) -> str:

@@ -21,6 +21,9 @@ def test_reaches_diamond_from_nothing(tmp_path, variant, seed):
     result = new_run(RunConfig(variant=variant, seed=seed, out=str(tmp_path), picture=False)).loop()
     assert result.goal_reached, result.end_reason
     assert result.score["shd"] == 0
+    # after the goal, alternatives are looked for for every cause: all of them, and nothing else
+    assert result.score["alternatives_found"] == result.score["alternatives_total"] > 0
+    assert result.score["alternatives_extra"] == 0
     assert list(result.milestones)[-1] == "diamond"
     assert result.milestones["diamond"]["step"] <= result.steps
 

@@ -7,7 +7,16 @@ import json
 import pytest
 
 from causal_graph.graph import CausalGraph
-from causal_graph.metrics import EdgeScores, edge_differences, edge_scores, exact_match, quantity_errors, score, shd
+from causal_graph.metrics import (
+    EdgeScores,
+    alternative_counts,
+    edge_differences,
+    edge_scores,
+    exact_match,
+    quantity_errors,
+    score,
+    shd,
+)
 from causal_graph.relation import CausalRelation, Need
 
 PLANKS = CausalRelation("craft_planks", {"oak_log": Need(1, True)}, {"oak_planks": 4})
@@ -165,3 +174,20 @@ def test_score_bundle_is_json_able() -> None:
     assert result["shd"] == 2 and result["exact_actions"] == 3 and result["total_actions"] == 4
     assert result["quantity_errors"] == 1 and result["interventions"] == 7 and result["steps"] == 1234
     assert result["precision"] == pytest.approx(11 / 12) and result["recall"] == pytest.approx(11 / 12)
+
+
+def test_alternatives_are_counted_apart_from_shd():
+    truth = CausalGraph.from_relations([PLANKS, PICKAXE, MINE, SMELT])
+    assert alternative_counts(truth, truth) == (4, 4, 0)
+    # the same structure with fewer alternatives (and one wrong one): SHD 0, the counts tell
+    mine = CausalRelation("mine_iron_ore", {"stone_pickaxe": Need(1, False, ("iron_pickaxe",))}, {"raw_iron": 1})
+    smelt = CausalRelation(
+        "smelt_raw_iron",
+        {"furnace": Need(1, False), "raw_iron": Need(1, True), "coal": Need(1, True, ("dirt",))},
+        {"iron_ingot": 1},
+    )
+    learned = CausalGraph.from_relations([PLANKS, PICKAXE, mine, smelt])
+    assert shd(learned, truth) == 0
+    assert alternative_counts(learned, truth) == (1, 4, 1)
+    result = score(learned, truth)
+    assert (result["alternatives_found"], result["alternatives_total"], result["alternatives_extra"]) == (1, 4, 1)
