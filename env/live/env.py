@@ -38,8 +38,9 @@ class LiveMinecraftEnv(gym.Env):
     bridge's parametric skills: gather/mine (walk, dig, pick up drops), craft (2x2, or at the held
     crafting table placed for the craft), smelt (in the held furnace placed for the smelt), movements.
     A skill that times out fails its step (``info["error"]`` names the time-out, with its context); a
-    bot process that dies or hangs mid-action is replaced by a fresh one holding the same inventory and
-    the step fails (``info["error"]["name"] == "BridgeCrashed"``); a server that cannot be reached raises
+    bot process that dies or hangs mid-action is replaced by a fresh one holding the same inventory, put
+    back on the column where the old one stood (/tp), and the step fails
+    (``info["error"]["name"] == "BridgeCrashed"``); a server that cannot be reached raises
     :class:`bridge.errors.ServerUnavailable`.
 
     ## Action Space
@@ -201,8 +202,13 @@ class LiveMinecraftEnv(gym.Env):
             self.crashes += 1
             error = {"name": err.name, "message": err.message}
             log.warning("bot process failed during %s; restarting it (%s)", spec.id, err.message)
+            where = self._last.position
             self.client.restart()
-            self.client.set_inventory(before)  # the new bot starts at the spawn, with what the old one held
+            self.client.set_inventory(before)  # the new bot joins at the spawn: give it what the old one held
+            try:  # and put it back where the old one stood
+                self.client.teleport(where[0], where[2])
+            except (BadRequest, SkillError) as lost:
+                log.warning("restarted bot stays at the spawn: cannot return to %s (%s)", where, lost)
             success, reason, detail = False, FAILURE_REASON.get(spec.kind, "moved"), {"restarted": True}
         except BadRequest:
             raise  # a request the bot cannot understand is a bug, not an outcome

@@ -78,7 +78,8 @@ def test_env_world_runs_on_the_live_env(live_env):
 
 
 def test_a_killed_bot_costs_one_failed_step(live_env):
-    live_env.reset(options={"inventory": {"wooden_pickaxe": 1}, "position": PIT_EDGE})
+    _, info = live_env.reset(options={"inventory": {"wooden_pickaxe": 1}, "position": PIT_EDGE})
+    start = info["position"]
     crashes = live_env.crashes
     client = live_env.client
     kill = threading.Timer(1.0, os.kill, (client.pid, signal.SIGKILL))
@@ -91,6 +92,8 @@ def test_a_killed_bot_costs_one_failed_step(live_env):
     assert info["error"]["name"] == "BridgeCrashed"
     assert (info["success"], info["reason"]) == (False, "unreachable")
     assert info["inventory"] == {"wooden_pickaxe": 1}  # restored on the fresh bot
+    # put back on the column it stood on before the step (it rejoined at the spawn, 11 blocks away)
+    assert (info["position"][0], info["position"][2]) == (start[0], start[2]), (start, info["position"])
     assert np.array_equal(obs["inventory"] > 0, np.array([n == "wooden_pickaxe" for n in live_env.item_names]))
     _, _, _, _, info = live_env.step("craft_planks")  # the run goes on
     assert info["reason"] == "cannot_craft" and "error" not in info
