@@ -18,11 +18,13 @@ const SAND = { x: -8, z: -10, radius: 2 }
 const TREE_COUNT = 14
 const TREE_RING = { inner: 5, outer: 16 }
 // Ore exposed on the pit's terraces, by depth below the surface (inclusive ranges) and how many blocks.
+// Enough of each for a whole run: what is dug is gone, and a full `adam live` (samples, do()-tests,
+// alternative searches) once used up all 10 gold and 8 diamond ores, 20 of 24 iron and 22 of 24 coal.
 const ORES = [
-  { block: 'coal_ore', depths: [3, 5], count: 24 },
-  { block: 'iron_ore', depths: [4, 6], count: 24 },
-  { block: 'gold_ore', depths: [6, 7], count: 10 },
-  { block: 'diamond_ore', depths: [8, 8], count: 8 }
+  { block: 'coal_ore', depths: [2, 4], count: 48 },
+  { block: 'iron_ore', depths: [4, 5], count: 40 },
+  { block: 'gold_ore', depths: [6, 6], count: 20 },
+  { block: 'diamond_ore', depths: [7, 8], count: 24 }
 ]
 
 /** A small deterministic PRNG (mulberry32): the layout depends on the seed only. */
