@@ -49,6 +49,15 @@ def node_command(script: str) -> list[str]:
     return [node, str(BRIDGE_DIR / script)]
 
 
+def bridge_missing() -> str | None:
+    """Why the bridge cannot run here (Node or its npm packages missing: :func:`node_command`'s check), or None."""
+    try:
+        node_command("bot/main.js")
+    except BridgeSetupError as err:
+        return str(err)
+    return None
+
+
 def minecraft_version() -> str:
     """The Minecraft version the bridge speaks (``config.minecraftVersion`` of bridge/package.json)."""
     return str(json.loads((BRIDGE_DIR / "package.json").read_text())["config"]["minecraftVersion"])

@@ -9,21 +9,11 @@ from collections.abc import Iterator
 import pytest
 
 from bridge.client import BotClient
-from bridge.errors import BridgeSetupError
-from bridge.process import node_command
+from bridge.process import bridge_missing
 from bridge.server import LocalServer
 
 COOK_TICKS = 10  # furnace: half a second per item (vanilla 200)
 _names = itertools.count()
-
-
-def bridge_missing() -> str | None:
-    """Why the live tests cannot run here (the bridge's own setup check), or None."""
-    try:
-        node_command("bot/main.js")
-    except BridgeSetupError as err:
-        return str(err)
-    return None
 
 
 @pytest.fixture(scope="session")

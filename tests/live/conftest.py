@@ -7,18 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bridge.errors import BridgeSetupError
-from bridge.process import node_command
+from bridge.process import bridge_missing
 from env.live.env import LiveMinecraftEnv
-
-
-def bridge_missing() -> str | None:
-    """Why the live tests cannot run here (the bridge's own setup check), or None."""
-    try:
-        node_command("bot/main.js")
-    except BridgeSetupError as err:
-        return str(err)
-    return None
 
 
 @pytest.fixture(scope="module")

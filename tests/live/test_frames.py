@@ -14,8 +14,8 @@ import pytest
 
 from bridge.client import BotClient
 from bridge.display import VIEWER_DIR_ENV, VirtualDisplay, viewer_missing
-from bridge.errors import BridgeSetupError, ViewerUnavailable
-from bridge.process import node_command
+from bridge.errors import ViewerUnavailable
+from bridge.process import bridge_missing
 from bridge.server import LocalServer
 from env.live.env import LiveMinecraftEnv
 from env.live.frames import FRAME_SOURCES, LiveFrames
@@ -41,10 +41,9 @@ def needs_xvfb() -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[LocalServer]:
-    try:
-        node_command("bot/main.js")
-    except BridgeSetupError as err:
-        pytest.skip(str(err))
+    reason = bridge_missing()
+    if reason:
+        pytest.skip(reason)
     server = LocalServer(seed=0, cook_ticks=10).start()
     try:
         yield server
