@@ -144,12 +144,16 @@ class Learner:
         head = untried[: max(1, capacity // 4)]
         return list(dict.fromkeys([*head, *useful, *untried, *reversed(known)]))
 
+    def _priority_if_limited(self, action: str) -> list[str] | None:
+        """:meth:`priority`, only where interventions hold a limited number of item kinds (else unused)."""
+        return self.priority(action) if self.discoverer.capacity is not None else None
+
     def refine(self, action: str) -> DiscoveryOutcome:
         rel = self.graph.relation(action)
         assert rel is not None
         self.state.refined_with[action] = list(self.state.known)
         outcome = self.discoverer.refine(
-            rel, self.state.known, self.refinable_causes(action), priority=self.priority(action)
+            rel, self.state.known, self.refinable_causes(action), priority=self._priority_if_limited(action)
         )
         if outcome.relation is not None:
             self.graph.set_relation(outcome.relation)
@@ -160,7 +164,7 @@ class Learner:
     def learn(self, action: str) -> DiscoveryOutcome:
         known = list(self.state.known)
         tools = {i for rel in self.graph.relations() for i, need in rel.needs.items() if not need.consumed}
-        priority = self.priority(action)
+        priority = self._priority_if_limited(action)
         outcome = self.discoverer.discover(action, known, [i for i in known if i in tools], priority=priority)
         if self.discoverer.capacity is not None and len(outcome.sampled) < len(known):
             # over capacity: remember only what this try stocked

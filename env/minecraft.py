@@ -37,6 +37,15 @@ def _item_universe(rules: Rules) -> list[str]:
     return sorted(items)
 
 
+def reset_options(options: dict[str, Any] | None, valid: tuple[str, ...]) -> dict[str, Any]:
+    """A copy of ``reset``'s options; ValueError naming the valid ones if any is unknown."""
+    options = dict(options or {})
+    unknown = set(options) - set(valid)
+    if unknown:
+        raise ValueError(f"unknown reset option(s) {sorted(unknown)}; valid options: {', '.join(valid)}")
+    return options
+
+
 class MinecraftEnv(gym.Env):
     """Minecraft 1.19's technology tree in a headless voxel world.
 
@@ -171,10 +180,7 @@ class MinecraftEnv(gym.Env):
     # ---------------------------------------------------------------------------------- gym API
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
         super().reset(seed=seed)
-        options = dict(options or {})
-        unknown = set(options) - set(RESET_OPTIONS)
-        if unknown:
-            raise ValueError(f"unknown reset option(s) {sorted(unknown)}; valid options: {', '.join(RESET_OPTIONS)}")
+        options = reset_options(options, RESET_OPTIONS)
         inventory = self._validate_inventory(options["inventory"]) if "inventory" in options else None
         intervention = inventory is not None or "position" in options
         keep = options.get("keep_world", intervention and seed is None) and self._engine is not None

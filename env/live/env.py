@@ -17,7 +17,7 @@ from env.actions import ActionSpec, action_library
 from env.engine import inventory_delta
 from env.live.frames import LiveFrames
 from env.live.session import LiveSession
-from env.minecraft import MAX_COUNT, MinecraftEnv
+from env.minecraft import MAX_COUNT, MinecraftEnv, reset_options
 
 log = logging.getLogger(__name__)
 
@@ -160,10 +160,7 @@ class LiveMinecraftEnv(gym.Env):
     # ---------------------------------------------------------------------------------- gym API
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
         super().reset(seed=seed)
-        options = dict(options or {})
-        unknown = set(options) - set(RESET_OPTIONS)
-        if unknown:
-            raise ValueError(f"unknown reset option(s) {sorted(unknown)}; valid options: {', '.join(RESET_OPTIONS)}")
+        options = reset_options(options, RESET_OPTIONS)
         inventory = self._validate_inventory(options["inventory"]) if "inventory" in options else None
         try:
             if "position" in options:
