@@ -7,7 +7,10 @@
 
 A bot process that dies (killed, crashed) makes the call in flight raise :class:`BridgeCrashed`; the next
 call starts a fresh process, which joins the server again (at most ``max_restarts`` times in a row without
-an answered call). Settings changed with :meth:`configure` are re-applied to restarted processes.
+an answered call). With ``auto_restart=False`` the next call raises :class:`BridgeCrashed` instead and the
+caller restarts it (:meth:`restart`) once it has decided what to restore (the live env does: a fresh bot
+joins with an empty inventory). Settings changed with :meth:`configure` are re-applied to restarted
+processes.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bridge.display import VirtualDisplay, viewer_missing
@@ -40,6 +43,8 @@ class BotClient:
         request_timeout: float = 180.0,
         max_restarts: int = 3,
         settle_timeout: float = 10.0,
+        auto_restart: bool = True,
+        after_send: Callable[[str], None] | None = None,
     ) -> None:
         self.host, self.port, self.username = host, int(port), username
         self.version = version  # None: the bridge's own (bridge/package.json config.minecraftVersion)
@@ -47,6 +52,8 @@ class BotClient:
         self.settle_timeout = settle_timeout  # after spawning, wait at most this for the server to place the bot
         self.request_timeout = request_timeout
         self.max_restarts = max_restarts
+        self.auto_restart = auto_restart  # a dead process is restarted by the next call (else: BridgeCrashed)
+        self.after_send = after_send  # called with the method name while each request is in flight (faults)
         self.restarts = 0  # in total
         self._failed_restarts = 0  # in a row, without a successful call since
         self.ready: dict[str, Any] = {}
@@ -122,12 +129,12 @@ class BotClient:
     def _call(self, method: str, params: Mapping[str, Any], timeout: float | None = None) -> Any:
         if not self._started or self._process is None:
             raise BridgeError("the bot is not started: call start() or use it as a context manager")
-        if not self._process.alive or self._process.disconnected:
+        if self.auto_restart and (not self._process.alive or self._process.disconnected):
             self.restart()  # it crashed or lost the server since the last call
         process = self._process
         assert process is not None
         try:
-            line = process.request(method, params, timeout or self.request_timeout)
+            line = process.request(method, params, timeout or self.request_timeout, self.after_send)
         except BridgeTimeout:
             process.kill()  # unknown state: the next call starts a fresh process
             raise

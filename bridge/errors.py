@@ -2,7 +2,8 @@
 
 Errors raised by the Node side carry the JS error's ``name`` (``PathTimeout``, ``CraftTimeout``, …, see
 ``bridge/bot/errors.js``), its message and a ``context`` dict; errors about the Node process itself
-carry the tail of its stderr.
+carry the tail of its stderr (an exception note: shown in a traceback, kept out of ``str(err)``, which is
+one line, so that a command can report it as one ``error:`` line).
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ class BridgeError(Exception):
         full = f"{self.name}: {message}"
         if self.context:
             full += f" (context: {self.context})"
+        super().__init__(" ".join(full.split("\n")))
         if stderr_tail:
-            full += f"\n--- node stderr (tail) ---\n{stderr_tail}"
-        super().__init__(full)
+            self.add_note(f"--- node stderr (tail) ---\n{stderr_tail}")
         self.message = message
 
 
@@ -54,6 +55,10 @@ class BridgeCrashed(BridgeError):
 
 class BridgeTimeout(BridgeError):
     """The Node process gave no answer within the client's deadline (it is killed and restarted)."""
+
+
+class RestartsExhausted(BridgeError, EnvironmentUnavailable):
+    """The bot (or the local server) died again after each of a bounded number of restarts in a row."""
 
 
 class SkillError(BridgeError):

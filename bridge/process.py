@@ -18,7 +18,7 @@ import subprocess
 import threading
 import time
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -162,8 +162,16 @@ class NodeProcess:
             raise err
         raise BridgeStartError(f"{self.label} failed to start: {line}", stderr_tail=self.stderr_tail())
 
-    def request(self, method: str, params: Mapping[str, Any], timeout: float) -> dict[str, Any]:
-        """Send one request and return its response line ``{"id", "result"|"error"}``."""
+    def request(
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        timeout: float,
+        after_send: Callable[[str], None] | None = None,
+    ) -> dict[str, Any]:
+        """Send one request and return its response line ``{"id", "result"|"error"}``.
+
+        ``after_send(method)`` runs once the request is written, while it is in flight (fault injection)."""
         if not self.alive:
             raise BridgeCrashed(
                 f"{self.label} is not running", context={"returncode": self.proc.poll()}, stderr_tail=self.stderr_tail()
@@ -175,6 +183,8 @@ class NodeProcess:
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError) as err:
             raise BridgeCrashed(f"{self.label} stdin closed: {err}", stderr_tail=self.stderr_tail()) from None
+        if after_send is not None:
+            after_send(method)
         deadline = time.monotonic() + timeout
         while True:
             line = self._next_line(deadline, f"answer to {method}")

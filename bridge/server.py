@@ -8,13 +8,25 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from bridge.process import NodeProcess, node_command
+from bridge.process import BRIDGE_DIR, NodeProcess, node_command
 
 log = logging.getLogger(__name__)
+
+ARENA_DATA = BRIDGE_DIR / "server" / "data" / "arena.json"
+
+
+@cache
+def arena_blocks() -> frozenset[str]:
+    """Every block the local arena places (``server/data/arena.json``, which ``server/arena.js`` reads)."""
+    arena = json.loads(ARENA_DATA.read_text())
+    return frozenset(arena["terrain"].values()) | {ore["block"] for ore in arena["ores"]}
 
 
 @dataclass
@@ -55,6 +67,16 @@ class LocalServer:
 
     def stderr_tail(self) -> str:
         return self._process.stderr_tail() if self._process else ""
+
+    def exited(self, timeout: float = 0.0) -> bool:
+        """Whether the server process has exited (waiting at most ``timeout`` s for it to)."""
+        if self._process is None:
+            return True
+        try:
+            self._process.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
 
     def stop(self) -> None:
         """Stop the server (it exits when its stdin closes; killed after 5 s)."""

@@ -8,6 +8,8 @@
 // The layout is a pure function of the seed: arenaLayout() is also used by the tests.
 
 const { Vec3 } = require('vec3')
+// every block the arena places: the one list, shared with Python (bridge.server.arena_blocks)
+const ARENA = require('./data/arena.json')
 
 const SURFACE_Y = 64 // grass; dirt below it, then stone, then bedrock
 const DIRT_DEPTH = 3
@@ -17,15 +19,10 @@ const PIT = { x: 18, z: 0, radius: 9 } // Chebyshev radius; one-block terraces d
 const SAND = { x: -8, z: -10, radius: 2 }
 const TREE_COUNT = 14
 const TREE_RING = { inner: 5, outer: 16 }
-// Ore exposed on the pit's terraces, by depth below the surface (inclusive ranges) and how many blocks.
+// Ore exposed on the pit's terraces (data/arena.json), by depth below the surface and how many blocks.
 // Enough of each for a whole run: what is dug is gone, and a full `adam live` (samples, do()-tests,
 // alternative searches) once used up all 10 gold and 8 diamond ores, 20 of 24 iron and 22 of 24 coal.
-const ORES = [
-  { block: 'coal_ore', depths: [2, 4], count: 48 },
-  { block: 'iron_ore', depths: [4, 5], count: 40 },
-  { block: 'gold_ore', depths: [6, 6], count: 20 },
-  { block: 'diamond_ore', depths: [7, 8], count: 24 }
-]
+const ORES = ARENA.ores
 
 /** A small deterministic PRNG (mulberry32): the layout depends on the seed only. */
 function prng (seed) {
@@ -89,14 +86,15 @@ function generation ({ registry, arenaSeed }) {
     if (!block) throw new Error(`arena: block ${name} is not in Minecraft ${registry.version.minecraftVersion}`)
     return block.defaultState
   }
+  const T = ARENA.terrain
   const S = {
-    bedrock: state('bedrock'),
-    stone: state('stone'),
-    dirt: state('dirt'),
-    grass: state('grass_block'),
-    sand: state('sand'),
-    log: state('oak_log'), // default state: axis=y
-    leaves: registry.blocksByName.oak_leaves.minStateId + 1 // distance=1, persistent=true: never decays
+    bedrock: state(T.bedrock),
+    stone: state(T.stone),
+    dirt: state(T.dirt),
+    grass: state(T.grass),
+    sand: state(T.sand),
+    log: state(T.log), // default state: axis=y
+    leaves: registry.blocksByName[T.leaves].minStateId + 1 // distance=1, persistent=true: never decays
   }
   // features indexed by chunk so each column generates only what lies in it
   const features = new Map()

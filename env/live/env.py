@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from bridge.errors import BadRequest, BridgeCrashed, BridgeTimeout, SkillError
+from bridge.errors import (
+    BadRequest,
+    BridgeCrashed,
+    BridgeError,
+    BridgeTimeout,
+    RestartsExhausted,
+    ServerUnavailable,
+    SkillError,
+)
 from bridge.results import Observation, SkillResult
+from bridge.server import arena_blocks
 from env.actions import ActionSpec, action_library
 from env.engine import inventory_delta
+from env.live.faults import Faults, Trigger
 from env.live.frames import LiveFrames
 from env.live.session import LiveSession
+from env.live.truth import world_relations
 from env.minecraft import MAX_COUNT, MinecraftEnv, reset_options
 
 log = logging.getLogger(__name__)
@@ -27,6 +38,10 @@ RESET_OPTIONS = ("inventory", "position")
 # (32 axes take 32) are lowered to fit, and reported as ``info["trimmed"]``.
 INTERVENTION_CAPACITY = 32
 FAILURE_REASON = {"gather": "unreachable", "mine": "unreachable", "craft": "cannot_craft", "smelt": "cannot_smelt"}
+# what a dead bot process (or a dead local server) raises; each restart is followed by a redo
+DIED = (BridgeCrashed, BridgeTimeout, ServerUnavailable)
+MAX_RESTARTS = 3  # in a row within one call; one more death ends the run with RestartsExhausted
+T = TypeVar("T")
 
 
 class LiveMinecraftEnv(gym.Env):
@@ -37,11 +52,22 @@ class LiveMinecraftEnv(gym.Env):
     on 127.0.0.1 at the first reset) and one bot. The actions of ``env/data/actions.toml`` run as the
     bridge's parametric skills: gather/mine (walk, dig, pick up drops), craft (2x2, or at the held
     crafting table placed for the craft), smelt (in the held furnace placed for the smelt), movements.
-    A skill that times out fails its step (``info["error"]`` names the time-out, with its context); a
-    bot process that dies or hangs mid-action is replaced by a fresh one holding the same inventory, put
-    back on the column where the old one stood (/tp), and the step fails
-    (``info["error"]["name"] == "BridgeCrashed"``); a server that cannot be reached raises
-    :class:`bridge.errors.ServerUnavailable`.
+    A skill that times out fails its step (``info["error"]`` names the time-out, with its context).
+
+    Faults. A bot process that dies or hangs (BridgeCrashed, BridgeTimeout) at any point is replaced by a
+    fresh one, given what the old one held and put back on the column where it stood (/tp); a local arena
+    that dies (one this env started) is replaced by a new one with the same seed and settings (its port may
+    differ; the world is regenerated: what was dug is back, and the world state the agent needs is set by
+    its next intervention), and a fresh bot joins it the same way. Then the interrupted call: an
+    intervention (a reset) is idempotent and is redone; an observation is redone; an action is not (it
+    may have changed the world): its step fails with the inventory it began with
+    (``info["error"]["name"]``: ``"BridgeCrashed"``, ``"BridgeTimeout"`` or ``"ServerUnavailable"``;
+    ``info["detail"]["restarted"]``). Every restart is listed in ``info["restarts"]`` of the reset or step
+    during which it happened (the key is there only then): ``{"what": "bot" | "server", "during": "step" |
+    "reset" | "observe", "error": "<one line>"}``. More than 3 restarts in a row within one call raise
+    :class:`bridge.errors.RestartsExhausted`. A server at ``host`` is never restarted: when it cannot be
+    reached, or drops the bot, :class:`bridge.errors.ServerUnavailable` is raised. Faults can be injected
+    on purpose with the ``ADAM_FAULT_KILL_*`` environment variables (:mod:`env.live.faults`; off by default).
 
     ## Action Space
     ``Discrete(47)``: the simulator's action ids, in its order (:attr:`action_names`).
@@ -77,7 +103,10 @@ class LiveMinecraftEnv(gym.Env):
     given too). A reset without options empties the inventory. The world is never regenerated.
 
     ## Version History
-    * v0: initial release.
+    * v0: initial release. Since then, within v0 (same spaces, actions and info keys): a bot that dies
+      during a reset or an observation, not only during an action, is restarted and the call redone; a
+      local arena that dies is restarted; ``info["restarts"]``; :meth:`ground_truth` describes the
+      arena's own blocks (no cobbled_deepslate alternative).
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
@@ -130,6 +159,9 @@ class LiveMinecraftEnv(gym.Env):
         self.observation_space = spaces.Dict(dict(sim.observation_space.spaces))
         w, h = self.frame_size
         self._blank = np.zeros((h, w, 3), dtype=np.uint8)
+        self.faults = Faults.from_environ()
+        if host is not None and "server" in self.faults.targets:
+            raise ValueError("ADAM_FAULT_KILL_SERVER_* kills the local arena only; it cannot apply to a server at host")
         self.session = LiveSession(
             host,
             port,
@@ -139,7 +171,14 @@ class LiveMinecraftEnv(gym.Env):
             bot_settings=dict(bot_settings or {}),
             version=version,
         )
+        self._trigger = Trigger(self.session.pid)  # does nothing until a fault is due
+        self.session.after_send = self._trigger
+        if self.faults:
+            log.warning("fault injection on: %s", self.faults)
         self._last: Observation | None = None
+        self._frame_now = self._blank
+        self._held: dict[str, int] = {}  # what the bot holds (as far as known): given back to a fresh bot
+        self._where: tuple[int, int] | None = None  # the column it stands on: a fresh bot is put back there
         self._goal_reached = False
         self._ticks = 0
         self.crashes = 0
@@ -149,7 +188,12 @@ class LiveMinecraftEnv(gym.Env):
         return self._sim.action_index(name)
 
     def ground_truth(self) -> list:
-        """The simulator's true relations (the same tech tree as the live game's items). For scoring only."""
+        """The true relations of this live world, for scoring only: the simulator's rules (the same items and
+        recipes) over the blocks the world places. For the local arena, the blocks it places
+        (``bridge.server.arena_blocks``: no deepslate, so cobblestone has no alternative there); for a
+        server at ``host``, whose world is not known here, the simulator's world (all its blocks)."""
+        if self.session.local:
+            return world_relations(self._sim.rules, arena_blocks())
         return self._sim.ground_truth()
 
     @property
@@ -162,22 +206,36 @@ class LiveMinecraftEnv(gym.Env):
         super().reset(seed=seed)
         options = reset_options(options, RESET_OPTIONS)
         inventory = self._validate_inventory(options["inventory"]) if "inventory" in options else None
+        position = tuple(int(c) for c in options["position"]) if "position" in options else None
+        self.session.open()  # a server or bot that cannot start is not a crash: it raises here
+        restarts: list[dict[str, str]] = []
+
+        def intervene() -> dict[str, int]:  # idempotent: redone whole after a restart
+            if position is not None:
+                self.client.teleport(*position)
+                self._where = position
+            if inventory is None and position is not None:
+                return {}
+            result = self.client.set_inventory(inventory or {})
+            self._held = result.inventory
+            return result.detail.get("trimmed") or {}
+
+        self._trigger.arm(self.faults.due("intervention") if inventory is not None else (), "intervention")
         try:
-            if "position" in options:
-                x, z = (int(c) for c in options["position"])
-                self.client.teleport(x, z)
-            trimmed: dict[str, int] = {}
-            if inventory is not None or "position" not in options:
-                trimmed = self.client.set_inventory(inventory or {}).detail.get("trimmed") or {}
+            trimmed = self._attempt("reset", intervene, restarts)
         except BadRequest as err:
             raise ValueError(f"invalid reset options {options}: {err.message}") from None
+        finally:
+            self._trigger.disarm()
         if trimmed:
             log.debug("intervention: %s did not fit in the 36 inventory slots", trimmed)
-        self._last = self.client.observe()
-        self._goal_reached = self._last.inventory.get(self.goal, 0) > 0
+        self._look(restarts)
+        self._goal_reached = self._inventory().get(self.goal, 0) > 0
         info = self._info()
         if trimmed:
             info["trimmed"] = trimmed
+        if restarts:
+            info["restarts"] = restarts
         return self._observation(), info
 
     def step(self, action: int | str) -> tuple[dict, float, bool, bool, dict]:
@@ -189,35 +247,35 @@ class LiveMinecraftEnv(gym.Env):
         if self._last is None:
             raise RuntimeError("call reset() before step()")
         spec = self._specs[index]
-        before = dict(self._last.inventory)
+        before = self._inventory()
         started = time.monotonic()
         error: dict[str, Any] | None = None
+        restarts: list[dict[str, str]] = []
+        self._trigger.arm(self.faults.due("step"), "step")
         try:
-            result = self._run(spec)
-            success, reason, detail = result.success, result.reason, result.detail
-        except (BridgeCrashed, BridgeTimeout) as err:  # the bot process died or hung: a fresh one goes on
-            self.crashes += 1
-            error = {"name": err.name, "message": err.message}
-            log.warning("bot process failed during %s; restarting it (%s)", spec.id, err.message)
-            where = self._last.position
-            self.client.restart()
-            self.client.set_inventory(before)  # the new bot joins at the spawn: give it what the old one held
-            try:  # and put it back where the old one stood
-                self.client.teleport(where[0], where[2])
-            except (BadRequest, SkillError) as lost:
-                log.warning("restarted bot stays at the spawn: cannot return to %s (%s)", where, lost)
-            success, reason, detail = False, FAILURE_REASON.get(spec.kind, "moved"), {"restarted": True}
+            # never redone (it may have changed the world): after a restart the inventory is put back
+            outcome = self._attempt("step", lambda: self._run(spec), restarts, redo=False)
         except BadRequest:
             raise  # a request the bot cannot understand is a bug, not an outcome
         except SkillError as err:  # a named failure inside the skill (a time-out): the action failed
             error = {"name": err.name, "message": err.message, "context": err.context}
             log.info("%s failed: %s", spec.id, err)
+            outcome = None
+        finally:
+            self._trigger.disarm()
+        if isinstance(outcome, SkillResult):
+            success, reason, detail = outcome.success, outcome.reason, outcome.detail
+            self._held = outcome.inventory
+        else:
             success, reason, detail = False, FAILURE_REASON.get(spec.kind, "moved"), {}
+            if isinstance(outcome, BridgeError):  # the bot or the local server died during the action
+                error = {"name": outcome.name, "message": outcome.message}
+                detail = {"restarted": True}
         wall = time.monotonic() - started
-        self._last = self.client.observe()
-        consumed, added = inventory_delta(before, self._last.inventory)
+        self._look(restarts)
+        consumed, added = inventory_delta(before, self._inventory())
         reward = 0.0
-        if not self._goal_reached and self._last.inventory.get(self.goal, 0) > 0:
+        if not self._goal_reached and self._inventory().get(self.goal, 0) > 0:
             self._goal_reached = True
             reward = 1.0
         step_ticks = int(round(wall * 20))
@@ -236,6 +294,8 @@ class LiveMinecraftEnv(gym.Env):
         )
         if error is not None:
             info["error"] = error
+        if restarts:
+            info["restarts"] = restarts
         terminated = self.terminate_on_goal and self._goal_reached
         return self._observation(), reward, terminated, False, info
 
@@ -256,6 +316,66 @@ class LiveMinecraftEnv(gym.Env):
             return client.smelt(spec.item or "")
         return client.move(forward=spec.forward, right=spec.right, turn=spec.turn)
 
+    def _attempt(
+        self, during: str, call: Callable[[], T], restarts: list[dict[str, str]], *, redo: bool = True
+    ) -> T | BridgeError:
+        """``call()``; when the bot (or the local server) dies in it, restart what died, give the fresh bot
+        what the old one held and put it where it stood, and redo the call (``redo=False``: return the
+        error instead). Each restart is appended to ``restarts``; one death more than MAX_RESTARTS in a
+        row raises RestartsExhausted."""
+        restore: BridgeError | None = None
+        for _ in range(MAX_RESTARTS + 1):
+            try:
+                if restore is not None:
+                    self._restore()
+                    if not redo:
+                        return restore
+                return call()
+            except DIED as err:
+                restore = restore or err
+                restarts.append(self._recover(during, err))
+        raise RestartsExhausted(
+            f"the live game died {MAX_RESTARTS + 1} times in a row in one {during} call; last: {restarts[-1]['error']}"
+        )
+
+    def _recover(self, during: str, err: BridgeError) -> dict[str, str]:
+        """Restart what died (the bot, or the local server and the bot); the ``info["restarts"]`` record."""
+        self.crashes += 1
+        try:
+            what = self.session.recover(err)
+        except (BridgeCrashed, BridgeTimeout) as again:  # the bot's own bound on restarts in a row
+            raise RestartsExhausted(again.message) from None
+        line = " ".join(f"{err.name}: {err.message}".split())
+        log.warning("%s restarted after it died during %s (%s)", what, during, line)
+        return {"what": what, "during": during, "error": line}
+
+    def _restore(self) -> None:
+        """Give a fresh bot what the old one held, and put it on the column where the old one stood."""
+        client = self.client
+        self._held = client.set_inventory(self._held).inventory
+        if self._where is not None:
+            try:
+                client.teleport(*self._where)
+            except SkillError as lost:
+                log.warning("restarted bot stays at the spawn: cannot return to %s (%s)", self._where, lost)
+
+    def _look(self, restarts: list[dict[str, str]]) -> None:
+        """Observe (and draw the frame), redone after a restart."""
+        self._trigger.arm(self.faults.due("observe"), "observe")
+        try:
+            self._last, self._frame_now = self._attempt("observe", self._observe_once, restarts)  # type: ignore[misc]
+        finally:
+            self._trigger.disarm()
+        self._held = dict(self._last.inventory)
+        self._where = (self._last.position[0], self._last.position[2])
+
+    def _observe_once(self) -> tuple[Observation, np.ndarray]:
+        return self.client.observe(), self._frame()
+
+    def _inventory(self) -> dict[str, int]:
+        assert self._last is not None
+        return dict(self._last.inventory)
+
     def _validate_inventory(self, inventory: Any) -> dict[str, int]:
         """The simulator's check (same item names, same errors naming the bad value and the valid items)."""
         return self._sim._validate_inventory(inventory)
@@ -266,7 +386,7 @@ class LiveMinecraftEnv(gym.Env):
         for item, count in self._last.inventory.items():
             if item in self._item_index:
                 counts[self._item_index[item]] = min(count, MAX_COUNT)
-        return {"inventory": counts, "frame": self._frame()}
+        return {"inventory": counts, "frame": self._frame_now.copy()}
 
     def _frame(self, force: bool = False) -> np.ndarray:
         if not (self.render_frames or force):

@@ -78,3 +78,9 @@ def test_server_stopped_mid_action_is_a_clear_error():
     finally:
         bot.close()
         server.stop()
+
+
+def test_errors_are_one_line_with_the_node_stderr_as_a_note():
+    err = ServerUnavailable("lost the server", context={"returncode": 3}, stderr_tail="line 1\nline 2")
+    assert str(err) == "ServerUnavailable: lost the server (context: {'returncode': 3})"  # one `error:` line
+    assert err.__notes__ == ["--- node stderr (tail) ---\nline 1\nline 2"]  # shown in a traceback

@@ -90,6 +90,7 @@ def test_a_killed_bot_costs_one_failed_step(live_env):
         kill.cancel()
     assert live_env.crashes == crashes + 1
     assert info["error"]["name"] == "BridgeCrashed"
+    assert [(r["what"], r["during"]) for r in info["restarts"]] == [("bot", "step")]
     assert (info["success"], info["reason"]) == (False, "unreachable")
     assert info["inventory"] == {"wooden_pickaxe": 1}  # restored on the fresh bot
     # put back on the column it stood on before the step (it rejoined at the spawn, 11 blocks away)
