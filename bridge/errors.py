@@ -57,8 +57,9 @@ class BridgeTimeout(BridgeError):
     """The Node process gave no answer within the client's deadline (it is killed and restarted)."""
 
 
-class RestartsExhausted(BridgeError, EnvironmentUnavailable):
-    """The bot (or the local server) died again after each of a bounded number of restarts in a row."""
+class RecoveryFailed(BridgeError, EnvironmentUnavailable):
+    """The live env could not recover from a dead bot or local server: it died again after each of a bounded
+    number of restarts in a row, or a fresh bot could not be given back what the old one held."""
 
 
 class SkillError(BridgeError):

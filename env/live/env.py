@@ -16,7 +16,7 @@ from bridge.errors import (
     BridgeCrashed,
     BridgeError,
     BridgeTimeout,
-    RestartsExhausted,
+    RecoveryFailed,
     ServerUnavailable,
     SkillError,
 )
@@ -40,7 +40,7 @@ INTERVENTION_CAPACITY = 32
 FAILURE_REASON = {"gather": "unreachable", "mine": "unreachable", "craft": "cannot_craft", "smelt": "cannot_smelt"}
 # what a dead bot process (or a dead local server) raises; each restart is followed by a redo
 DIED = (BridgeCrashed, BridgeTimeout, ServerUnavailable)
-MAX_RESTARTS = 3  # in a row within one call; one more death ends the run with RestartsExhausted
+MAX_RESTARTS = 3  # in a row within one call; one more death ends the run with RecoveryFailed
 T = TypeVar("T")
 
 
@@ -64,10 +64,11 @@ class LiveMinecraftEnv(gym.Env):
     (``info["error"]["name"]``: ``"BridgeCrashed"``, ``"BridgeTimeout"`` or ``"ServerUnavailable"``;
     ``info["detail"]["restarted"]``). Every restart is listed in ``info["restarts"]`` of the reset or step
     during which it happened (the key is there only then): ``{"what": "bot" | "server", "during": "step" |
-    "reset" | "observe", "error": "<one line>"}``. More than 3 restarts in a row within one call raise
-    :class:`bridge.errors.RestartsExhausted`. A server at ``host`` is never restarted: when it cannot be
-    reached, or drops the bot, :class:`bridge.errors.ServerUnavailable` is raised. Faults can be injected
-    on purpose with the ``ADAM_FAULT_KILL_*`` environment variables (:mod:`env.live.faults`; off by default).
+    "reset" | "observe", "error": "<one line>"}``. More than 3 restarts in a row within one call, or a fresh
+    bot that cannot be given back what the old one held, raise :class:`bridge.errors.RecoveryFailed`. A
+    server at ``host`` is never restarted: when it cannot be reached, or drops the bot,
+    :class:`bridge.errors.ServerUnavailable` is raised. Faults can be injected on purpose with the
+    ``ADAM_FAULT_KILL_*`` environment variables (:mod:`env.live.faults`; off by default).
 
     ## Action Space
     ``Discrete(47)``: the simulator's action ids, in its order (:attr:`action_names`).
@@ -322,19 +323,22 @@ class LiveMinecraftEnv(gym.Env):
         """``call()``; when the bot (or the local server) dies in it, restart what died, give the fresh bot
         what the old one held and put it where it stood, and redo the call (``redo=False``: return the
         error instead). Each restart is appended to ``restarts``; one death more than MAX_RESTARTS in a
-        row raises RestartsExhausted."""
+        row, or a restore that fails (a skill error), raises RecoveryFailed."""
         restore: BridgeError | None = None
         for _ in range(MAX_RESTARTS + 1):
             try:
                 if restore is not None:
-                    self._restore()
+                    try:
+                        self._restore()
+                    except SkillError as err:  # a transition against a wrong inventory would mislead the learner
+                        raise RecoveryFailed(f"a restarted bot could not be given back what it held: {err}") from None
                     if not redo:
                         return restore
                 return call()
             except DIED as err:
                 restore = restore or err
                 restarts.append(self._recover(during, err))
-        raise RestartsExhausted(
+        raise RecoveryFailed(
             f"the live game died {MAX_RESTARTS + 1} times in a row in one {during} call; last: {restarts[-1]['error']}"
         )
 
@@ -344,7 +348,7 @@ class LiveMinecraftEnv(gym.Env):
         try:
             what = self.session.recover(err)
         except (BridgeCrashed, BridgeTimeout) as again:  # the bot's own bound on restarts in a row
-            raise RestartsExhausted(again.message) from None
+            raise RecoveryFailed(again.message) from None
         line = " ".join(f"{err.name}: {err.message}".split())
         log.warning("%s restarted after it died during %s (%s)", what, during, line)
         return {"what": what, "during": during, "error": line}

@@ -9,7 +9,7 @@ import signal
 
 import pytest
 
-from bridge.errors import RestartsExhausted
+from bridge.errors import RecoveryFailed, SkillTimeout
 from env.live.env import MAX_RESTARTS, LiveMinecraftEnv
 from env.live.faults import Faults, variable
 
@@ -87,6 +87,19 @@ def test_a_bot_that_keeps_dying_ends_with_one_clear_error(live_env, monkeypatch)
             os.kill(client.pid, signal.SIGKILL)
 
     monkeypatch.setattr(client, "after_send", kill_every_observation)
-    with pytest.raises(RestartsExhausted, match=f"died {MAX_RESTARTS + 1} times in a row in one observe call") as err:
+    with pytest.raises(RecoveryFailed, match=f"died {MAX_RESTARTS + 1} times in a row in one observe call") as err:
+        live_env.step("move_forward")
+    assert "\n" not in str(err.value)
+
+
+def test_a_fresh_bot_that_cannot_be_given_its_inventory_back_ends_with_one_clear_error(live_env, monkeypatch):
+    live_env.reset(options={"inventory": {"stick": 1}})
+    kill(live_env, "bot", "observe")
+
+    def refuse(items):
+        raise SkillTimeout("inventory never matched", name="InventoryTimeout")
+
+    monkeypatch.setattr(live_env.client, "set_inventory", refuse)  # the restore, right after the restart
+    with pytest.raises(RecoveryFailed, match="could not be given back what it held: InventoryTimeout") as err:
         live_env.step("move_forward")
     assert "\n" not in str(err.value)
