@@ -2,10 +2,20 @@
 
 Edges are compared on the bipartite graph: ``item --needs--> action`` and ``action --yields--> item``.
 A needs edge stands for a *group* of items: its own item plus its ``alternatives`` (any planks, any
-fuel, a better pickaxe). A learned needs edge matches a true one when their groups share an item;
-each true edge is matched by at most one learned edge (maximum matching per action, exact item
-names preferred). Quantities and the consumed flag are not part of the structure; see
-:func:`quantity_errors` for those.
+fuel, a better pickaxe). A learned needs edge is right for a true one only when its group is (see
+:func:`right_group`):
+
+- every member satisfies the true requirement (learned group within the true group), and
+- for a held cause (a tool, a station) it holds the true edge's own item, the lowest sufficient tier
+  (``needs diamond_pickaxe`` alone for iron ore is wrong: a stone pickaxe does); for a consumed cause
+  (fuel, planks) it holds every true alternative (``needs stick`` alone as fuel is wrong).
+
+The truth's groups are what the world offers (a ground truth restricted to obtainable items). Each true
+edge is matched by at most one learned edge (maximum matching per action, exact item names preferred);
+a wrong group is a missing edge plus an extra one. Quantities and the consumed flag are not part of the
+structure; see :func:`quantity_errors` for those. Two learned graphs (no truth) are compared with
+``overlap=True``: groups that share an item match; :func:`alternative_counts` matches that way too, so
+it sees the alternatives of a group that is not yet right.
 """
 
 from __future__ import annotations
@@ -15,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from causal_graph.graph import CausalGraph
-from causal_graph.relation import CausalRelation
+from causal_graph.relation import CausalRelation, Need
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,13 @@ def edge_scores(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str]
     return EdgeScores(precision, recall, f1, tp, fp, fn)
 
 
-def edge_differences(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None = None) -> list[str]:
-    """Human-readable missing and extra edges, e.g. ``"missing: craft_planks needs oak_log"``."""
+def edge_differences(
+    learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None = None, *, overlap: bool = False
+) -> list[str]:
+    """Human-readable missing and extra edges, e.g. ``"missing: craft_planks needs oak_log"``; with
+    ``overlap`` needs groups that share an item match (for two learned graphs, neither the truth)."""
     out: list[str] = []
-    for action, diff in _diffs(learned, truth, actions).items():
+    for action, diff in _diffs(learned, truth, actions, overlap).items():
         out += [f"missing: {action} {edge}" for edge in diff.missing]
         out += [f"extra: {action} {edge}" for edge in diff.extra]
     return out
@@ -101,11 +114,12 @@ def exact_match(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str]
 def alternative_counts(
     learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None = None
 ) -> tuple[int, int, int]:
-    """Alternatives (the other members of a cause's group: any fuel, a better pickaxe), which SHD does not
-    see: ``(found, total, extra)`` — true alternatives the learned group of the matched cause also holds,
-    all true alternatives, and learned group members outside the true group."""
+    """Alternatives (the other members of a cause's group: any fuel, a better pickaxe): ``(found, total,
+    extra)`` — true alternatives the learned group of the overlapping cause also holds, all true
+    alternatives, and learned group members outside the true group. Groups are paired when they share an
+    item (not only when SHD counts them right), so a group missing one fuel still counts what it found."""
     found = total = extra = 0
-    for action, diff in _diffs(learned, truth, actions).items():
+    for action, diff in _diffs(learned, truth, actions, overlap=True).items():
         mine, true = _relation(learned, action), _relation(truth, action)
         total += sum(len(need.alternatives) for need in true.needs.values())
         for ours, theirs in diff.needs_pairs:
@@ -155,19 +169,34 @@ def _relation(graph: CausalGraph, action: str) -> CausalRelation:
     return graph.relation(action) or CausalRelation(action)
 
 
-def _diffs(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None) -> dict[str, _ActionDiff]:
-    return {a: _diff(_relation(learned, a), _relation(truth, a)) for a in _scope(truth, actions)}
+def right_group(group: set[str], item: str, need: Need) -> bool:
+    """Whether a learned cause group (an item and its alternatives) is right for the true cause ``item``
+    (``need``: its true quantity, consumed flag and alternatives): every member is in the true group, and
+    it holds ``item`` itself (a held cause: the lowest sufficient tier) or the whole true group (a
+    consumed cause: every alternative the world offers)."""
+    true = {item, *need.alternatives}
+    return group <= true and (true <= group if need.consumed else item in group)
 
 
-def _diff(mine: CausalRelation, true: CausalRelation) -> _ActionDiff:
-    """Match one action's learned edges to its true edges."""
+def _diffs(
+    learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None, overlap: bool = False
+) -> dict[str, _ActionDiff]:
+    return {a: _diff(_relation(learned, a), _relation(truth, a), overlap) for a in _scope(truth, actions)}
+
+
+def _diff(mine: CausalRelation, true: CausalRelation, overlap: bool = False) -> _ActionDiff:
+    """Match one action's learned edges to its true edges (groups that are right, or with ``overlap``
+    groups that share an item)."""
     diff = _ActionDiff()
     group = {item: {item, *need.alternatives} for item, need in true.needs.items()}
     candidates = {}
     for item in sorted(mine.needs):
         ours = {item, *mine.needs[item].alternatives}
-        # exact name first, then the true edge that lists our item, then any overlap
-        hits = [t for t in sorted(group) if ours & group[t]]
+        # exact name first, then the true edge that lists our item, then the rest
+        if overlap:
+            hits = [t for t in sorted(group) if ours & group[t]]
+        else:
+            hits = [t for t in sorted(group) if right_group(ours, t, true.needs[t])]
         candidates[item] = sorted(hits, key=lambda t, item=item: (t != item, item not in group[t]))
     matched = _max_matching(candidates)
     diff.needs_pairs.extend(sorted(matched.items()))

@@ -96,26 +96,61 @@ def test_unexplained_action_misses_all_its_edges() -> None:
     assert shd(absent, truth()) == 4
 
 
-def test_alternatives_match_any_member_of_the_group() -> None:
-    iron = CausalRelation("mine_iron_ore", {"iron_pickaxe": Need(1, False)}, {"raw_iron": 1})
-    assert shd(learned_with(iron), truth()) == 0
-    fuel = CausalRelation(
-        "smelt_raw_iron",
-        {"furnace": Need(1, False), "raw_iron": Need(1, True), "oak_planks": Need(1, True, ("coal",))},
-        {"iron_ingot": 1},
-    )
-    assert shd(learned_with(fuel), truth()) == 0
-    # the learned edge's own alternatives may carry the overlap
-    via_alternatives = CausalRelation(
-        "mine_iron_ore", {"golden_pickaxe": Need(1, False, ("diamond_pickaxe",))}, {"raw_iron": 1}
-    )
-    assert shd(learned_with(via_alternatives), truth()) == 0
+def smelt_with_fuel(item: str, *alternatives: str) -> CausalRelation:
+    needs = {"furnace": Need(1, False), "raw_iron": Need(1, True), item: Need(1, True, alternatives)}
+    return CausalRelation("smelt_raw_iron", needs, {"iron_ingot": 1})
+
+
+def mine_with(item: str, *alternatives: str) -> CausalRelation:
+    return CausalRelation("mine_iron_ore", {item: Need(1, False, alternatives)}, {"raw_iron": 1})
+
+
+def test_a_held_cause_is_right_with_the_lowest_tier() -> None:
+    assert shd(learned_with(mine_with("stone_pickaxe")), truth()) == 0  # better pickaxes may be left out
+    assert shd(learned_with(mine_with("stone_pickaxe", "diamond_pickaxe")), truth()) == 0
+    assert shd(learned_with(mine_with("iron_pickaxe", "stone_pickaxe")), truth()) == 0  # named by another member
+
+
+def test_a_wrong_tool_tier_is_a_wrong_edge() -> None:
+    # "mine_iron_ore needs only diamond_pickaxe": every member satisfies the need, but a stone pickaxe does
+    learned = learned_with(mine_with("diamond_pickaxe"))
+    assert shd(learned, truth()) == 2
+    assert sorted(edge_differences(learned, truth())) == [
+        "extra: mine_iron_ore needs diamond_pickaxe",
+        "missing: mine_iron_ore needs stone_pickaxe",
+    ]
+    assert shd(learned_with(mine_with("iron_pickaxe", "diamond_pickaxe")), truth()) == 2
+    assert exact_match(learned, truth())["mine_iron_ore"] is False
+
+
+def test_a_consumed_cause_needs_every_alternative_the_world_offers() -> None:
+    assert shd(learned_with(smelt_with_fuel("coal", "oak_planks", "stick")), truth()) == 0
+    assert shd(learned_with(smelt_with_fuel("stick", "coal", "oak_planks")), truth()) == 0  # any member names it
+    # "smelting needs only stick as fuel": stick burns, but so do coal and planks
+    only_stick = learned_with(smelt_with_fuel("stick"))
+    assert shd(only_stick, truth()) == 2
+    assert sorted(edge_differences(only_stick, truth())) == [
+        "extra: smelt_raw_iron needs stick",
+        "missing: smelt_raw_iron needs coal",
+    ]
+    assert shd(learned_with(smelt_with_fuel("coal", "oak_planks")), truth()) == 2  # one fuel short
+
+
+def test_a_superset_with_a_wrong_member_is_a_wrong_edge() -> None:
+    assert shd(learned_with(mine_with("stone_pickaxe", "wooden_pickaxe")), truth()) == 2  # a wooden one cannot
+    assert shd(learned_with(smelt_with_fuel("coal", "oak_planks", "stick", "dirt")), truth()) == 2
+    # an item outside every group does not match
+    assert shd(learned_with(mine_with("wooden_pickaxe")), truth()) == 2
     # the truth's alternatives do not license a conjunction: one learned edge per group
     both = CausalRelation("mine_iron_ore", {"stone_pickaxe": Need(1, False), "iron_pickaxe": Need(1, False)}, {})
     assert shd(learned_with(both), truth()) == 2  # one extra need, one missing yield
-    # an item outside every group does not match
-    wooden = CausalRelation("mine_iron_ore", {"wooden_pickaxe": Need(1, False)}, {"raw_iron": 1})
-    assert shd(learned_with(wooden), truth()) == 2
+
+
+def test_overlap_matching_compares_two_learned_graphs() -> None:
+    # adam diff compares two learned graphs: neither is the truth, groups that share an item match
+    learned = learned_with(mine_with("diamond_pickaxe", "iron_pickaxe"), smelt_with_fuel("stick", "coal"))
+    assert edge_differences(learned, truth(), overlap=True) == []
+    assert len(edge_differences(learned, truth())) == 4
 
 
 def test_actions_restriction() -> None:
@@ -154,13 +189,16 @@ def test_empty_learned_graph() -> None:
 
 def test_quantity_errors() -> None:
     planks = CausalRelation("craft_planks", {"oak_log": Need(2, False)}, {"oak_planks": 1})
-    iron = CausalRelation("mine_iron_ore", {"iron_pickaxe": Need(2, False)}, {"raw_iron": 2})
+    iron = CausalRelation("mine_iron_ore", {"iron_pickaxe": Need(2, False, ("stone_pickaxe",))}, {"raw_iron": 2})
     errors = quantity_errors(learned_with(planks, iron), truth())
     assert errors == [
         "craft_planks: needs oak_log x2, truth x1",
         "craft_planks: yields oak_planks x1, truth x4",
         "mine_iron_ore: needs iron_pickaxe (as stone_pickaxe) x2, truth x1",
     ]  # raw_iron x2 lies in the true range 1-2; the consumed flag is not a quantity
+    # a wrong group is a wrong edge, not a quantity error
+    wrong = CausalRelation("mine_iron_ore", {"iron_pickaxe": Need(2, False)}, {"raw_iron": 1})
+    assert quantity_errors(learned_with(wrong), truth()) == []
     out_of_range = CausalRelation("mine_iron_ore", MINE.needs, {"raw_iron": 3})
     assert quantity_errors(learned_with(out_of_range), truth()) == [
         "mine_iron_ore: yields raw_iron x3, truth range 1-2"
@@ -179,15 +217,14 @@ def test_score_bundle_is_json_able() -> None:
 def test_alternatives_are_counted_apart_from_shd():
     truth = CausalGraph.from_relations([PLANKS, PICKAXE, MINE, SMELT])
     assert alternative_counts(truth, truth) == (4, 4, 0)
-    # the same structure with fewer alternatives (and one wrong one): SHD 0, the counts tell
-    mine = CausalRelation("mine_iron_ore", {"stone_pickaxe": Need(1, False, ("iron_pickaxe",))}, {"raw_iron": 1})
-    smelt = CausalRelation(
-        "smelt_raw_iron",
-        {"furnace": Need(1, False), "raw_iron": Need(1, True), "coal": Need(1, True, ("dirt",))},
-        {"iron_ingot": 1},
-    )
-    learned = CausalGraph.from_relations([PLANKS, PICKAXE, mine, smelt])
+    # a held cause with fewer of its higher tiers is right (SHD 0); the counts tell what it left out
+    mine = mine_with("stone_pickaxe", "iron_pickaxe")
+    learned = CausalGraph.from_relations([PLANKS, PICKAXE, mine, SMELT])
     assert shd(learned, truth) == 0
-    assert alternative_counts(learned, truth) == (1, 4, 1)
+    assert alternative_counts(learned, truth) == (3, 4, 0)
+    # a fuel group one fuel short and with a wrong member is a wrong edge, yet its alternatives still count
+    learned = CausalGraph.from_relations([PLANKS, PICKAXE, mine, smelt_with_fuel("coal", "stick", "dirt")])
+    assert shd(learned, truth) == 2
+    assert alternative_counts(learned, truth) == (2, 4, 1)
     result = score(learned, truth)
-    assert (result["alternatives_found"], result["alternatives_total"], result["alternatives_extra"]) == (1, 4, 1)
+    assert (result["alternatives_found"], result["alternatives_total"], result["alternatives_extra"]) == (2, 4, 1)
