@@ -17,6 +17,11 @@ Phases are the controller's; the log does not record them, so they are derived (
 
 Counts: ``steps`` are transitions (environment steps); ``interventions`` are do()-resets (what
 result.json counts); ``trials`` are discovery runs (``intervention`` events).
+
+Live restarts: a ``restart`` event (the bot or the local server died and was restarted during a step,
+a reset or an observation) is counted and listed; it does not end a discovery run nor change the phase.
+No transition may be lost across restarts, resumes or damage: :func:`transition_check` checks that the
+transitions' step numbers run 1, 2, 3, ... each once.
 """
 
 from __future__ import annotations
@@ -58,11 +63,18 @@ class Analysis:
     trials: int
     end: dict[str, Any] | None
     resumes: int = 0
+    restarts: list[dict[str, Any]] = field(default_factory=list)  # restart events: what, during, step, error
+    transitions: dict[str, Any] = field(default_factory=dict)  # see transition_check
     frame_refs: dict[str, tuple[int, str]] = field(default_factory=dict)  # frame file name -> (step, action)
 
     @property
     def problems(self) -> list[str]:
         return self.run.problems
+
+    @property
+    def restart_counts(self) -> dict[str, int]:
+        """Restarts per kind (``bot``, ``server``)."""
+        return dict(Counter(str(r.get("what")) for r in self.restarts))
 
     @property
     def consistent(self) -> bool:
@@ -76,6 +88,7 @@ class Analysis:
             "config": self.run.config,
             "events": len(self.run.events),
             "problems": self.problems,
+            "damaged_lines": self.run.damaged_lines,
             "graph": {
                 "equal": self.graph_check.equal,
                 "saved": self.graph_check.saved,
@@ -97,6 +110,8 @@ class Analysis:
             "failures": self.failures,
             "end": self.end,
             "resumes": self.resumes,
+            "restarts": {"count": self.restart_counts, "events": self.restarts},
+            "transitions": self.transitions,
             "result": self.run.result,
         }
 
@@ -125,6 +140,8 @@ def analyse(run: RunFolder) -> Analysis:
     relearned, fallbacks, llm_errors = [], Counter(), Counter()
     end, resumes, steps, interventions, trials = None, 0, 0, 0, 0
     frame_refs: dict[str, tuple[int, str]] = {}
+    restarts: list[dict[str, Any]] = []
+    transition_steps: list[Any] = []
 
     def flush(to: str) -> None:
         nonlocal steps
@@ -148,6 +165,10 @@ def analyse(run: RunFolder) -> Analysis:
         kind = event["kind"]
         if kind == "transition":
             pending.append(event)
+            transition_steps.append(event.get("step"))
+            continue
+        if kind == "restart":  # within a step, reset or observation: no new phase, no end of a discovery run
+            restarts.append({k: event.get(k) for k in _RESTART_KEYS})
             continue
         try:
             learning = LEARN_REST if n_goals and goals_reached >= n_goals else LEARN
@@ -224,6 +245,8 @@ def analyse(run: RunFolder) -> Analysis:
         trials=trials,
         end=end,
         resumes=resumes,
+        restarts=restarts,
+        transitions=transition_check(transition_steps),
         frame_refs=frame_refs,
     )
     counts = {"steps": steps, "interventions": interventions}
@@ -232,6 +255,41 @@ def analyse(run: RunFolder) -> Analysis:
 
 
 _MILESTONE_KEYS = ("item", "step", "wall", "critical_step", "interventions")
+_RESTART_KEYS = ("what", "during", "step", "error")
+
+
+def transition_check(steps: list[Any]) -> dict[str, Any]:
+    """Whether no transition was lost: the transitions' step numbers (in log order) run 1, 2, 3, ...
+    each once. ``count``, ``last`` (the highest step), ``lost`` and ``repeated`` (``[first, last]``
+    ranges of step numbers), ``unnumbered`` (transitions without a whole-number step), ``in_order``,
+    and ``contiguous`` (all of it holds)."""
+    numbers = [s for s in steps if isinstance(s, int) and not isinstance(s, bool)]
+    seen = Counter(numbers)
+    last = max(numbers, default=0)
+    lost = _ranges(s for s in range(1, last + 1) if s not in seen)
+    repeated = _ranges(sorted(s for s, n in seen.items() if n > 1))
+    in_order = all(a < b for a, b in zip(numbers, numbers[1:], strict=False))
+    unnumbered = len(steps) - len(numbers)
+    return {
+        "count": len(steps),
+        "last": last,
+        "lost": lost,
+        "repeated": repeated,
+        "unnumbered": unnumbered,
+        "in_order": in_order,
+        "contiguous": not (lost or repeated or unnumbered) and in_order,
+    }
+
+
+def _ranges(numbers: Any) -> list[list[int]]:
+    """Ascending integers as ``[first, last]`` runs: 3, 4, 5, 9 -> [[3, 5], [9, 9]]."""
+    out: list[list[int]] = []
+    for n in numbers:
+        if out and n == out[-1][1] + 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return out
 
 
 def _count_llm(

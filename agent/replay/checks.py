@@ -63,7 +63,7 @@ def check_graph(rebuilt: CausalGraph, saved: CausalGraph | None) -> GraphCheck:
         return GraphCheck(saved=True, equal=True, untried=untried)
     widened_actions = set(widened.actions())
     scope = sorted(widened_actions | saved_actions)
-    raw = edge_differences(widened, saved, scope)
+    raw = edge_differences(widened, saved, scope, overlap=True)
     differences = [
         line.replace("missing: ", "only in graph.json: ", 1).replace("extra: ", "only in the log: ", 1) for line in raw
     ]

@@ -96,6 +96,7 @@ def _one(path: Path, args: argparse.Namespace, console: Console) -> int:
 def _two(a: Path, b: Path, as_json: bool, console: Console) -> int:
     from agent.replay.analysis import replay
     from agent.replay.diff import diff_runs, diff_view
+    from agent.replay.report import capped
 
     first, second = replay(a), replay(b)
     diff = diff_runs(first, second)
@@ -104,13 +105,14 @@ def _two(a: Path, b: Path, as_json: bool, console: Console) -> int:
     else:
         console.print(diff_view(diff, first.run.name, second.run.name))
         for analysis in (first, second):
-            for problem in analysis.problems:
+            for problem in capped(analysis.problems):
                 console.print(Text(f"{analysis.run.name}: {problem}", style="yellow"))
     return 0
 
 
 def _many(paths: list[Path], args: argparse.Namespace, console: Console) -> int:
     from agent.replay.aggregate import aggregate, aggregate_markdown, aggregate_table
+    from agent.replay.report import capped
 
     agg = aggregate(paths)
     if args.json:
@@ -120,7 +122,7 @@ def _many(paths: list[Path], args: argparse.Namespace, console: Console) -> int:
     else:
         console.print(aggregate_table(agg))
         for name, problems in agg["problems"].items():
-            for problem in problems:
+            for problem in capped(problems):
                 console.print(Text(f"{name}: {problem}", style="yellow"))
     return 0
 
@@ -137,25 +139,29 @@ def _table(title: str, head: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Ta
 def run_view(analysis: Any) -> Group:
     """The console summary of one replayed run."""
     from agent.replay.analysis import PHASES
-    from agent.replay.report import failure_lines
+    from agent.replay.report import capped, failure_lines, transition_line
 
     a, config = analysis, analysis.run.config
+    restarts = ", ".join(f"{what} {n}" for what, n in sorted(a.restart_counts.items()))
     parts: list[Any] = [
         Text.assemble(
             ("replay ", "bold"),
             f"{a.run.name}: {config.get('variant', '?')} seed {config.get('seed', '?')}, goals ",
             f"{', '.join(map(str, config.get('goals', [])))}; {len(a.run.events)} events, {a.steps} steps, ",
             f"{a.interventions} interventions ({a.trials} trials)",
+            f"; {len(a.restarts)} restarts ({restarts})" if a.restarts else "",
         )
     ]
-    parts += [Text(f"damaged/missing: {p}", style="yellow") for p in a.problems]
+    parts += [Text(f"damaged/missing: {p}", style="yellow") for p in capped(a.problems)]
+    line, no_loss = transition_line(a)
+    parts.append(Text(line, style="green" if no_loss else "red"))
     check = a.graph_check
     explained = f"{len(a.graph.relations())}/{len(a.graph.actions())} actions explained"
     if check.equal:
         parts.append(Text(f"graph rebuilt from the log equals graph.json ({explained})", style="green"))
     else:
         parts.append(Text("graph rebuilt from the log differs from graph.json:", style="red"))
-        parts += [Text(f"  {line}", style="red") for line in check.differences]
+        parts += [Text(f"  {line}", style="red") for line in capped(check.differences, "differences")]
     if check.untried:
         parts.append(Text(f"known but never tried: {', '.join(check.untried)}", style="dim"))
     if a.run.result is None:

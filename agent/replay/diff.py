@@ -1,5 +1,10 @@
 """Two replayed runs side by side: graph edges only in one, milestone steps, steps and interventions
-per phase, LLM usage, failures."""
+per phase, LLM usage, failures.
+
+Edges are compared by name, which says nothing when the runs name things differently (an
+``obfuscated`` run against an ``original`` one, two vocabularies, two worlds): when the runs share
+fewer than half of their item and action names, the diff says so (``names``, ``warning``) and lists no
+edges, only how many each run has; milestones (labels) and counts still compare."""
 
 from __future__ import annotations
 
@@ -10,10 +15,46 @@ from rich.table import Table
 from rich.text import Text
 
 from agent.replay.analysis import MILESTONE_ORDER, PHASES, Analysis
+from causal_graph.graph import CausalGraph
 from causal_graph.metrics import edge_differences
 from causal_graph.relation import CausalRelation, Need
 
 CONFIG_KEYS = ("variant", "seed", "goals", "samples", "max_steps")
+SAME_NAMES = 0.5  # the share of the smaller vocabulary both runs must name for edges to compare by name
+
+
+def names(graph: CausalGraph) -> set[str]:
+    """The item and action names of ``graph`` (its vocabulary)."""
+    return (
+        set(graph.actions())
+        | {item for rel in graph.relations() for need in rel.needs.values() for item in need.alternatives}
+        | set(graph.items())
+    )
+
+
+def vocabulary(a: Analysis, b: Analysis) -> dict[str, Any]:
+    """Whether runs A and B name things alike: ``same``, ``shared`` names, how many each has (``a``,
+    ``b``) and the variants. Two runs whose graphs are empty count as alike."""
+    na, nb = names(a.graph), names(b.graph)
+    shared = len(na & nb)
+    smaller = min(len(na), len(nb))
+    return {
+        "same": smaller == 0 or shared >= SAME_NAMES * smaller,
+        "shared": shared,
+        "a": len(na),
+        "b": len(nb),
+        "variants": [a.run.config.get("variant"), b.run.config.get("variant")],
+    }
+
+
+def names_warning(names_check: dict[str, Any]) -> str | None:
+    """The one line that says edges cannot be compared by name, or None when they can."""
+    if names_check["same"]:
+        return None
+    va, vb = (str(v) if v is not None else "?" for v in names_check["variants"])
+    shared = f"{names_check['shared']} of {min(names_check['a'], names_check['b'])} names shared"
+    which = f"{va} vs {vb}, {shared}" if va != vb else f"both {va}, {shared}"
+    return f"the runs use different item names ({which}): edges cannot be compared by name"
 
 
 def graph_differences(a: Analysis, b: Analysis) -> dict[str, Any]:
@@ -23,7 +64,7 @@ def graph_differences(a: Analysis, b: Analysis) -> dict[str, Any]:
     the matched edges whose quantities, alternatives or yield ranges differ."""
     scope = sorted(set(a.graph.actions()) | set(b.graph.actions()))
     only_a, only_b = [], []
-    for line in edge_differences(a.graph, b.graph, scope):
+    for line in edge_differences(a.graph, b.graph, scope, overlap=True):
         which, edge = line.split(": ", 1)
         (only_b if which == "missing" else only_a).append(edge)
     details = [
@@ -66,10 +107,19 @@ def diff_runs(a: Analysis, b: Analysis) -> dict[str, Any]:
     labels = [m for m in MILESTONE_ORDER if m in a.milestones or m in b.milestones]
     labels += sorted((set(a.milestones) | set(b.milestones)) - set(labels))
     roles = sorted(set(a.llm) | set(b.llm))
+    names_check = vocabulary(a, b)
+    warning = names_warning(names_check)
+    if warning is None:
+        graph = {"compared": True, **graph_differences(a, b)}
+    else:  # every edge would differ by name alone: list none
+        graph = {"compared": False, "equal": None, "only_a": [], "only_b": [], "details": []}
+    graph["edges"] = [_edge_count(a.graph), _edge_count(b.graph)]
     return {
         "runs": [str(a.run.path), str(b.run.path)],
+        "warning": warning,
+        "names": names_check,
         "config": {k: [ca.get(k), cb.get(k)] for k in CONFIG_KEYS if ca.get(k) != cb.get(k)},
-        "graph": graph_differences(a, b),
+        "graph": graph,
         "milestones": {label: [_m(a, label, "step"), _m(b, label, "step")] for label in labels},
         "milestone_wall": {label: [_m(a, label, "wall"), _m(b, label, "wall")] for label in labels},
         "counts": {
@@ -92,6 +142,11 @@ def diff_runs(a: Analysis, b: Analysis) -> dict[str, Any]:
             "relearned": [len(a.failures["relearned"]), len(b.failures["relearned"])],
         },
     }
+
+
+def _edge_count(graph: CausalGraph) -> int:
+    """Needs plus yields edges."""
+    return sum(len(rel.needs) + len(rel.yields) for rel in graph.relations())
 
 
 def _m(analysis: Analysis, label: str, key: str) -> Any:
@@ -144,11 +199,15 @@ def diff_view(diff: dict[str, Any], name_a: str = "A", name_b: str = "B") -> Gro
     section("LLM calls / tokens", {f"{r} {k}": v[k] for r, v in diff["llm"].items() for k in ("calls", "tokens")})
     section("failures", diff["failures"])
     g = diff["graph"]
-    if g["equal"]:
+    head = [Text(f"warning: {diff['warning']}", style="bold yellow")] if diff.get("warning") else []
+    if not g.get("compared", True):
+        ea, eb = g["edges"]
+        edges = Text(f"graphs not compared edge by edge (different names): {ea} edges in A, {eb} in B", style="yellow")
+    elif g["equal"]:
         edges = Text("graphs: the same edges", style="green")
     else:
         lines = [f"only in A: {e}" for e in g["only_a"]] + [f"only in B: {e}" for e in g["only_b"]]
         edges = Text("graphs differ:\n  " + "\n  ".join(lines), style="yellow")
     if g["details"]:
         edges.append("\nsame edges, different details:\n  " + "\n  ".join(g["details"]), style="dim")
-    return Group(table, edges)
+    return Group(*head, table, edges)

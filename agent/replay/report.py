@@ -17,6 +17,9 @@ PHASE_COLOURS = {LEARN: "#cfe3ff", PURSUE: "#ffd9a8", LEARN_REST: "#dff2d8"}
 LINE_COLOURS = ("#1f5fbf", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085")
 DPI = 110
 MAX_FRAMES = 48
+MAX_RESTARTS_LISTED = 8
+MAX_LINES_LISTED = 12  # problems or graph differences shown to people
+RESTART_COLOUR = "#b00020"
 
 
 def _figure(width: float, height: float) -> Any:
@@ -47,6 +50,7 @@ def milestone_levels(analysis: Analysis) -> list[tuple[int, int, str]]:
 def timeline_png(analyses: Sequence[Analysis], path: str | Path, title: str | None = None) -> Path:
     """Plot the tech level of the newest milestone item obtained against the environment step, one line
     per run; with one run, the learn/pursue phases shade the background."""
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     path = Path(path)
@@ -57,6 +61,11 @@ def timeline_png(analyses: Sequence[Analysis], path: str | Path, title: str | No
         for phase, first, last in analyses[0].spans:
             ax.axvspan(first - 0.5, last + 0.5, color=PHASE_COLOURS[phase], linewidth=0, zorder=0)
         handles = [Patch(color=PHASE_COLOURS[p], label=p.replace("_", " ")) for p in PHASES]
+        restarts = [r["step"] for r in analyses[0].restarts if isinstance(r.get("step"), int | float)]
+        for step in restarts:
+            ax.axvline(step, color=RESTART_COLOUR, linestyle="--", linewidth=1, zorder=2)
+        if restarts:
+            handles.append(Line2D([], [], color=RESTART_COLOUR, linestyle="--", label="restart"))
     else:
         handles = []
     for index, analysis in enumerate(analyses):
@@ -137,7 +146,48 @@ def failure_lines(analysis: Analysis) -> list[str]:
         lines.append(f"failed steps ({reason}): {sum(actions.values())} — {top}")
     lines += [f"hypothesis fallback ({why}): {n}" for why, n in f["hypothesis_fallbacks"].items()]
     lines += [f"LLM error ({why}): {n}" for why, n in f["llm_errors"].items()]
+    return lines + restart_lines(analysis)
+
+
+def capped(lines: Sequence[str], noun: str = "problems", limit: int = MAX_LINES_LISTED) -> list[str]:
+    """At most ``limit`` lines for people, then how many more (the JSON output lists them all)."""
+    if len(lines) <= limit:
+        return list(lines)
+    return [*lines[:limit], f"… {len(lines) - limit} more {noun} (replay --json lists them all)"]
+
+
+def restart_lines(analysis: Analysis) -> list[str]:
+    """The live game's restarts: the count per kind, then each (the first few)."""
+    restarts = analysis.restarts
+    if not restarts:
+        return []
+    counts = ", ".join(f"{what} x{n}" for what, n in sorted(analysis.restart_counts.items()))
+    lines = [f"restarts: {counts}"]
+    for r in restarts[:MAX_RESTARTS_LISTED]:
+        lines.append(f"restart: {r.get('what')} during {r.get('during')} at step {r.get('step')} ({r.get('error')})")
+    if len(restarts) > MAX_RESTARTS_LISTED:
+        lines.append(f"… {len(restarts) - MAX_RESTARTS_LISTED} more restarts (replay --json lists them all)")
     return lines
+
+
+def transition_line(analysis: Analysis) -> tuple[str, bool]:
+    """One line on lost transitions, and whether none was lost (step numbers 1, 2, 3, ... each once)."""
+    t = analysis.transitions
+    if not t.get("count"):
+        return "transitions: none in the log", True
+    if t.get("contiguous", True):
+        return f"transitions: {t.get('count', 0)}, steps 1..{t.get('last', 0)} each once (no lost transition)", True
+    parts = []
+    for key, what in (("lost", "lost"), ("repeated", "repeated")):
+        spans = [f"{a}" if a == b else f"{a}..{b}" for a, b in t[key]]
+        if spans:
+            shown = ", ".join(spans[:5]) + (", …" if len(spans) > 5 else "")
+            parts.append(f"{what} steps {shown} ({sum(b - a + 1 for a, b in t[key])})")
+    if t.get("unnumbered"):
+        parts.append(f"{t['unnumbered']} without a step number")
+    if not t.get("in_order", True):
+        parts.append("steps out of order")
+    return f"transitions: {t['count']}, " + "; ".join(parts), False
 
 
 def _frames_html(analysis: Analysis, max_frames: int) -> str:
@@ -173,10 +223,11 @@ def report_html(analysis: Analysis, graph: Path, timeline: Path, max_frames: int
         for role, per_phase in sorted(a.llm.items())
         for phase, r in per_phase.items()
     ]
-    graph_lines = ["rebuilt graph equals graph.json"] if check.equal else list(check.differences)
+    graph_lines = ["rebuilt graph equals graph.json"] if check.equal else capped(check.differences, "differences")
     if check.untried:
         graph_lines.append(f"known but never tried: {', '.join(check.untried)}")
     end = a.end or {}
+    transitions, no_loss = transition_line(a)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ADAM replay: {html.escape(a.run.name)}</title>
 <style>
@@ -207,9 +258,10 @@ goals {html.escape(", ".join(map(str, config.get("goals", []))))}; {len(a.run.ev
         else "<p class='muted'>no LLM calls</p>"
     }
 <h2>Graph check</h2>{_items(graph_lines)}
+<h2>Transitions</h2><p class="{"ok" if no_loss else "bad"}">{html.escape(transitions)}</p>
 <h2>Result check</h2>{_items(a.checks, "milestones, steps, interventions and LLM usage equal result.json")}
 <h2>Failures</h2>{_items(failure_lines(a))}
-<h2>Damage and missing files</h2>{_items(a.problems)}
+<h2>Damage and missing files</h2>{_items(capped(a.problems))}
 <h2>Frames</h2>{_frames_html(a, max_frames)}
 </body></html>
 """
