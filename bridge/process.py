@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import fcntl
+import functools
 import itertools
 import json
 import logging
+import os
 import queue
 import shutil
 import subprocess
@@ -34,28 +37,109 @@ from bridge.errors import (
 BRIDGE_DIR = Path(__file__).resolve().parent
 STDERR_TAIL_LINES = 40
 DISCONNECTED_EXIT_CODE = 3  # bot/main.js exits with it when the server drops the bot
+NODE_MAJOR = 20  # the Node the bridge is built and tested on (bridge/README.md, Versions)
+NODE_HINT = "install Node.js 20 and npm (Debian 13: apt-get install nodejs npm; older: https://nodejs.org)"
+NOT_INSTALLED = f"the bridge's npm packages are not installed: run `npm ci` in {BRIDGE_DIR} (or scripts/test)"
+NPM_TIMEOUT_S = 600.0
+PRETEND_MISSING_ENV = "ADAM_TEST_PRETEND_MISSING"
 _EOF = object()
 
 log = logging.getLogger(__name__)
 
 
-def node_command(script: str) -> list[str]:
-    """``[node, bridge/<script>]``; raises BridgeSetupError if Node or the npm packages are missing."""
+def pretended_missing() -> frozenset[str]:
+    """The optional parts ``$ADAM_TEST_PRETEND_MISSING`` (comma-separated: ``bridge``, ``viewer``, ``chromium``,
+    ``ray``) says to treat as missing: a testing hook that shows what a machine without them does, without
+    removing anything. The bridge honours ``bridge`` itself (no first-use install either)."""
+    return frozenset(part.strip() for part in os.environ.get(PRETEND_MISSING_ENV, "").split(",") if part.strip())
+
+
+def packages_installed(directory: Path = BRIDGE_DIR) -> bool:
+    """Whether ``npm ci`` has been run in ``directory`` (its node_modules hold mineflayer)."""
+    return (directory / "node_modules" / "mineflayer" / "package.json").is_file()
+
+
+def node_command(script: str, *, install: bool = True) -> list[str]:
+    """``[node, bridge/<script>]``. The bridge's locked npm packages are installed on first use (``npm ci``,
+    :func:`install_packages`) unless ``install`` is false; raises BridgeSetupError if Node 20+ is missing, or
+    the packages are missing and cannot be installed."""
     node = shutil.which("node")
     if node is None:
-        raise BridgeSetupError("Node.js (20 or later) is not on PATH; the live game needs it")
-    if not (BRIDGE_DIR / "node_modules" / "mineflayer").is_dir():
-        raise BridgeSetupError(f"the bridge's npm packages are not installed: run `npm ci` in {BRIDGE_DIR}")
+        raise BridgeSetupError(f"Node.js ({NODE_MAJOR} or later) is not on PATH; the live game needs it: {NODE_HINT}")
+    major = _node_major(node)
+    if major < NODE_MAJOR:
+        raise BridgeSetupError(f"Node.js {major} is too old; the live game needs {NODE_MAJOR} or later: {NODE_HINT}")
+    if "bridge" in pretended_missing():
+        raise BridgeSetupError(f"{NOT_INSTALLED} ({PRETEND_MISSING_ENV} pretends so)")
+    if not packages_installed():
+        if not install:
+            raise BridgeSetupError(NOT_INSTALLED)
+        install_packages()
     return [node, str(BRIDGE_DIR / script)]
 
 
 def bridge_missing() -> str | None:
-    """Why the bridge cannot run here (Node or its npm packages missing: :func:`node_command`'s check), or None."""
+    """Why the bridge cannot run here (:func:`node_command`'s check, without installing anything), or None."""
     try:
-        node_command("bot/main.js")
+        node_command("bot/main.js", install=False)
     except BridgeSetupError as err:
         return str(err)
     return None
+
+
+def install_packages(directory: Path = BRIDGE_DIR, timeout: float = NPM_TIMEOUT_S) -> None:
+    """``npm ci`` in ``directory`` (the lock file's exact packages), with one progress log line, unless they are
+    there; one process at a time (a lock on the folder), so parallel runs install once. Raises
+    BridgeSetupError with npm's error line when npm is missing or fails."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise BridgeSetupError(f"the bridge's npm packages are not installed and npm is not on PATH: {NODE_HINT}")
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if packages_installed(directory):
+            return
+        log.info("installing the bridge's npm packages (first use, ~10 s)…")
+        argv = [npm, "ci", "--no-audit", "--no-fund"]
+        try:
+            done = subprocess.run(argv, cwd=directory, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise BridgeSetupError(f"`npm ci` in {directory} took more than {timeout:g} s") from None
+    finally:
+        os.close(fd)  # releases the lock
+    if done.returncode != 0 or not packages_installed(directory):
+        raise BridgeSetupError(f"`npm ci` in {directory} failed: {npm_error_line(done.stderr + done.stdout)}")
+
+
+def npm_error_line(output: str) -> str:
+    """npm's error in one line: ``(CODE) first message line``; npm's own last line only names its debug log."""
+    code, message = "", ""
+    for line in output.splitlines():
+        for prefix in ("npm error ", "npm ERR! "):
+            if line.startswith(prefix):
+                text = line[len(prefix) :]
+                if text.startswith("code "):
+                    code = code or text[5:].strip()
+                elif text.strip() and not text[0].isspace() and not message and not _npm_detail(text):
+                    message = text.strip()
+    if not message:
+        lines = [line.strip() for line in output.splitlines() if line.strip()]
+        message = lines[-1] if lines else "no output"
+    return f"({code}) {message}" if code else message
+
+
+def _npm_detail(text: str) -> bool:
+    return text.startswith(("syscall ", "errno ", "path ", "dest ", "A complete log of this run"))
+
+
+@functools.cache
+def _node_major(node: str) -> int:
+    """The major version of the ``node`` executable (``v20.20.2`` -> 20); 0 when it cannot say."""
+    try:
+        done = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30)
+        return int(done.stdout.strip().lstrip("v").split(".")[0])
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return 0
 
 
 def minecraft_version() -> str:

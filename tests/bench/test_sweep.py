@@ -31,8 +31,8 @@ def reference(tmp_path_factory):
     return sweep(out, "local", "--workers", "2")["table"]
 
 
+@pytest.mark.needs("ray")
 def test_ray_gives_the_same_tables_as_local_workers(tmp_path, reference):
-    pytest.importorskip("ray", reason="the optional extra adam-agent[ray] (CI installs it)")
     assert sweep(tmp_path, "ray", "--ray")["table"] == reference
 
 
@@ -48,8 +48,8 @@ def test_a_killed_worker_is_retried_and_the_result_is_unchanged(tmp_path, monkey
     assert 1 <= len(resumed) <= 2 and all(transitions_once(r) for r in resumed)
 
 
+@pytest.mark.needs("ray")
 def test_ray_retries_a_killed_worker(tmp_path, monkeypatch, reference):
-    pytest.importorskip("ray", reason="the optional extra adam-agent[ray] (CI installs it)")
     monkeypatch.setenv(FAULT_KILL_ENV, "600")
     monkeypatch.setenv(FAULT_ONCE_ENV, str(tmp_path / "killed-once"))
     result = sweep(tmp_path, "rayfault", "--ray")
@@ -71,11 +71,8 @@ def test_a_restarted_sweep_skips_finished_cells(tmp_path):
     assert transitions_once(victim) and os.path.exists(victim / "result.json")
 
 
+@pytest.mark.live
 def test_live_cells_each_run_their_own_local_server(tmp_path):
-    from bridge.process import bridge_missing
-
-    if bridge_missing():
-        pytest.fail(f"{bridge_missing()} (CI does)")
     args = ["sweep", "--seeds", "2", "--methods", "live", "--variants", "original,adam_modified", "--max-steps", "12",
             "--workers", "2", "--out", str(tmp_path), "--name", "live", "--quiet"]  # fmt: skip
     main(args)  # the step budget ends each run before any goal: exit code 1 is expected

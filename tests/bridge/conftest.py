@@ -1,5 +1,6 @@
 """Fixtures for the bridge tests: one local flying-squid server on 127.0.0.1 for the session, and a fresh
-bot (its own username, so its own inventory) per test. Skipped when Node or ``npm ci`` is missing."""
+bot (its own username, so its own inventory) per test. A test using them is marked live (tests/conftest.py):
+skipped, saying what to install, where the bridge is missing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from collections.abc import Iterator
 import pytest
 
 from bridge.client import BotClient
-from bridge.process import bridge_missing
 from bridge.server import LocalServer
 
 COOK_TICKS = 10  # furnace: half a second per item (vanilla 200)
@@ -18,9 +18,6 @@ _names = itertools.count()
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[LocalServer]:
-    reason = bridge_missing()
-    if reason:
-        pytest.skip(reason)
     server = LocalServer(seed=0, cook_ticks=COOK_TICKS).start()
     try:
         yield server

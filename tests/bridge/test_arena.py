@@ -8,8 +8,10 @@ import subprocess
 
 import pytest
 
-from bridge.process import BRIDGE_DIR, bridge_missing, minecraft_version, node_command
+from bridge.process import BRIDGE_DIR, minecraft_version, node_command
 from bridge.server import arena_blocks
+
+pytestmark = pytest.mark.live
 
 # every block of the chunks around the arena (trees within 18 blocks of the spawn, the pit up to x = 27)
 SCAN = """
@@ -29,8 +31,6 @@ console.log(JSON.stringify([...names]))
 
 @pytest.mark.parametrize("seed", [0, 7])
 def test_the_arena_places_exactly_the_blocks_of_its_data_file(seed):
-    if bridge_missing():
-        pytest.skip(bridge_missing())
     node = node_command("server/arena.js")[0]
     out = subprocess.run(
         [node, "-e", SCAN, minecraft_version(), str(seed)], cwd=BRIDGE_DIR, capture_output=True, text=True, check=True

@@ -54,6 +54,7 @@ def test_skill_timeout_is_named_with_context(make_bot):
     assert bot.gather(["oak_log"]).success  # the bot is still usable
 
 
+@pytest.mark.live
 def test_no_server_is_a_clear_error():
     probe = LocalServer().start()  # find a port that was free a moment ago, then free it
     port = probe.port
@@ -63,6 +64,7 @@ def test_no_server_is_a_clear_error():
     assert raised.value.name == "ConnectFailed"
 
 
+@pytest.mark.live
 def test_server_stopped_mid_action_is_a_clear_error():
     server = LocalServer(seed=0).start()
     bot = BotClient(server.host, server.port, username="faulty").start()

@@ -1,5 +1,5 @@
 """Fixtures for the live-env tests: one LiveMinecraftEnv (its own local server and bot) per module.
-Skipped when Node or ``npm ci`` is missing."""
+A test using it is marked live (tests/conftest.py): skipped, saying what to install, where the bridge is missing."""
 
 from __future__ import annotations
 
@@ -7,15 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from bridge.process import bridge_missing
 from env.live.env import LiveMinecraftEnv
 
 
 @pytest.fixture(scope="module")
 def live_env() -> Iterator[LiveMinecraftEnv]:
-    reason = bridge_missing()
-    if reason:
-        pytest.skip(reason)
     # fast furnaces and stations taken back by command: the skills themselves are tested in tests/bridge
     env = LiveMinecraftEnv(cook_ticks=10, bot_settings={"digStations": 0})
     try:

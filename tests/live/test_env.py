@@ -146,12 +146,10 @@ def test_a_version_other_than_the_arenas_is_refused_for_the_local_server():
         env.close()
 
 
+@pytest.mark.live
 def test_adam_live_reports_an_unknown_version_or_no_server_without_a_traceback(tmp_path, capsys):
     from agent.cli import main
-    from bridge.process import bridge_missing
 
-    if bridge_missing():
-        pytest.skip(bridge_missing())
     args = ["live", "--host", "127.0.0.1", "--port", "1", "--max-steps", "1", "--quiet", "--out", str(tmp_path)]
     assert main([*args, "--version", "9.9"]) == 2
     err = capsys.readouterr().err

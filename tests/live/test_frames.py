@@ -13,9 +13,8 @@ import numpy as np
 import pytest
 
 from bridge.client import BotClient
-from bridge.display import VIEWER_DIR_ENV, VirtualDisplay, viewer_missing
+from bridge.display import VIEWER_DIR_ENV, VirtualDisplay
 from bridge.errors import ViewerUnavailable
-from bridge.process import bridge_missing
 from bridge.server import LocalServer
 from env.live.env import LiveMinecraftEnv
 from env.live.frames import FRAME_SOURCES, LiveFrames
@@ -26,24 +25,8 @@ SIZE = (160, 120)
 _names = itertools.count()
 
 
-def needs_viewer() -> None:
-    reason = viewer_missing()
-    if reason:
-        pytest.skip(f"viewer frames cannot be rendered here: {reason}")
-
-
-def needs_xvfb() -> None:
-    import shutil
-
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[LocalServer]:
-    reason = bridge_missing()
-    if reason:
-        pytest.skip(reason)
     server = LocalServer(seed=0, cook_ticks=10).start()
     try:
         yield server
@@ -80,8 +63,9 @@ def sky_like(pixels: np.ndarray) -> np.ndarray:
     return (b > 150) & (b > r + 30)
 
 
+@pytest.mark.live
+@pytest.mark.needs("viewer")
 def test_the_viewer_frame_is_a_real_first_person_render(make_env):
-    needs_viewer()
     env = make_env("viewer")
     obs, info = env.reset(options={"position": PIT_EDGE})
     for _ in range(4):
@@ -102,10 +86,11 @@ def test_the_viewer_frame_is_a_real_first_person_render(make_env):
     assert np.abs(obs["frame"].astype(int) - frame.astype(int)).mean() > 10
 
 
+@pytest.mark.live
+@pytest.mark.needs("viewer")
 def test_the_first_viewer_frames_show_the_whole_ground_in_plains_green(make_env):
     """Right after spawning, in every direction, the ground below the horizon is drawn (no column left
     unmeshed: a hole shows sky) and grass is green (the arena is plains, not badlands)."""
-    needs_viewer()
     env = make_env("viewer")
     obs, info = env.reset()
     for _ in range(4):
@@ -116,8 +101,9 @@ def test_the_first_viewer_frames_show_the_whole_ground_in_plains_green(make_env)
         obs, _, _, _, info = env.step("turn_right")
 
 
+@pytest.mark.live
+@pytest.mark.needs("viewer")
 def test_viewer_frames_of_another_size_and_the_raw_png(make_env):
-    needs_viewer()
     env = make_env("viewer", frame_size=(64, 48))
     obs, info = env.reset()
     assert obs["frame"].shape == (48, 64, 3) and info["frame_source"] == "viewer"
@@ -125,6 +111,7 @@ def test_viewer_frames_of_another_size_and_the_raw_png(make_env):
     assert (frame.width, frame.height) == (320, 180) and frame.png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
+@pytest.mark.live
 def test_the_blocks_source_still_draws_the_known_blocks(make_env):
     env = make_env("blocks")
     obs, info = env.reset(options={"position": PIT_EDGE})
@@ -142,6 +129,7 @@ def test_asking_for_the_viewer_where_it_is_not_installed_says_how_to_install(tmp
     assert "frame_source='blocks'" in message
 
 
+@pytest.mark.live
 def test_auto_falls_back_to_the_blocks_with_one_warning(make_env, tmp_path, monkeypatch, caplog):
     monkeypatch.setenv(VIEWER_DIR_ENV, str(tmp_path))
     env = make_env("auto")
@@ -154,6 +142,7 @@ def test_auto_falls_back_to_the_blocks_with_one_warning(make_env, tmp_path, monk
     assert len(warnings) == 1 and "not installed" in warnings[0] and "npm ci" in warnings[0]
 
 
+@pytest.mark.live
 def test_the_bot_refuses_frames_without_the_viewer(server, tmp_path, monkeypatch):
     """The bot's own check: the process looks for the viewer where $ADAM_VIEWER_DIR points (it inherits it)."""
     monkeypatch.setenv(VIEWER_DIR_ENV, str(tmp_path))
@@ -173,8 +162,8 @@ def test_invalid_frame_source():
     assert FRAME_SOURCES == ("viewer", "blocks", "auto")
 
 
+@pytest.mark.needs("xvfb")
 def test_a_virtual_display_is_ready_when_started_and_gone_when_stopped():
-    needs_xvfb()
     with VirtualDisplay() as first, VirtualDisplay() as second:
         assert first.name != second.name
         assert first.alive and first.socket.is_socket()
