@@ -3,10 +3,8 @@ two runs diffed, many runs aggregated, and the HTML report rendered in headless 
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
-import shutil
 import statistics
 import subprocess
 from pathlib import Path
@@ -14,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from replay_helpers import command, copy_run
 from rich.console import Console
 
 from agent.replay.aggregate import aggregate, aggregate_markdown, aggregate_table
 from agent.replay.analysis import LEARN, LEARN_REST, MILESTONE_ORDER, PHASES, PURSUE, replay
 from agent.replay.checks import llm_usage
-from agent.replay.command import add_parsers
 from agent.replay.diff import diff_runs, diff_view
 from agent.replay.report import PHASE_COLOURS, write_report
 from agent.run import RunConfig, new_run
@@ -43,12 +41,6 @@ def runs(tmp_path_factory):
     return made
 
 
-def copy_run(runs, name: str, tmp_path: Path) -> Path:
-    folder = tmp_path / name
-    shutil.copytree(runs[name][0], folder)
-    return folder
-
-
 def read_log(folder: Path) -> list[dict]:
     return [json.loads(line) for line in (folder / "events.jsonl").read_text().splitlines()]
 
@@ -57,14 +49,6 @@ def write_log(folder: Path, events: list[dict]) -> None:
     """Write ``events`` renumbered 1, 2, 3, ..."""
     lines = [json.dumps({**e, "seq": i}) for i, e in enumerate(events, start=1)]
     (folder / "events.jsonl").write_text("\n".join(lines) + "\n")
-
-
-def command(argv: list[str]) -> tuple[int, str]:
-    parser = argparse.ArgumentParser(prog="adam")
-    add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    out = io.StringIO()
-    return args.replay_handler(args, console=Console(file=out, width=200)), out.getvalue()
 
 
 # ------------------------------------------------------------------------------ one run
@@ -222,7 +206,8 @@ def test_diff_of_two_variants_shows_their_known_differences(runs, make_env):
     # where the variants' true trees differ
     truth_a = CausalGraph.from_relations(make_env("original").ground_truth())
     truth_b = CausalGraph.from_relations(make_env("adam_modified").ground_truth())
-    expected = edge_differences(truth_a, truth_b, sorted(set(truth_a.actions()) | set(truth_b.actions())))
+    scope = sorted(set(truth_a.actions()) | set(truth_b.actions()))
+    expected = edge_differences(truth_a, truth_b, scope, overlap=True)
     assert sorted(diff["graph"]["only_a"]) == sorted(line[len("extra: ") :] for line in expected if "extra" in line)
     assert sorted(diff["graph"]["only_b"]) == sorted(line[len("missing: ") :] for line in expected if "missing" in line)
     assert diff["graph"]["only_a"] and diff["graph"]["only_b"] and not diff["graph"]["equal"]

@@ -4,18 +4,14 @@ differently."""
 
 from __future__ import annotations
 
-import argparse
-import io
 import json
 import random
-import shutil
 from pathlib import Path
 
 import pytest
-from rich.console import Console
+from replay_helpers import command, copy_run
 
 from agent.replay.analysis import PHASES, replay
-from agent.replay.command import add_parsers
 from agent.replay.diff import diff_runs
 from agent.replay.report import write_report
 from agent.run import RunConfig, new_run
@@ -32,26 +28,12 @@ def runs(tmp_path_factory):
     return made
 
 
-def copy_run(runs, name: str, tmp_path: Path) -> Path:
-    folder = tmp_path / name
-    shutil.copytree(runs[name][0], folder)
-    return folder
-
-
 def log_lines(folder: Path) -> list[str]:
     return (folder / "events.jsonl").read_text().splitlines()
 
 
 def write_lines(folder: Path, lines: list[str]) -> None:
     (folder / "events.jsonl").write_text("\n".join(lines) + "\n")
-
-
-def command(argv: list[str]) -> tuple[int, str]:
-    parser = argparse.ArgumentParser(prog="adam")
-    add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    out = io.StringIO()
-    return args.replay_handler(args, console=Console(file=out, width=200)), out.getvalue()
 
 
 def test_clean_run_has_no_lost_transition(runs):
