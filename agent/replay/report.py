@@ -157,14 +157,15 @@ def capped(lines: Sequence[str], noun: str = "problems", limit: int = MAX_LINES_
 
 
 def restart_lines(analysis: Analysis) -> list[str]:
-    """The live game's restarts: the count per kind, then each (the first few)."""
+    """The live game's restarts: the count per kind, then each (the first few; ``step`` is the number of
+    steps done when it happened)."""
     restarts = analysis.restarts
     if not restarts:
         return []
     counts = ", ".join(f"{what} x{n}" for what, n in sorted(analysis.restart_counts.items()))
     lines = [f"restarts: {counts}"]
     for r in restarts[:MAX_RESTARTS_LISTED]:
-        lines.append(f"restart: {r.get('what')} during {r.get('during')} at step {r.get('step')} ({r.get('error')})")
+        lines.append(f"restart: {r.get('what')} during {r.get('during')} after step {r.get('step')} ({r.get('error')})")
     if len(restarts) > MAX_RESTARTS_LISTED:
         lines.append(f"… {len(restarts) - MAX_RESTARTS_LISTED} more restarts (replay --json lists them all)")
     return lines

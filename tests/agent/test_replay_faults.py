@@ -129,14 +129,15 @@ def restart(what: str, during: str, step: int) -> dict:
 
 
 def with_restarts(runs, tmp_path: Path) -> tuple[Path, list[dict]]:
-    """The run's log with restarts inserted: the bot during an intervention's reset and during a step,
-    the local server during an observation; renumbered 1, 2, 3, ..."""
+    """The run's log with restarts inserted as the run logs them (``step``: the steps done; one during a
+    step comes right before that step's transition): the bot during an intervention's reset and during
+    step 300, the local server during an observation; renumbered 1, 2, 3, ..."""
     folder = copy_run(runs, "original", tmp_path)
     events = [json.loads(line) for line in log_lines(folder)]
     first_do = next(i for i, e in enumerate(events) if e["kind"] == "reset" and (e["options"] or {}).get("inventory"))
     mid = next(i for i, e in enumerate(events) if e["kind"] == "transition" and e["step"] == 300)
     late = next(i for i, e in enumerate(events) if e["kind"] == "transition" and e["step"] == 600)
-    inserted = [(late + 1, restart("server", "observe", 600)), (mid, restart("bot", "step", 300)),
+    inserted = [(late + 1, restart("server", "observe", 600)), (mid, restart("bot", "step", 299)),
                 (first_do, restart("bot", "reset", 0))]  # fmt: skip
     for index, event in inserted:  # from the end, so the indices stay right
         events.insert(index, event)
@@ -151,7 +152,7 @@ def test_restarts_are_counted_and_listed_and_no_transition_is_lost(runs, tmp_pat
     assert analysis.restart_counts == {"bot": 2, "server": 1}
     assert [(r["what"], r["during"], r["step"]) for r in analysis.restarts] == [
         ("bot", "reset", 0),
-        ("bot", "step", 300),
+        ("bot", "step", 299),
         ("server", "observe", 600),
     ]
     assert analysis.transitions["contiguous"] and analysis.problems == []
@@ -161,13 +162,13 @@ def test_restarts_are_counted_and_listed_and_no_transition_is_lost(runs, tmp_pat
     code, out = command(["replay", str(folder), "--no-report"])
     assert code == 0
     assert "3 restarts (bot 2, server 1)" in out and "no lost transition" in out
-    assert "restart: bot during step at step 300 (BridgeCrashed: the bot died)" in out
+    assert "restart: bot during step after step 299 (BridgeCrashed: the bot died)" in out
     command(["replay", str(folder), "--no-report", "--json"])
     printed = json.loads(capsys.readouterr().out)
     assert printed["restarts"]["count"] == {"bot": 2, "server": 1} and len(printed["restarts"]["events"]) == 3
     assert printed["transitions"]["contiguous"] is True
     page = write_report(analysis, tmp_path / "report").read_text()
-    assert "restarts: bot x2, server x1" in page and "restart: server during observe at step 600" in page
+    assert "restarts: bot x2, server x1" in page and "restart: server during observe after step 600" in page
     assert "no lost transition" in page
 
 
