@@ -7,18 +7,46 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from rich.console import Console
 from rich.logging import RichHandler
+from rich.text import Text
 
+from agent.runlog import RunInterrupted
 from env.interface import EnvironmentUnavailable
 
+log = logging.getLogger(__name__)
+# Libraries whose INFO lines are chatter for a user (one line per HTTP request): WARNING unless -v.
+CHATTY_LOGGERS = ("httpx", "httpcore", "openai", "ray", "urllib3", "PIL", "matplotlib")
 
-def _setup_logging(quiet: bool, verbose: bool) -> None:
+
+class UsageError(ValueError):
+    """A command line argparse rejects; reported like any bad input, as one ``error:`` line."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line (``error: adam run: argument --seed: ...``), not usage + error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _setup_logging(console: Console, quiet: bool, verbose: bool) -> None:
+    """Log records through rich on ``console`` (stderr, shared with the live view); libraries' INFO off."""
     level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
-    logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(show_path=False)], force=True)
+    handler = RichHandler(console=console, show_path=False)
+    logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+def _fail(console: Console, message: str, code: int) -> int:
+    """One red ``error:`` line on stderr, never wrapped."""
+    console.print(Text("error: " + " ".join(message.split()), style="red"), soft_wrap=True)
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="adam", description="ADAM: an embodied causal agent for Minecraft")
+    parser = Parser(prog="adam", description="ADAM: an embodied causal agent for Minecraft")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -85,41 +113,52 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    _setup_logging(getattr(args, "quiet", False) or getattr(args, "json", False), args.verbose)
+    console = Console(stderr=True)
     try:
-        if args.command == "demo":
-            from env.demo import run_demo
-
-            return run_demo(args.seed, args.variant, args.frame, args.quiet)
-        if args.command == "run":
-            from agent.view import run_command
-
-            return run_command(args)
-        if args.command == "live":
-            from agent.view import live_command
-
-            return live_command(args)
-        if args.command in ("bench", "sweep"):
-            return args.bench_handler(args)
-        if args.command in ("replay", "diff"):
-            return args.replay_handler(args)
-        if args.command == "items":
-            import gymnasium as gym
-
-            import env  # noqa: F401
-
-            base = gym.make("adam/Minecraft-v0", variant=args.variant, render_frames=False).unwrapped
-            from rich.console import Console
-
-            Console().print(", ".join(sorted(base.item_names)))
-            return 0
+        args = build_parser().parse_args(argv)
+    except UsageError as err:
+        return _fail(console, str(err), 2)
+    _setup_logging(console, getattr(args, "quiet", False) or getattr(args, "json", False), args.verbose)
+    try:
+        return _command(args, console)
     except (ValueError, EnvironmentUnavailable) as err:  # bad input, no server: a clear message, no traceback
-        from rich.console import Console
-        from rich.text import Text
+        log.debug("the error in full", exc_info=True)
+        return _fail(console, str(err), 2)
+    except OSError as err:  # a file or folder the command cannot use
+        log.debug("the error in full", exc_info=True)
+        where = f"{err.filename}: " if err.filename else ""
+        return _fail(console, f"{where}{err.strerror or err}", 2)
+    except RunInterrupted as err:
+        return _fail(console, str(err), 130)
+    except KeyboardInterrupt:
+        return _fail(console, "interrupted", 130)
 
-        Console(stderr=True).print(Text(f"error: {err}", style="red"))
-        return 2
+
+def _command(args: argparse.Namespace, console: Console) -> int:
+    if args.command == "demo":
+        from env.demo import run_demo
+
+        return run_demo(args.seed, args.variant, args.frame, args.quiet)
+    if args.command == "run":
+        from agent.view import run_command
+
+        return run_command(args, console)
+    if args.command == "live":
+        from agent.view import live_command
+
+        return live_command(args, console)
+    if args.command in ("bench", "sweep"):
+        return args.bench_handler(args)
+    if args.command in ("replay", "diff"):
+        return args.replay_handler(args)
+    if args.command == "items":
+        import gymnasium as gym
+
+        import env  # noqa: F401
+
+        base = gym.make("adam/Minecraft-v0", variant=args.variant, render_frames=False).unwrapped
+        Console().print(", ".join(sorted(base.item_names)))
+        return 0
     return 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -22,9 +24,9 @@ from agent.llm.prompts import ROLES
 from agent.llm.recording import RecordingClient, ReplayClient
 from agent.memory import MemoryPool
 from agent.perceive import Perceiver
-from agent.runlog import RunFolderError, RunLog, atomic_write_json, load_checkpoint, read_events, truncate_events
+from agent.runlog import RunFolderError, RunLog, apply_cut, atomic_write_json, load_checkpoint, plan_cut
 from agent.scoring import final_score, milestone_items, shown_block, shown_item
-from agent.world import EnvWorld
+from agent.world import EnvWorld, ReplayDiverged
 from causal_graph.baseline import AdamDiscoverer, InterventionOnlyDiscoverer, adam_config
 from causal_graph.discovery import Discoverer, DiscoveryConfig, DiscoveryOutcome
 from causal_graph.graph import CausalGraph
@@ -35,6 +37,12 @@ from perception.navigate import NAVIGATION_MIN_FRACTION
 from perception.offline import OfflineDescriber
 
 log = logging.getLogger(__name__)
+
+# The simulator runs the N "parallel" samples of an action one after another in its one world, so each
+# sample fells a tree or digs an ore (and what lies on the way to it). A world holds 158-279 oak logs;
+# above 32 samples the reachable ones run out on some seeds (48: seed 2; 64: seeds 2 and 9; 128: 4 of
+# seeds 0-9) and the run ends "diamond unreachable". 32 reaches diamond with SHD 0 on every variant, seeds 0-9.
+MAX_SAMPLES = 32
 
 DISCOVERERS = {
     "ours": (Discoverer, DiscoveryConfig()),
@@ -79,6 +87,45 @@ class RunConfig:
         for key in ("out", "name", "replay_llm", "picture"):
             data.pop(key, None)
         return data
+
+    def validate(self) -> None:
+        """Raise ValueError naming the option at fault, before anything is created."""
+        for option, value, kind, what in (
+            ("--seed", self.seed, int, "an integer"),
+            ("--max-steps", self.max_steps, int, "an integer"),
+            ("--samples", self.samples, int, "an integer"),
+            ("--llm-retries", self.llm_retries, int, "an integer"),
+            ("--llm-timeout", self.llm_timeout, int | float, "a number"),
+            ("--variant", self.variant, str, "a name"),
+            ("--out", self.out, str, "a path"),
+            ("--name", self.name, str, "a name"),
+        ):
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise ValueError(f"{option} must be {what}, got {value!r}")
+        if not all(isinstance(g, str) and g for g in (*self.goals, *self.env_goals, *self.llm_roles)):
+            raise ValueError("goals, environment goals and LLM roles must be non-empty names")
+        if self.seed < 0:
+            raise ValueError(f"--seed must be 0 or more, got {self.seed}")
+        if self.max_steps < 1:
+            raise ValueError(f"--max-steps must be at least 1, got {self.max_steps}")
+        if not 1 <= self.samples <= MAX_SAMPLES:
+            raise ValueError(
+                f"--samples must be 1 to {MAX_SAMPLES}, got {self.samples}: the samples run one after another in "
+                f"one world, and more than {MAX_SAMPLES} use up its reachable trees on some seeds"
+            )
+        if not (math.isfinite(self.llm_timeout) and self.llm_timeout > 0):
+            raise ValueError(f"--llm-timeout must be a positive number of seconds, got {self.llm_timeout}")
+        if self.llm_retries < 0:
+            raise ValueError(f"--llm-retries must be 0 or more, got {self.llm_retries}")
+        if any(sep in self.name for sep in ("/", "\\", "\0")) or self.name in (".", ".."):
+            raise ValueError(f"--name must be a plain name (no path separators, not . or ..), got {self.name!r}")
+        if self.perception not in ("offline", "llm", "off"):
+            raise ValueError(f"invalid perception {self.perception!r}; valid: offline, llm, off")
+        if self.discovery not in DISCOVERERS:
+            raise ValueError(f"unknown discovery {self.discovery!r}; valid: {', '.join(DISCOVERERS)}")
+        unknown = set(self.llm_roles) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown LLM role(s) {sorted(unknown)}; roles: {', '.join(ROLES)}")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:
@@ -134,6 +181,7 @@ class AgentRun:
         resume: dict[str, Any] | None = None,
         prior_graph: CausalGraph | None = None,
     ) -> None:
+        config.validate()
         self.config = config
         self.folder = folder
         self.env = gym.make(
@@ -146,9 +194,7 @@ class AgentRun:
         )
         goals = [shown_item(self.env, g) for g in config.goals]
         env_goal_blocks = {g: shown_block(self.env, EnvironmentGoal.parse(g).block) for g in config.env_goals}
-        if config.perception not in ("offline", "llm", "off"):
-            raise ValueError(f"invalid perception {config.perception!r}; valid: offline, llm, off")
-        self.log = RunLog(folder, seq=resume["seq"] if resume else 0)
+        self.log = RunLog(folder, seq=resume["seq"] if resume else 0)  # touches the disk at its first write
         self.world = EnvWorld(self.env)
         if resume:
             self.graph = CausalGraph.from_dict(resume["graph"], source=str(folder / "checkpoint.json"))
@@ -156,13 +202,9 @@ class AgentRun:
             self.graph = prior_graph.copy() if prior_graph is not None else CausalGraph()
         self._graph_dirty = True
         self._graph_snapshot: dict[str, Any] = {}
-        if config.samples < 1:
-            raise ValueError(f"--samples must be at least 1, got {config.samples}")
         self.llm_failures: dict[str, int] = {}
         self.llm = self._llm_client()
         roles = set(config.llm_roles) if self.llm else set()
-        if config.discovery not in DISCOVERERS:
-            raise ValueError(f"unknown discovery {config.discovery!r}; valid: {', '.join(DISCOVERERS)}")
         discoverer_class, discovery_config = DISCOVERERS[config.discovery]
         discoverer = discoverer_class(
             self.world,
@@ -218,9 +260,6 @@ class AgentRun:
 
     def _llm_client(self) -> RecordingClient | None:
         config = self.config
-        unknown = set(config.llm_roles) - set(ROLES)
-        if unknown:
-            raise ValueError(f"unknown LLM role(s) {sorted(unknown)}; roles: {', '.join(ROLES)}")
         if config.replay_llm:
             inner = ReplayClient(Path(config.replay_llm))
         elif config.llm:
@@ -256,6 +295,12 @@ class AgentRun:
     def attach_logging(self) -> None:
         self.world.on_transition = lambda t: self.log.event("transition", **t.to_dict())
         self.world.on_reset = lambda seed, options: self.log.event("reset", seed=seed, options=options)
+        self.world.on_restart = lambda restart: self.log.event("restart", **restart)
+
+    def close(self) -> None:
+        """Release the log and the environment (``loop`` does this itself)."""
+        self.log.close()
+        self.env.close()
 
     def checkpoint(self, final: bool = False) -> None:
         if self._graph_dirty:
@@ -285,8 +330,7 @@ class AgentRun:
                     on_tick(self.controller)
             return self._finish()
         finally:
-            self.log.close()
-            self.env.close()
+            self.close()
 
     def _finish(self) -> RunResult:
         score = final_score(self.env, self.graph, self.world.counters)
@@ -319,46 +363,90 @@ class AgentRun:
 
 
 def new_run(config: RunConfig, prior_graph: CausalGraph | None = None, folder: Path | None = None) -> AgentRun:
-    """Start a run in a new folder (``runs/<time>-<name>``, or exactly ``folder``, which must not hold a run)."""
+    """Start a run in a new folder (``runs/<time>-<name>``, or exactly ``folder``, which must not hold a run).
+    The whole configuration is checked, and the world and agent built, before the folder is created; if
+    the start fails after that, the folder is removed again."""
+    config.validate()
     if folder is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         name = config.name or f"{config.variant.replace(':', '')}-s{config.seed}"
         folder = Path(config.out) / f"{stamp}-{name}"
     elif (Path(folder) / "events.jsonl").exists():
         raise RunFolderError(f"{folder}: already holds a run (resume it instead)")
+    folder = Path(folder)
     run = AgentRun(config, folder, prior_graph=prior_graph)
-    run.log.write_config(config.to_dict())
-    run.attach_logging()
-    run.log.event("start", config=config.log_dict())
-    run.world.reset(seed=config.seed)
-    run.checkpoint()
+    try:
+        created = _make_folder(folder)
+    except BaseException:
+        run.close()
+        raise
+    try:
+        run.log.write_config(config.to_dict())
+        run.attach_logging()
+        run.log.event("start", config=config.log_dict())
+        run.world.reset(seed=config.seed)
+        run.checkpoint()
+    except BaseException:
+        run.close()
+        if created:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     return run
 
 
+def _make_folder(folder: Path) -> bool:
+    """Create a run folder (and the folders above it); True if it did not exist. RunFolderError naming the
+    path where that is impossible (a file in the way, no permission, a read-only file system)."""
+    if folder.is_dir():
+        return False
+    try:
+        folder.mkdir(parents=True)
+    except OSError as err:
+        where = err.filename or folder
+        raise RunFolderError(f"cannot create the run folder {folder}: {where}: {err.strerror}") from None
+    return True
+
+
 def load_config(folder: Path) -> RunConfig:
-    """The :class:`RunConfig` of a run folder; RunFolderError naming the file if it is unreadable."""
+    """The :class:`RunConfig` of a run folder; RunFolderError naming the file if it is unreadable or invalid."""
     path = Path(folder) / "config.json"
     try:
-        return RunConfig.from_dict(json.loads(path.read_text()))
-    except (OSError, ValueError, TypeError) as err:
-        raise RunFolderError(f"{path}: unreadable run config ({err})") from None
+        config = RunConfig.from_dict(json.loads(path.read_bytes().decode("utf-8")))
+        config.validate()
+    except OSError as err:
+        raise RunFolderError(f"{path}: unreadable run config ({err.strerror})") from None
+    except (ValueError, TypeError, AttributeError) as err:
+        raise RunFolderError(f"{path}: invalid run config ({err})") from None
+    return config
 
 
 def resume_run(folder: Path) -> AgentRun:
-    """Continue a killed run: restore the agent from the checkpoint, drop events written after it
-    (that work is redone), and replay the logged environment calls to restore the world."""
+    """Continue a killed run. Nothing in the folder changes until the resume is proved safe: the checkpoint
+    and config are validated, the events up to the checkpoint read and replayed on a fresh world in memory
+    (every field of every transition compared); only then are stale temp files removed, the events after
+    the checkpoint (redone now) kept in ``events-after-<seq>.jsonl`` and cut from ``events.jsonl``."""
     folder = Path(folder)
     checkpoint = load_checkpoint(folder)
     config = load_config(folder)
-    dropped = truncate_events(folder / "events.jsonl", checkpoint["seq"])
-    events, _ = read_events(folder / "events.jsonl")
+    events_path = folder / "events.jsonl"
+    cut = plan_cut(events_path, checkpoint["seq"])
+    if checkpoint["controller"].get("phase") == "done" or any(e["kind"] == "end" for e in cut.kept):
+        raise RunFolderError(f"{folder}: the run has finished (its log ends with 'end'); nothing to resume")
     run = AgentRun(config, folder, resume=checkpoint)
-    run.world.replay(events)
+    try:
+        run.world.replay(cut.kept)
+    except ReplayDiverged as err:
+        run.close()
+        raise RunFolderError(f"{events_path}: {err}; cannot resume, nothing was changed") from None
+    except BaseException:
+        run.close()
+        raise
     c = checkpoint["counters"]
     run.world.counters = Counters(
         steps=c["steps"], interventions=c["interventions"], critical_steps=c["critical_steps"]
     )
+    tail = apply_cut(cut)
     run.attach_logging()
-    run.log.event("resume", from_seq=checkpoint["seq"], dropped_events=dropped)
-    log.info("resumed %s at event %d (%d later events redone)", folder, checkpoint["seq"], dropped)
+    run.log.event("resume", from_seq=checkpoint["seq"], dropped_events=cut.dropped, tail=tail)
+    log.info("resumed %s at event %d (%d later events redone, kept in %s)", folder, cut.seq, cut.dropped, tail)
     return run

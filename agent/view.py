@@ -15,6 +15,7 @@ from rich.text import Text
 
 from agent.controller import Controller
 from agent.run import AgentRun, RunConfig, RunResult, load_config, new_run, resume_run
+from agent.runlog import RunInterrupted
 from agent.scoring import MILESTONE_ORDER
 
 
@@ -66,7 +67,7 @@ def summary_lines(result: RunResult) -> list[str]:
     ]
 
 
-def live_command(args: argparse.Namespace) -> int:
+def live_command(args: argparse.Namespace, console: Console | None = None) -> int:
     """``adam live``: the offline agent in the live game (a local flying-squid arena by default)."""
     kwargs = {"host": args.host, "port": args.port} if args.host else {"server_seed": args.seed}
     if args.version:
@@ -80,10 +81,12 @@ def live_command(args: argparse.Namespace) -> int:
         env_id="adam/MinecraftLive-v0",
         env_kwargs=kwargs,
     )
-    return _execute(new_run(config), args)
+    return _execute(new_run(config), args, console)
 
 
-def run_command(args: argparse.Namespace) -> int:
+def run_command(args: argparse.Namespace, console: Console | None = None) -> int:
+    """``adam run``; ``console``: where the live view and the final table go (stderr), shared with the log
+    handler so that a log line prints above the live view."""
     if args.resume:
         run = resume_run(Path(args.resume))
     elif args.replay_llm:
@@ -109,17 +112,20 @@ def run_command(args: argparse.Namespace) -> int:
             frames=args.frames,
         )
         run = new_run(config)
-    return _execute(run, args)
+    return _execute(run, args, console)
 
 
-def _execute(run: AgentRun, args: argparse.Namespace) -> int:
+def _execute(run: AgentRun, args: argparse.Namespace, console: Console | None) -> int:
     quiet = args.quiet or args.json
-    console = Console(stderr=True)
-    if quiet:
-        result = run.loop()
-    else:
-        with Live(console=console, refresh_per_second=10) as live:
-            result = run.loop(on_tick=lambda c: live.update(_live_view(run, c)))
+    console = console or Console(stderr=True)
+    try:
+        if quiet:
+            result = run.loop()
+        else:
+            with Live(console=console, refresh_per_second=10) as live:
+                result = run.loop(on_tick=lambda c: live.update(_live_view(run, c)))
+    except KeyboardInterrupt:
+        raise RunInterrupted(run.folder) from None
     if args.json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
     elif not args.quiet:
