@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from agent.actor import Actor, Chooser, EnvironmentGoal
@@ -145,8 +145,11 @@ class Controller:
         if not self.state.plan:
             plan = self.planner.plan(self.graph, goal, self.world.inventory())
             if plan is None or not plan.steps:
+                asked = getattr(self.planner, "source", "offline")
                 plan = self.feasibility.plan(self.graph, goal, self.world.inventory())
-            self.emit("plan", source=getattr(self.planner, "source", "offline"), **plan.to_dict())
+                if asked != plan.source:
+                    plan = replace(plan, fallback=f"{asked} planner gave no plan")
+            self.emit("plan", **plan.to_dict())  # the plan says what produced it
             self.state.plan = [[s.action, s.count, s.produces] for s in plan.steps]
         action, count, produces = self.state.plan[0]
         step = PlanStep(action, count, produces)

@@ -29,19 +29,27 @@ class PlanStep:
 
 @dataclass(frozen=True)
 class Plan:
-    """Steps in execution order; ``gathered`` totals the raw materials the chain collects."""
+    """Steps in execution order; ``gathered`` totals the raw materials the chain collects. ``source``
+    says what produced the plan (``offline``, ``llm``); ``fallback``, when set, why the planner that
+    was asked (the LLM) did not (the offline plan stands in)."""
 
     goal: str
     quantity: int
     steps: tuple[PlanStep, ...]
     gathered: Mapping[str, int] = field(default_factory=dict)
+    source: str = "offline"
+    fallback: str = ""
 
     @property
     def length(self) -> int:
         return sum(s.count for s in self.steps)
 
     def to_dict(self) -> dict:
+        """The ``plan`` event's fields (``fallback`` only when there was one)."""
+        fallback = {"fallback": self.fallback} if self.fallback else {}
         return {
+            "source": self.source,
+            **fallback,
             "goal": self.goal,
             "quantity": self.quantity,
             "steps": [[s.action, s.count, s.produces] for s in self.steps],

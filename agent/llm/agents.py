@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
-from agent.llm.ask import Emit, ask
+from agent.llm.ask import Emit, NoAnswer, ask
 from agent.llm.client import LLMClient
 from agent.llm.prompts import render
 from agent.llm.replies import ReplyError, parse_action, parse_hypothesis, parse_plan
@@ -41,9 +42,13 @@ class LLMProposer:
             return None
         seen = list(dict.fromkeys([*known, *(i for t in samples for i in (*t.before, *t.after))]))
         prompt = render("hypothesis", action=action, records=_records(samples), known=", ".join(seen))
-        reply = ask(self.client, "hypothesis", prompt, lambda text: parse_hypothesis(text, set(seen)), self.emit)
-        if reply is None:
-            return None  # the discoverer falls back to the offline proposer and logs it
+        try:
+            reply = ask(
+                self.client, "hypothesis", prompt, lambda text: parse_hypothesis(text, set(seen)), self.emit,
+                self.attempts,
+            )  # fmt: skip
+        except NoAnswer:
+            return None  # the discoverer falls back to the offline proposer, which labels its hypothesis
         likely = tuple(i for i in reply.held if i in data.held)
         return Hypothesis(action, data.effects, data.consumed, data.held, data.effect_range, "llm", likely)
 
@@ -85,7 +90,8 @@ def check_feasible(
 
 
 class LLMPlanner:
-    """Asks the LLM for a plan; accepts it only if it is feasible on the learned graph."""
+    """Asks the LLM for a plan; accepts it only if it is feasible on the learned graph. Without one,
+    the offline plan stands in, labelled ``offline`` with the reason in ``fallback``."""
 
     source = "llm"
 
@@ -108,11 +114,13 @@ class LLMPlanner:
             check_feasible(graph, steps, goal, quantity, inventory)
             return steps
 
-        steps = ask(self.client, "planner", prompt, parse, self.emit, self.attempts)
-        if steps is None:
-            return offline
+        try:
+            steps = ask(self.client, "planner", prompt, parse, self.emit, self.attempts)
+        except NoAnswer as err:
+            return replace(offline, fallback=f"llm: {err.reason}")
         produced = [next(iter(graph.relation(a).yields), "") for a, _ in steps]
-        return Plan(goal, quantity, tuple(PlanStep(a, c, p) for (a, c), p in zip(steps, produced, strict=True)))
+        chain = tuple(PlanStep(a, c, p) for (a, c), p in zip(steps, produced, strict=True))
+        return Plan(goal, quantity, chain, source="llm")
 
 
 class LLMChooser:
@@ -136,7 +144,9 @@ class LLMChooser:
             last_outcome=last_text, memory=memory or "(empty)", perception=perception or "(no perception)",
             options=", ".join(options),
         )  # fmt: skip
-        choice = ask(
-            self.client, "actor", prompt, lambda text: parse_action(text, set(options)), self.emit, self.attempts
-        )
-        return fallback if choice is None else choice
+        try:
+            return ask(
+                self.client, "actor", prompt, lambda text: parse_action(text, set(options)), self.emit, self.attempts
+            )
+        except NoAnswer:
+            return fallback  # the offline choice; the llm_fallback event records it

@@ -1,5 +1,6 @@
 """One bounded question to the LLM: render, call, parse, validate; on failure retry with the error
-stated, then give up (the caller's offline component decides, and the log says so)."""
+stated, then give up with :class:`NoAnswer` (the caller's offline component decides, and the log and
+the decision's own record say so)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,14 @@ T = TypeVar("T")
 Emit = Callable[..., Any]
 
 
+class NoAnswer(Exception):
+    """No usable reply in the allowed attempts; ``reason`` is the last failure (``kind: detail``)."""
+
+    def __init__(self, role: str, reason: str) -> None:
+        super().__init__(f"{role}: no usable reply ({reason})")
+        self.role, self.reason = role, reason
+
+
 def ask(
     client: LLMClient,
     role: str,
@@ -21,19 +30,23 @@ def ask(
     parse: Callable[[str], T],
     emit: Emit,
     attempts: int = 2,
-) -> T | None:
-    """The parsed reply, or None after ``attempts`` failed tries (each logged as ``llm_failure``).
-    ``prompt`` is the user message's content: text, or content parts (text and an image)."""
+) -> T:
+    """The parsed reply; :class:`NoAnswer` after ``attempts`` failed tries (each logged as
+    ``llm_failure``, then one ``llm_fallback``). ``prompt`` is the user message's content: text, or
+    content parts (text and an image)."""
     messages: list[dict[str, Any]] = [system_message(role), {"role": "user", "content": prompt}]
+    reason = "no attempt made"
     for attempt in range(1, attempts + 1):
         try:
             reply = client.complete(role, messages)
         except LLMError as err:
-            emit("llm_failure", role=role, failure="transport", error=str(err)[:300], attempt=attempt)
+            reason = f"{err.kind}: {str(err)[:200]}"
+            emit("llm_failure", role=role, failure=err.kind, error=str(err)[:300], attempt=attempt)
             continue
         try:
             return parse(reply.text)
         except ReplyError as err:
+            reason = str(err)[:200]
             emit("llm_failure", role=role, failure=err.kind, error=str(err)[:300], attempt=attempt)
             messages = [
                 *messages,
@@ -43,5 +56,5 @@ def ask(
                     "content": f"That reply was invalid ({str(err)[:200]}). Reply with the JSON object only.",
                 },
             ]
-    emit("llm_fallback", role=role, attempts=attempts)
-    return None
+    emit("llm_fallback", role=role, attempts=attempts, reason=reason)
+    raise NoAnswer(role, reason)

@@ -3,11 +3,17 @@
 ``OpenAIClient`` talks to any OpenAI-compatible chat-completions endpoint through the ``openai`` SDK
 (``OPENAI_BASE_URL`` / ``--base-url``, ``OPENAI_API_KEY``), with a timeout per call and bounded
 retries with exponential backoff on transport errors, time-outs, rate limits (429) and server errors
-(5xx). Other HTTP errors are not retried. The API key is read from the environment and never logged.
+(5xx). Other HTTP errors are not retried. Every failed attempt is kept as a short string ("HTTP 429",
+"APITimeoutError") on the reply or the error, so the run log and the usage book count them.
+
+The API key is read from the environment and never logged; credentials inside the base URL are taken
+out of it (sent as the same Basic authorization header the HTTP client would send) and the client's
+loggers mask any credential (:mod:`agent.llm.redact`).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -17,36 +23,67 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from agent.llm.redact import guard_client_logs, redact
+from agent.llm.redact import redact_url as redact_url  # agent.run imports it from here
 
 log = logging.getLogger(__name__)
 
 Message = dict[str, Any]
 
 
-class LLMError(RuntimeError):
-    """A call that failed after its retries (transport, time-out, rate limit, server error)."""
+RATE_LIMITED = "HTTP 429"
+TIMED_OUT = "APITimeoutError"
 
-    def __init__(self, message: str, latency: float | None = None) -> None:
+
+class LLMError(RuntimeError):
+    """A call that failed after its retries (transport, time-out, rate limit, server error).
+
+    ``kind`` names the failure for the counts (``transport`` here); ``attempts`` and ``attempt_errors``
+    (one short string per failed attempt) are None when unknown (a recording made before they existed)."""
+
+    kind = "transport"
+
+    def __init__(
+        self,
+        message: str,
+        latency: float | None = None,
+        attempts: int | None = None,
+        attempt_errors: Sequence[str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.latency = latency
+        self.attempts = attempts
+        self.attempt_errors = None if attempt_errors is None else tuple(attempt_errors)
 
 
 @dataclass(frozen=True)
 class LLMReply:
+    """A completion. ``attempts`` (1 = answered at once) and ``attempt_errors`` (the failed attempts
+    before it) are None when unknown (a recording made before they existed)."""
+
     text: str
     model: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
     latency: float = 0.0
-    attempts: int = 1
+    attempts: int | None = 1
+    attempt_errors: tuple[str, ...] | None = ()
 
 
 @dataclass
 class Usage:
+    """One role's calls: ``failures`` (calls that gave no usable reply), tokens, ``retries`` (attempts
+    after the first), ``rate_limited`` (attempts answered HTTP 429), ``timeouts`` (attempts timed out)."""
+
     calls: int = 0
     failures: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    timeouts: int = 0
 
 
 @dataclass
@@ -55,14 +92,22 @@ class UsageBook:
 
     roles: dict[str, Usage] = field(default_factory=dict)
 
-    def add(self, role: str, reply: LLMReply | None) -> None:
+    def add(self, role: str, reply: LLMReply | None, error: LLMError | None = None) -> None:
+        """Count one call: its ``reply`` (tokens), and ``error`` when it failed (a failed call may still
+        have a reply, e.g. one too large to use). A call with neither is a failure of unknown cause."""
         usage = self.roles.setdefault(role, Usage())
         usage.calls += 1
-        if reply is None:
+        if reply is None or error is not None:
             usage.failures += 1
-        else:
+        if reply is not None:
             usage.prompt_tokens += reply.prompt_tokens
             usage.completion_tokens += reply.completion_tokens
+        source = error if error is not None else reply
+        attempts = getattr(source, "attempts", None) or 1
+        errors = getattr(source, "attempt_errors", None) or ()
+        usage.retries += attempts - 1
+        usage.rate_limited += sum(e == RATE_LIMITED for e in errors)
+        usage.timeouts += sum(e == TIMED_OUT for e in errors)
 
     def to_dict(self) -> dict[str, dict[str, int]]:
         return {role: vars(u).copy() for role, u in sorted(self.roles.items())}
@@ -90,12 +135,17 @@ def parse_llm_spec(spec: str) -> str:
     return model
 
 
-def redact_url(url: str | None) -> str | None:
-    """A base URL safe to log (credentials in it removed)."""
-    if not url or "@" not in url:
-        return url
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://***@{rest.split('@', 1)[1]}"
+def split_credentials(url: str | None) -> tuple[str | None, str | None]:
+    """``url`` without the credentials in it, and the Basic authorization header they stand for (what
+    the HTTP client would send for them), or None when it holds none."""
+    if not url:
+        return url, None
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url, None
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])), f"Basic {token}"
 
 
 class OpenAIClient:
@@ -116,23 +166,33 @@ class OpenAIClient:
         import openai
 
         self.model = model
-        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL")
+        given = base_url or os.environ.get("OPENAI_BASE_URL")
+        url, authorization = split_credentials(given)
+        self.base_url = url
         self.max_retries = max_retries
         self.backoff = backoff
         self.temperature = temperature
         self._sleep = sleep
         self._openai = openai
+        api_key = os.environ.get("OPENAI_API_KEY") or "not-needed"
+        parts = urlsplit(given or "")
+        secrets = (api_key, authorization, parts.password, parts.username, *(authorization or "").split()[1:])
+        self._secrets = tuple(unquote(s) for s in secrets if s) + tuple(s for s in secrets if s)
+        guard_client_logs(self._secrets)
         self._client = openai.OpenAI(
-            api_key=os.environ.get("OPENAI_API_KEY") or "not-needed",
-            base_url=self.base_url,
+            api_key=api_key,
+            base_url=url,
             timeout=timeout,
             max_retries=0,  # retries are ours: bounded, logged, counted
+            default_headers={"Authorization": authorization} if authorization else None,
         )
         self._lock = threading.Lock()
 
     def complete(self, role: str, messages: Sequence[Message]) -> LLMReply:
+        guard_client_logs(self._secrets)  # loggers the HTTP client created since (on its first request)
         errors = self._openai
         last = ""
+        failed: list[str] = []
         for attempt in range(1, self.max_retries + 2):
             start = time.perf_counter()
             try:
@@ -152,17 +212,22 @@ class OpenAIClient:
                     completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
                     latency=time.perf_counter() - start,
                     attempts=attempt,
+                    attempt_errors=tuple(failed),
                 )
             except (errors.APIConnectionError, errors.APITimeoutError) as err:  # time-out is a subclass
-                last = f"{type(err).__name__}: {err}"
+                failed.append(type(err).__name__)
+                last = redact(f"{type(err).__name__}: {err}", self._secrets)
             except errors.APIStatusError as err:
+                failed.append(f"HTTP {err.status_code}")
                 last = f"HTTP {err.status_code}: {type(err).__name__}"
                 if err.status_code not in self.RETRYABLE_STATUS:
-                    raise LLMError(f"{role}: {last} (not retried)") from None
+                    raise LLMError(f"{role}: {last} (not retried)", None, attempt, failed) from None
             except (ValueError, TypeError, AttributeError) as err:  # a body the SDK could not read
-                last = f"unreadable response: {type(err).__name__}: {err}"
+                failed.append(f"unreadable response ({type(err).__name__})")
+                last = redact(f"unreadable response: {type(err).__name__}: {err}", self._secrets)
             if attempt <= self.max_retries:
                 delay = self.backoff * 2 ** (attempt - 1)
                 log.debug("%s call failed (%s); retry %d in %.2f s", role, last, attempt, delay)
                 self._sleep(delay)
-        raise LLMError(f"{role}: failed after {self.max_retries + 1} attempts: {last[:300]}")
+        attempts = self.max_retries + 1
+        raise LLMError(f"{role}: failed after {attempts} attempts: {last[:300]}", None, attempts, failed)

@@ -1,8 +1,10 @@
 """Strict parsing of LLM replies into dataclasses, validated against the known actions and items.
 
-A reply must be one JSON object (a whole-reply Markdown code fence is tolerated). Anything else —
-prose, truncated JSON, a wrong type, an unknown item or action, a count out of range, a huge reply —
-raises :class:`ReplyError` with a short ``kind`` for the failure counts. Nothing is guessed.
+A reply must be one JSON object (a whole-reply Markdown code fence is tolerated) with exactly the
+keys its prompt asks for. Anything else — prose, truncated JSON, a missing or unknown key, a wrong
+type, an unknown item or action, a count out of range, an empty answer where one is needed, a huge
+reply — raises :class:`ReplyError` with a short ``kind`` for the failure counts. Nothing is guessed
+and no default fills a missing field.
 """
 
 from __future__ import annotations
@@ -51,6 +53,19 @@ def parse_object(text: Any) -> dict[str, Any]:
     return data
 
 
+def expect_keys(
+    data: dict[str, Any], required: tuple[str, ...], optional: tuple[str, ...] = (), where: str = ""
+) -> None:
+    """ReplyError unless ``data`` has every ``required`` key and no key outside ``required`` + ``optional``."""
+    prefix = f"{where}: " if where else ""
+    unknown = sorted(str(k)[:40] for k in data if k not in required and k not in optional)[:5]
+    if unknown:
+        raise ReplyError("wrong_shape", f"{prefix}unexpected key(s) {unknown}; expected {list(required)}")
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise ReplyError("wrong_shape", f"{prefix}missing key(s) {missing}")
+
+
 def _count(value: Any, where: str, low: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_COUNT:
         raise ReplyError("bad_count", f"{where}: {value!r} is not an integer in {low}..{MAX_COUNT}")
@@ -69,23 +84,28 @@ def _items(value: Any, field: str, known: Collection[str]) -> dict[str, int]:
 
 
 def parse_hypothesis(text: Any, known_items: Collection[str]) -> HypothesisReply:
+    """``{"consumed": {ITEM: COUNT}, "held": [ITEM], "effects": {ITEM: COUNT}}``, every item a known one,
+    at least one effect (an action studied because it added something)."""
     data = parse_object(text)
-    held = data.get("held", [])
+    expect_keys(data, ("consumed", "held", "effects"))
+    held = data["held"]
     if not isinstance(held, list) or not all(isinstance(i, str) for i in held):
         raise ReplyError("wrong_shape", "'held' must be a list of item names")
     for item in held:
         if item not in known_items:
             raise ReplyError("unknown_item", f"held: {item[:60]!r} is not a known item")
-    return HypothesisReply(
-        _items(data.get("consumed", {}), "consumed", known_items),
-        tuple(dict.fromkeys(held)),
-        _items(data.get("effects", {}), "effects", known_items),
-    )
+    consumed = _items(data["consumed"], "consumed", known_items)
+    effects = _items(data["effects"], "effects", known_items)
+    if not effects:
+        raise ReplyError("empty", "'effects' names no item; the action adds something")
+    return HypothesisReply(consumed, tuple(dict.fromkeys(held)), effects)
 
 
 def parse_plan(text: Any, actions: Collection[str]) -> list[tuple[str, int]]:
+    """``{"steps": [[ACTION, COUNT], ...]}``, at least one step, every action a learned one."""
     data = parse_object(text)
-    steps = data.get("steps")
+    expect_keys(data, ("steps",))
+    steps = data["steps"]
     if not isinstance(steps, list) or not steps:
         raise ReplyError("wrong_shape", "'steps' must be a non-empty list of [action, count]")
     out = []
@@ -99,8 +119,10 @@ def parse_plan(text: Any, actions: Collection[str]) -> list[tuple[str, int]]:
 
 
 def parse_action(text: Any, options: Collection[str]) -> str:
+    """``{"action": OPTION}``, one of the offered options."""
     data = parse_object(text)
-    action = data.get("action")
+    expect_keys(data, ("action",))
+    action = data["action"]
     if not isinstance(action, str):
         raise ReplyError("wrong_shape", "'action' must be a string")
     if action not in options:

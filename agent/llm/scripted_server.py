@@ -1,9 +1,12 @@
 """A local HTTP server that speaks the OpenAI chat-completions API with scripted replies.
 
 For tests, benchmarks and offline demos: it binds 127.0.0.1 only, on a free port, and answers
-``POST /v1/chat/completions`` with whatever a script returns for the request. :func:`oracle_script`
-answers the agent's three roles sensibly from the prompt alone (the records, the listed relations),
-so a full run can go through the real ``openai`` SDK without any model.
+``POST /v1/chat/completions`` with whatever a script returns for the request (an HTTP error such as
+429, a reply slower than the client's time-out, a huge reply, a raw body). :func:`oracle_script`
+answers the agent's roles sensibly from the prompt alone (the records, the listed relations), so a
+full run can go through the real ``openai`` SDK without any model; :func:`first_then` puts scripted
+faults in front of a script. The server keeps each request and its headers (``requests``;
+``headers``, names in lower case).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -52,6 +55,7 @@ class ScriptedServer:
     def __init__(self, script: Script) -> None:
         self.script = script
         self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -65,6 +69,7 @@ class ScriptedServer:
                 except ValueError:
                     request = {}
                 outer.requests.append(request)
+                outer.headers.append({k.lower(): v for k, v in self.headers.items()})
                 try:
                     answer = outer.script(request)
                 except Exception as err:  # a broken script answers like a broken server: HTTP 500
@@ -107,6 +112,23 @@ class ScriptedServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+def first_then(answers: Iterable[Scripted | None], then: Script, role: str | None = None) -> Script:
+    """A script that answers the requests (of ``role`` only, when given) with ``answers`` in order, then
+    with ``then``; a None answer defers that request to ``then``."""
+    queue = list(answers)
+    lock = threading.Lock()
+
+    def script(request: dict[str, Any]) -> Scripted:
+        if role is None or role_of(request) == role:
+            with lock:
+                answer = queue.pop(0) if queue else None
+            if answer is not None:
+                return answer
+        return then(request)
+
+    return script
 
 
 def role_of(request: dict[str, Any]) -> str:
