@@ -244,10 +244,12 @@ class AgentRun:
             return None
         offline = OfflineDescriber(min_fraction=NAVIGATION_MIN_FRACTION)
         describer, source = offline, "offline"
+        shown = self.env.unwrapped.vocabulary.shown  # block kinds as the agent knows them
         if self.config.perception == "llm":
             if self.llm is None:
                 raise ValueError("--perception llm needs an LLM (--llm openai:MODEL or --replay-llm)")
-            describer, source = LLMDescriber(self.llm, self._emit, offline.names[:-1], offline), "llm"
+            # the model is shown only the agent's names (an obfuscated world's tokens), never the real ones
+            describer, source = LLMDescriber(self.llm, self._emit, offline.names[:-1], offline, rename=shown), "llm"
         return Perceiver(
             self.world.frame,
             lambda: self.world.counters.steps,
@@ -255,7 +257,7 @@ class AgentRun:
             self._emit,
             self.folder / "frames" if self.config.frames else None,
             source,
-            rename=self.env.unwrapped.vocabulary.shown,
+            rename=shown,
         )
 
     def _llm_client(self) -> RecordingClient | None:
