@@ -108,10 +108,12 @@ class RunConfig:
             raise ValueError(f"--seed must be 0 or more, got {self.seed}")
         if self.max_steps < 1:
             raise ValueError(f"--max-steps must be at least 1, got {self.max_steps}")
-        if not 1 <= self.samples <= MAX_SAMPLES:
+        if self.samples < 1:
+            raise ValueError(f"--samples must be at least 1, got {self.samples}")
+        if self.samples > MAX_SAMPLES:
             raise ValueError(
-                f"--samples must be 1 to {MAX_SAMPLES}, got {self.samples}: the samples run one after another in "
-                f"one world, and more than {MAX_SAMPLES} use up its reachable trees on some seeds"
+                f"--samples must be at most {MAX_SAMPLES}, got {self.samples}: the samples run one after another "
+                f"in one world, and more than {MAX_SAMPLES} use up its reachable trees on some seeds"
             )
         if not (math.isfinite(self.llm_timeout) and self.llm_timeout > 0):
             raise ValueError(f"--llm-timeout must be a positive number of seconds, got {self.llm_timeout}")
@@ -404,8 +406,8 @@ def _make_folder(folder: Path) -> bool:
     try:
         folder.mkdir(parents=True)
     except OSError as err:
-        where = err.filename or folder
-        raise RunFolderError(f"cannot create the run folder {folder}: {where}: {err.strerror}") from None
+        at = f" (at {err.filename})" if err.filename and Path(err.filename) != folder else ""
+        raise RunFolderError(f"cannot create the run folder {folder}: {err.strerror}{at}") from None
     return True
 
 

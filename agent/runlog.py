@@ -267,9 +267,13 @@ def _check(value: Any, spec: Any, where: str) -> None:
     else:
         kinds = spec if isinstance(spec, tuple) else (spec,)
         ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
-        _expect(ok, name, " or ".join(k.__name__ for k in kinds), value)
+        what = "a number" if float in kinds else " or ".join(KIND_NAMES.get(k, k.__name__) for k in kinds)
+        _expect(ok, name, what, value)
         if isinstance(value, int | float) and not isinstance(value, bool):
             _expect(math.isfinite(value) and value >= 0, name, "a non-negative number", value)
+
+
+KIND_NAMES = {int: "an integer", float: "a number", str: "a string", bool: "true or false", dict: "an object"}
 
 
 def _expect(ok: bool, where: str, what: str, value: Any) -> None:

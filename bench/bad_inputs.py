@@ -156,7 +156,7 @@ CASES: tuple[Case, ...] = (
     Case("adam run --max-steps 0", _new("--max-steps", "0"), "--max-steps"),
     Case("adam run --max-steps -5", _new("--max-steps", "-5"), "--max-steps"),
     Case("adam run --samples 0", _new("--samples", "0"), "--samples"),
-    Case("adam run --samples 256", _new("--samples", "256"), "32"),
+    Case("adam run --samples 256", _new("--samples", "256"), "at most 32"),
     Case("adam run --llm-timeout -1", _new("--llm-timeout", "-1"), "--llm-timeout"),
     Case("adam run --llm-timeout nan", _new("--llm-timeout", "nan"), "--llm-timeout"),
     Case("adam run --llm-retries -1", _new("--llm-retries", "-1"), "--llm-retries"),

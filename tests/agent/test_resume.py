@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from agent.cli import main
-from agent.runlog import FAULT_KILL_ENV, read_events
+from agent.runlog import FAULT_KILL_ENV, FAULT_SIGNAL_ENV, load_checkpoint, read_events
 
 
 def adam(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -51,6 +51,7 @@ def test_kill_9_then_resume_reaches_diamond_with_every_transition_once(tmp_path,
     assert sum(1 for e in events if e["kind"] == "resume") == 1
 
 
+@pytest.mark.slow
 def test_uninterrupted_and_resumed_runs_agree(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     plain = adam("run", "--seed", "1", "--out", str(a), "--json", "--no-picture")
@@ -72,3 +73,62 @@ def test_malformed_checkpoint_is_a_clear_error_and_not_overwritten(tmp_path, cap
     err = capsys.readouterr().err
     assert "checkpoint.json" in err and "line 1" in err
     assert checkpoint.read_bytes() == before and (folder / "events.jsonl").read_bytes() == events_before
+
+
+def line_end(data: bytes, seq: int) -> int:
+    """The byte offset just after the line of event ``seq``."""
+    offset = 0
+    for raw in data.split(b"\n"):
+        offset += len(raw) + 1
+        if raw.strip() and json.loads(raw)["seq"] == seq:
+            return offset
+    raise AssertionError(f"no event {seq}")
+
+
+@pytest.mark.slow
+def test_resume_keeps_the_mode_cleans_temp_files_and_keeps_the_dropped_tail(tmp_path):
+    adam("run", "--seed", "0", "--out", str(tmp_path), "--quiet", "--no-picture", env={FAULT_KILL_ENV: "300"})
+    folder = only_folder(tmp_path)
+    events = folder / "events.jsonl"
+    with events.open("a") as f:
+        f.write('{"seq": 999999, "kind": "transi')  # a torn last line
+    events.chmod(0o640)
+    for stale in (".events.k2j4h5g6", ".checkpoint.json.a1b2c3d4", ".graph.json.x9y8z7w6.tmp"):
+        (folder / stale).write_text("left by a killed process")
+    original = events.read_bytes()
+    seq = json.loads((folder / "checkpoint.json").read_text())["seq"]
+    cut = line_end(original, seq)
+    resumed = adam("run", "--resume", str(folder), "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    assert events.stat().st_mode & 0o777 == 0o640
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]
+    side = folder / f"events-after-{seq}.jsonl"
+    assert side.read_bytes() == original[cut:] and original[cut:].count(b"\n") > 0
+    now = events.read_bytes()
+    assert now[:cut] == original[:cut], "the events up to the checkpoint are kept byte for byte"
+    (resume,) = [e for e in read_events(events)[0] if e["kind"] == "resume"]
+    assert resume["from_seq"] == seq and resume["tail"] == side.name
+    assert resume["dropped_events"] == original[cut:].count(b"\n") + 1  # the torn line counts too
+
+
+@pytest.mark.slow
+def test_ctrl_c_says_how_to_resume_and_the_resumed_run_is_the_same(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    plain = adam("run", "--seed", "0", "--out", str(a), "--json", "--no-picture")
+    stopped = adam(
+        "run", "--seed", "0", "--out", str(b), "--quiet", "--no-picture",
+        env={FAULT_KILL_ENV: "1500", FAULT_SIGNAL_ENV: "INT"},
+    )  # fmt: skip
+    folder = only_folder(b)
+    assert stopped.returncode == 130
+    lines = stopped.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"adam run --resume {folder}" in lines[0], stopped.stderr
+    load_checkpoint(folder)  # intact
+    resumed = adam("run", "--resume", str(folder), "--json")
+    x, y = json.loads(plain.stdout), json.loads(resumed.stdout)
+    assert (x["steps"], x["interventions"], x["milestones"], x["shd"]) == (
+        y["steps"],
+        y["interventions"],
+        y["milestones"],
+        y["shd"],
+    )

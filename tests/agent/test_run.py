@@ -15,8 +15,9 @@ from agent.runlog import read_events
 VARIANTS = ["original", "adam_modified", "obfuscated"] + [f"random:{k}" for k in range(5)]
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
-@pytest.mark.parametrize("seed", range(10))
+# the fast lane (-m "not slow") runs seed 0 of the fixed variants (tests/causal_graph covers the random ones there)
+@pytest.mark.parametrize("variant", [*VARIANTS[:3], *(pytest.param(v, marks=pytest.mark.slow) for v in VARIANTS[3:])])
+@pytest.mark.parametrize("seed", [0, *(pytest.param(seed, marks=pytest.mark.slow) for seed in range(1, 10))])
 def test_reaches_diamond_from_nothing(tmp_path, variant, seed):
     result = new_run(RunConfig(variant=variant, seed=seed, out=str(tmp_path), picture=False)).loop()
     assert result.goal_reached, result.end_reason
@@ -72,3 +73,31 @@ def test_unreachable_goal_ends_saying_why_with_logs_intact(tmp_path):
 def test_adam_items_lists_items():
     out = subprocess.run([sys.executable, "-m", "agent.cli", "items"], capture_output=True, text=True, check=True)
     assert "diamond" in out.stdout and "oak_log" in out.stdout
+
+
+def test_json_is_pure_json_when_a_warning_fires(tmp_path, capsys):
+    code = main(["run", "--goal", "blackstone", "--out", str(tmp_path), "--json", "--no-picture"])
+    captured = capsys.readouterr()
+    assert code == 1 and not json.loads(captured.out)["goal_reached"]  # stdout is one JSON document
+    assert "unreachable" in captured.err  # the warning went to stderr
+
+
+def test_logs_go_to_stderr_and_http_client_chatter_is_off(tmp_path, capsys):
+    from agent.llm.scripted_server import ScriptedServer, oracle_script
+
+    args = ["run", "--llm", "openai:m", "--llm-roles", "hypothesis", "--max-steps", "30", "--no-picture"]
+    with ScriptedServer(oracle_script) as server:
+        main([*args, "--base-url", server.base_url, "--out", str(tmp_path / "a")])
+        plain = capsys.readouterr()
+        main(["-v", *args, "--base-url", server.base_url, "--out", str(tmp_path / "b")])
+        verbose = capsys.readouterr()
+        assert server.requests  # the client did talk to the server
+    assert "HTTP Request" not in plain.out + plain.err
+    assert plain.out == verbose.out == ""  # results, the live view and logs of a run without --json: all stderr
+    assert "DEBUG" in verbose.err and "run folder:" in plain.err
+
+
+def test_samples_at_their_limit_reach_diamond_on_the_seed_that_needs_most(tmp_path):
+    # seed 2 is the first to run out of reachable trees above the limit (48 samples end "diamond unreachable")
+    result = new_run(RunConfig(seed=2, samples=32, out=str(tmp_path), picture=False)).loop()
+    assert result.goal_reached and result.score["shd"] == 0
