@@ -39,6 +39,14 @@ def _setup_logging(console: Console, quiet: bool, verbose: bool) -> None:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
+def seed(text: str) -> int:
+    """argparse type of a world seed: an integer, 0 or more."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def _fail(console: Console, message: str, code: int) -> int:
     """One red ``error:`` line on stderr, never wrapped."""
     console.print(Text("error: " + " ".join(message.split()), style="red"), soft_wrap=True)
@@ -51,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="play the scripted route to a diamond in the simulator (no agent)")
-    demo.add_argument("--seed", type=int, default=0, help="world seed (default 0)")
+    demo.add_argument("--seed", type=seed, default=0, help="world seed (default 0)")
     demo.add_argument("--variant", default="original", help="original | adam_modified | obfuscated | random:SEED")
     demo.add_argument("--frame", default="demo-frame.png", help="where to save the last first-person frame")
     demo.add_argument("--quiet", action="store_true", help="no live view")

@@ -163,6 +163,7 @@ CASES: tuple[Case, ...] = (
     Case("adam run --name ../../x", _new("--name", "../../x"), "--name"),
     Case("adam run --goal unobtainium", _new("--goal", "unobtainium"), "adam items"),
     Case("adam run --variant nonsense", _new("--variant", "nonsense"), "nonsense"),
+    Case("adam demo --seed -1", lambda w, t: ["demo", "--seed", "-1", "--quiet", "--frame", str(w / "f")], "--seed"),
     Case("adam run --resume NO_SUCH_DIR", lambda w, t: ["run", "--resume", str(w / "nothing")], "nothing"),
     Case('resume: checkpoint "seq": "x"', _resume(_checkpoint(_set(("seq",), "x"))), "checkpoint.json"),
     Case(
