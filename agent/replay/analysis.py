@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.replay.checks import GraphCheck, check_graph, check_result, llm_usage, rebuild_graph
+from agent.llm.client import RATE_LIMITED, TIMED_OUT
+from agent.replay.checks import RETRY_FIELDS, GraphCheck, check_graph, check_result, llm_usage, rebuild_graph
 from agent.replay.load import RunFolder, load_run
 from causal_graph.graph import CausalGraph
 
@@ -41,7 +42,7 @@ PHASES = (LEARN, PURSUE, LEARN_REST)
 MILESTONE_ORDER = ("wooden tool", "stone tool", "iron tool", "diamond")
 _LEARN_KINDS = frozenset({"intervention", "hypothesis", "hypothesis_fallback", "relation", "discovery"})
 _PHASE_FIELDS = ("steps", "failed_steps", "interventions", "trials", "llm_calls", "prompt_tokens", "completion_tokens")
-_LLM_FIELDS = ("calls", "prompt_tokens", "completion_tokens", "cached", "errors", "latency")
+_LLM_FIELDS = ("calls", "prompt_tokens", "completion_tokens", "cached", "errors", "latency", *RETRY_FIELDS)
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Analysis:
     checks: list[str]  # disagreements with result.json; empty when everything matches
     phases: dict[str, dict[str, int]]
     spans: list[tuple[str, int, int]]  # (phase, first step, last step), contiguous runs of transitions
-    llm: dict[str, dict[str, dict[str, float]]]  # role -> phase -> calls/tokens/cached/errors/latency
+    llm: dict[str, dict[str, dict[str, float]]]  # role -> phase -> calls/tokens/cached/errors/latency/retries
     failures: dict[str, Any]
     goals: dict[str, int]
     steps: int
@@ -307,6 +308,10 @@ def _count_llm(
     row["completion_tokens"] += completion
     row["cached"] += bool(event.get("cached"))
     row["latency"] = round(row["latency"] + float(event.get("latency") or 0.0), 6)
+    attempts, failed = event.get("attempts"), event.get("attempt_errors") or ()
+    row["retries"] += max(0, int(attempts) - 1) if attempts is not None else 0  # an older log: not recorded
+    row["rate_limited"] += sum(e == RATE_LIMITED for e in failed)
+    row["timeouts"] += sum(e == TIMED_OUT for e in failed)
     if event.get("ok") is False:
         row["errors"] += 1
         errors[str(event.get("error"))] += 1

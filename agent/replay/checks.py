@@ -11,6 +11,7 @@ from causal_graph.graph import CausalGraph
 from causal_graph.metrics import edge_differences
 
 _EVENT_KEYS = ("seq", "kind", "t")
+RETRY_FIELDS = ("retries", "rate_limited", "timeouts")  # failed attempts of LLM calls, as result.json counts them
 
 
 @dataclass
@@ -108,14 +109,15 @@ def check_result(
         for role in sorted(set(usage) | set(llm)):
             theirs = usage.get(role) or {}
             ours = llm.get(role) or dict.fromkeys(theirs, 0)
-            for key in ("calls", "prompt_tokens", "completion_tokens", "failures"):
+            for key in ("calls", "prompt_tokens", "completion_tokens", "failures", *RETRY_FIELDS):
                 if key in theirs and theirs[key] != ours.get(key):
                     out.append(f"LLM {role} {key}: {ours.get(key)} in the log, {theirs[key]} in result.json")
     return out
 
 
 def llm_usage(llm: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str, int]]:
-    """Per role, over all phases: ``calls``, ``prompt_tokens``, ``completion_tokens``, ``failures``
+    """Per role, over all phases: ``calls``, ``failures``, ``prompt_tokens``, ``completion_tokens``,
+    ``retries`` (attempts after the first), ``rate_limited`` (attempts answered HTTP 429) and ``timeouts``
     (the shape of result.json's ``llm.usage``)."""
     totals: dict[str, dict[str, int]] = {}
     for role, per_phase in llm.items():
@@ -125,6 +127,7 @@ def llm_usage(llm: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str
             "prompt_tokens": int(sum(r["prompt_tokens"] for r in rows)),
             "completion_tokens": int(sum(r["completion_tokens"] for r in rows)),
             "failures": int(sum(r["errors"] for r in rows)),
+            **{key: int(sum(r[key] for r in rows)) for key in RETRY_FIELDS},
         }
     return totals
 

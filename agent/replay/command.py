@@ -177,11 +177,23 @@ def run_view(analysis: Any) -> Group:
     head = ("phase", "steps", "failed", "interventions", "trials", "LLM calls", "LLM tokens")
     parts.append(_table("phases", head, [(p, *_phase_row(a.phases[p])) for p in PHASES]))
     llm = [
-        (role, phase, r["calls"], r["prompt_tokens"], r["completion_tokens"], r["cached"], r["errors"])
+        (
+            role,
+            phase,
+            r["calls"],
+            r["prompt_tokens"],
+            r["completion_tokens"],
+            r["cached"],
+            r["errors"],
+            r["retries"],
+            r["rate_limited"],
+            r["timeouts"],
+        )  # fmt: skip
         for role, per_phase in sorted(a.llm.items())
         for phase, r in per_phase.items()
     ]
-    head = ("LLM role", "phase", "calls", "prompt tokens", "completion tokens", "cached", "errors")
+    head = ("LLM role", "phase", "calls", "prompt tokens", "completion tokens", "cached", "errors", "retries",
+            "HTTP 429", "time-outs")  # fmt: skip
     parts.append(_table("LLM calls", head, llm) if llm else Text("no LLM calls", style="dim"))
     lines = failure_lines(a)
     parts.append(Text("failures:" if lines else "failures: none", style="bold"))

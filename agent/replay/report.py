@@ -18,6 +18,8 @@ LINE_COLOURS = ("#1f5fbf", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085"
 DPI = 110
 MAX_FRAMES = 48
 MAX_RESTARTS_LISTED = 8
+LLM_HEAD = ("role", "phase", "calls", "prompt tokens", "completion tokens", "cached", "errors", "retries",
+            "HTTP 429", "time-outs")  # fmt: skip
 MAX_LINES_LISTED = 12  # problems or graph differences shown to people
 RESTART_COLOUR = "#b00020"
 
@@ -220,7 +222,12 @@ def report_html(analysis: Analysis, graph: Path, timeline: Path, max_frames: int
     ]
     phases = [(p, *(a.phases[p][k] for k in ("steps", "failed_steps", "interventions", "trials"))) for p in PHASES]
     llm = [
-        (role, phase, int(r["calls"]), int(r["prompt_tokens"]), int(r["completion_tokens"]), int(r["cached"]))
+        (
+            role,
+            phase,
+            *(int(r[k]) for k in ("calls", "prompt_tokens", "completion_tokens", "cached", "errors")),
+            *(int(r[k]) for k in ("retries", "rate_limited", "timeouts")),
+        )  # fmt: skip
         for role, per_phase in sorted(a.llm.items())
         for phase, r in per_phase.items()
     ]
@@ -253,11 +260,7 @@ goals {html.escape(", ".join(map(str, config.get("goals", []))))}; {len(a.run.ev
         _table(("milestone", "item", "step", "agent time (s)", "critical step", "interventions"), milestones)
     }
 <h2>Phases</h2>{_table(("phase", "steps", "failed steps", "interventions", "trials"), phases)}
-<h2>LLM calls</h2>{
-        _table(("role", "phase", "calls", "prompt tokens", "completion tokens", "cached"), llm)
-        if llm
-        else "<p class='muted'>no LLM calls</p>"
-    }
+<h2>LLM calls</h2>{_table(LLM_HEAD, llm) if llm else "<p class='muted'>no LLM calls</p>"}
 <h2>Graph check</h2>{_items(graph_lines)}
 <h2>Transitions</h2><p class="{"ok" if no_loss else "bad"}">{html.escape(transitions)}</p>
 <h2>Result check</h2>{_items(a.checks, "milestones, steps, interventions and LLM usage equal result.json")}

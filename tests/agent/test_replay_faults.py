@@ -12,6 +12,7 @@ import pytest
 from replay_helpers import command, copy_run
 
 from agent.replay.analysis import PHASES, replay
+from agent.replay.checks import llm_usage
 from agent.replay.diff import diff_runs
 from agent.replay.report import write_report
 from agent.run import RunConfig, new_run
@@ -209,3 +210,25 @@ def test_diff_of_runs_with_the_same_names_has_no_warning(runs):
     diff = diff_runs(replay(runs["original"][0]), replay(runs["original"][0]))
     assert diff["warning"] is None and diff["names"]["same"] and diff["graph"]["compared"]
     assert diff["graph"]["equal"] is True
+
+
+# ------------------------------------------------------------------------------ LLM retries
+def test_llm_retries_rate_limits_and_time_outs_are_counted_as_the_run_counted_them(tmp_path, monkeypatch, capsys):
+    from agent.llm.scripted_server import Scripted, ScriptedServer, first_then, oracle_script
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    faults = [Scripted(status=429), Scripted(status=429)]  # the first planner call is answered on its third try
+    with ScriptedServer(first_then(faults, oracle_script, role="planner")) as server:
+        config = RunConfig(llm="openai:scripted", base_url=server.base_url, out=str(tmp_path), picture=False)
+        result = new_run(config).loop()
+    usage = result.to_json()["llm"]["usage"]
+    assert usage["planner"]["retries"] == usage["planner"]["rate_limited"] == 2
+    analysis = replay(result.run_dir)
+    assert llm_usage(analysis.llm) == usage and analysis.consistent
+    # a result.json that disagrees on them is reported
+    doctored = json.loads((result.run_dir / "result.json").read_text())
+    doctored["llm"]["usage"]["planner"]["rate_limited"] = 0
+    (result.run_dir / "result.json").write_text(json.dumps(doctored))
+    assert replay(result.run_dir).checks == ["LLM planner rate_limited: 2 in the log, 0 in result.json"]
+    code, out = command(["replay", str(result.run_dir), "--no-report"])
+    assert code == 1 and "HTTP 429" in out
