@@ -312,19 +312,32 @@ class Discoverer:
         causes: set[str],
         runs: list[Transition],
     ) -> list[str]:
-        """The known items seen to serve in place of ``cause`` (each found one is excluded next)."""
+        """The known items seen to serve in place of ``cause`` (each found one is excluded next).
+
+        Where the world's capacity cannot stock every candidate at once, a failed trial rules out only
+        the candidates it stocked: the next trial stocks the next ones, until every candidate has been in
+        a trial (the learner records the search as done with every known item)."""
         excluded = {cause}
+        ruled_out: set[str] = set()
         found: list[str] = []
-        for _ in range(self.config.max_alternatives):
-            base = {i: q for i, q in consumed.items() if i != cause}
-            base.update({i: 1 for i in kept if i != cause})
-            candidates = [i for i in known if i not in causes and i not in excluded]
-            room = None if self.capacity is None else self.capacity - len(base)
-            others = {i: self.config.stock for i in self._fit(candidates, self._priority, room)}
+        base = {i: q for i, q in consumed.items() if i != cause}
+        base.update({i: 1 for i in kept if i != cause})
+        room = None if self.capacity is None else self.capacity - len(base)
+        successes = 0
+        while successes < self.config.max_alternatives:
+            candidates = [i for i in known if i not in causes and i not in excluded and i not in ruled_out]
+            stocked = self._fit(candidates, self._priority, room)
+            if candidates and not stocked:  # no room beside the other causes
+                break
+            others = {i: self.config.stock for i in stocked}
             t = self._trial(action, {**others, **base}, "alternative")
             runs.append(t)
             if not t.success:
+                if len(stocked) < len(candidates):  # over capacity: try the candidates not stocked yet
+                    ruled_out.update(stocked)
+                    continue
                 break
+            successes += 1
             if cause in consumed:
                 new = [i for i in t.consumed if i not in consumed]
             else:

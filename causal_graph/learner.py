@@ -199,3 +199,16 @@ class Learner:
             if self.done() or (stop and stop()):
                 return
             self.learn_round(stop)
+
+    def complete(self, stop: Callable[[], bool] | None = None, max_rounds: int = 100) -> None:
+        """Look for alternatives to every cause of every learned relation (a better pickaxe, any fuel), as
+        the controller does once its goals are reached; :meth:`learn_all` first learns the relations."""
+        self.state.completing = True
+        for _ in range(max_rounds):
+            todo = self.worth_refining()
+            if not todo or (stop and stop()):
+                return
+            for action in todo:
+                if stop and stop():
+                    return
+                self.refine(action)

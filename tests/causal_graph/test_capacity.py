@@ -36,6 +36,7 @@ def test_learns_the_whole_graph_within_the_capacity(capacity, variant, seed):
     graph = CausalGraph()
     learner = Learner(Discoverer(w), graph, w.action_names, order_seed=seed)
     learner.learn_all()
+    learner.complete()  # alternatives too: within the capacity, every candidate must get its trial
     known = learner.state.known
     assert len(known) > capacity  # the limit really bit
     assert max(len(inv) for inv in resets) == capacity
