@@ -16,7 +16,8 @@ from env.interface import EnvironmentUnavailable
 
 log = logging.getLogger(__name__)
 # Libraries whose INFO lines are chatter for a user (one line per HTTP request): WARNING unless -v.
-CHATTY_LOGGERS = ("httpx", "httpcore", "openai", "ray", "urllib3", "PIL", "matplotlib")
+# openai's bundled HTTP client logs as httpx2/httpcore2 (agent/llm/redact.py guards both spellings).
+CHATTY_LOGGERS = ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "ray", "urllib3", "PIL", "matplotlib")
 
 
 class UsageError(ValueError):

@@ -56,6 +56,7 @@ class Perceiver:
             path = self.frames_dir / f"{step:06d}-{why}.png"
             Image.fromarray(pixels).save(path)
             ref = f"{self.frames_dir.name}/{path.name}"
-        self.emit("perception", step=step, why=why, source=self.source, frame=ref, description=description.to_dict())
+        source = getattr(self.describer, "last_source", self.source)  # an LLM describer says when it fell back
+        self.emit("perception", step=step, why=why, source=source, frame=ref, description=description.to_dict())
         self.last = description
         return description

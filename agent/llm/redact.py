@@ -57,12 +57,14 @@ class CredentialFilter(logging.Filter):
 
 def guard_client_logs(secrets: Iterable[str] = ()) -> None:
     """Put a :class:`CredentialFilter` for ``secrets`` on every existing logger of the HTTP client, and set
-    its top-level loggers to WARNING where no level was chosen. Idempotent; call it again after the
+    its top-level loggers to WARNING where no level was chosen (and the root logger is not at DEBUG, as
+    with ``adam -v``). Idempotent; call it again after the
     client has made requests (some libraries create their loggers on first use)."""
     wanted = frozenset(s for s in secrets if s)
     names = [n for n in logging.Logger.manager.loggerDict if n.split(".", 1)[0].startswith(CLIENT_LOGGERS)]
+    verbose = logging.getLogger().getEffectiveLevel() <= logging.DEBUG  # -v: a user asked for every line
     for top in sorted({n.split(".", 1)[0] for n in names}):
-        if logging.getLogger(top).level == logging.NOTSET:
+        if logging.getLogger(top).level == logging.NOTSET and not verbose:
             logging.getLogger(top).setLevel(logging.WARNING)
     for name in names:
         logger = logging.getLogger(name)

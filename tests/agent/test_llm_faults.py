@@ -22,6 +22,7 @@ from agent.llm.recording import MAX_REPLY_BYTES, REPLY_PREFIX_CHARS, RecordingCl
 from agent.llm.redact import CredentialFilter, redact
 from agent.llm.replies import ReplyError, parse_action, parse_hypothesis, parse_plan
 from agent.llm.scripted_server import Scripted, ScriptedServer, first_then, oracle_script, role_of
+from agent.perceive import Perceiver
 from agent.runlog import read_events
 from causal_graph import CausalGraph, CausalRelation
 from env.interface import Transition
@@ -201,6 +202,13 @@ def test_a_perception_fallback_is_labelled_offline_with_the_reason():
         description = describer.describe(frame)
     assert describer.last_source.startswith("offline (llm fallback: empty")
     assert description == OfflineDescriber().describe(frame)
+    # and the perception event says who described the frame
+    with ScriptedServer(lambda request: Scripted('{"blocks": [], "text": ""}')) as server:
+        client = RecordingClient(OpenAIClient("m", server.base_url, timeout=5, max_retries=0), emit)
+        describer = LLMDescriber(client, emit, ["stone"], OfflineDescriber())
+        Perceiver(world.render, lambda: 0, describer, emit, source="llm").look("test")
+    perception = [data for kind, data in events if kind == "perception"]
+    assert perception and perception[-1]["source"].startswith("offline (llm fallback: empty")
 
 
 # ------------------------------------------------------------------- no credential in any log
