@@ -1,4 +1,4 @@
-"""One policy for an optional part this machine lacks (the bridge's npm packages, the viewer, Xvfb, Chromium,
+"""One policy for an optional part this machine lacks (the bridge's npm packages, the viewer, Xvfb, Chromium, npm,
 Ray): every test that needs it is skipped, and the reason says the command that installs it; none fails or
 errors. Shown without removing anything: ``ADAM_TEST_PRETEND_MISSING`` makes the checks (the bridge's own
 included, so an unmarked test that starts a server fails here) treat the parts as missing."""
@@ -14,7 +14,7 @@ from pathlib import Path
 from bridge.process import PRETEND_MISSING_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("bridge", "viewer", "xvfb", "chromium", "ray")
+PARTS = ("bridge", "viewer", "xvfb", "chromium", "ray", "npm")
 # every test that needs one of PARTS (all of tests/bridge and tests/live: their other tests run for real)
 SELECTION = (
     "tests/bridge",

@@ -33,6 +33,7 @@ def comparable(events: list[dict]) -> list[dict]:
     return [{k: v for k, v in e.items() if k not in ("t", "wall")} for e in events]
 
 
+@pytest.mark.slow
 def test_full_run_with_llm_proposer_planner_actor_reaches_diamond(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     out = tmp_path / "rec"
@@ -123,6 +124,7 @@ def hostile_replies(rng: random.Random) -> list[Scripted]:
     return replies
 
 
+@pytest.mark.slow
 def test_fuzz_a_thousand_hostile_replies_never_crash_and_are_counted():
     rng = random.Random(0)
     replies = hostile_replies(rng)
@@ -177,6 +179,7 @@ def test_obfuscated_prompts_carry_no_minecraft_names(tmp_path, capsys):
         assert name not in prompts
 
 
+@pytest.mark.slow
 def test_a_dead_endpoint_is_given_up_and_the_run_still_reaches_diamond(tmp_path, capsys):
     with ScriptedServer(lambda request: Scripted(status=503)) as server:
         code = main(["run", "--llm", "openai:m", "--base-url", server.base_url, "--out", str(tmp_path),

@@ -19,7 +19,8 @@ from agent.runlog import read_events
 from perception.offline import OfflineDescriber
 
 
-@pytest.mark.parametrize("seed", range(10))
+# seed 0 runs in the fast lane (-m "not slow"); the other nine are slow
+@pytest.mark.parametrize("seed", [0, *(pytest.param(seed, marks=pytest.mark.slow) for seed in range(1, 10))])
 def test_diamond_then_near_water_from_perception(tmp_path, seed):
     run = new_run(RunConfig(seed=seed, out=str(tmp_path), picture=False, env_goals=("near:water",)))
     result = run.loop()

@@ -7,11 +7,14 @@ import json
 import statistics
 from pathlib import Path
 
+import pytest
+
 from agent.cli import main
 from bench.harness.methods import Cell, run_cell
 from bench.harness.tables import milestone_table, summarise
 
 
+@pytest.mark.slow
 def test_tables_match_the_run_logs_and_prior_fails_on_the_modified_tree(tmp_path):
     grouped = {}
     for method in ("ours", "prior"):
@@ -45,6 +48,7 @@ def test_adam_bench_cli_writes_tables_json_and_plot(tmp_path):
     assert (folder / "diamond_steps.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_llm_methods_run_against_an_endpoint(tmp_path):
     from agent.llm.scripted_server import ScriptedServer, oracle_script
 

@@ -11,6 +11,8 @@ import pytest
 from agent.cli import main
 from agent.runlog import FAULT_KILL_ENV, FAULT_ONCE_ENV, read_events
 
+pytestmark = pytest.mark.slow  # every sweep takes 5-12 s here
+
 GRID = ["--seeds", "2", "--methods", "ours,prior", "--variants", "original,adam_modified", "--quiet"]
 
 
