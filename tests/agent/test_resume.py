@@ -30,7 +30,7 @@ def only_folder(out: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("kill_after", [700, 2300])  # while learning; while pursuing the goal
+@pytest.mark.parametrize("kill_after", [700, pytest.param(2300, marks=pytest.mark.slow)])  # learning; pursuing the goal
 def test_kill_9_then_resume_reaches_diamond_with_every_transition_once(tmp_path, kill_after):
     killed = adam(
         "run", "--seed", "1", "--out", str(tmp_path), "--quiet", "--no-picture", env={FAULT_KILL_ENV: str(kill_after)}

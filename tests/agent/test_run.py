@@ -15,8 +15,8 @@ from agent.runlog import read_events
 VARIANTS = ["original", "adam_modified", "obfuscated"] + [f"random:{k}" for k in range(5)]
 
 
-# the fast lane (-m "not slow") runs seed 0 of the fixed variants (tests/causal_graph covers the random ones there)
-@pytest.mark.parametrize("variant", [*VARIANTS[:3], *(pytest.param(v, marks=pytest.mark.slow) for v in VARIANTS[3:])])
+# the fast lane (-m "not slow") runs seed 0 of the original game (tests/causal_graph covers every variant there)
+@pytest.mark.parametrize("variant", [VARIANTS[0], *(pytest.param(v, marks=pytest.mark.slow) for v in VARIANTS[1:])])
 @pytest.mark.parametrize("seed", [0, *(pytest.param(seed, marks=pytest.mark.slow) for seed in range(1, 10))])
 def test_reaches_diamond_from_nothing(tmp_path, variant, seed):
     result = new_run(RunConfig(variant=variant, seed=seed, out=str(tmp_path), picture=False)).loop()
