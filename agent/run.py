@@ -7,7 +7,7 @@ import logging
 import math
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 # above 32 samples the reachable ones run out on some seeds (48: seed 2; 64: seeds 2 and 9; 128: 4 of
 # seeds 0-9) and the run ends "diamond unreachable". 32 reaches diamond with SHD 0 on every variant, seeds 0-9.
 MAX_SAMPLES = 32
+COUNTER_KEYS = ("steps", "interventions", "critical_steps")  # what a checkpoint keeps of env.interface.Counters
 
 DISCOVERERS = {
     "ours": (Discoverer, DiscoveryConfig()),
@@ -277,13 +278,25 @@ class AgentRun:
     def _emit(self, kind: str, **data: Any) -> int:
         if kind == "relearn":
             self._graph_dirty = True
-        elif kind == "llm_failure":
+        self._count(kind, data)
+        return self.log.event(kind, **data)
+
+    def _count(self, kind: str, data: Mapping[str, Any]) -> None:
+        """The LLM failure counts that ``result.json`` reports, one event at a time."""
+        if kind == "llm_failure":
             key = f"{data['role']}:{data['failure']}"
             self.llm_failures[key] = self.llm_failures.get(key, 0) + 1
         elif kind == "llm_fallback":
             key = f"{data['role']}:fallback"
             self.llm_failures[key] = self.llm_failures.get(key, 0) + 1
-        return self.log.event(kind, **data)
+
+    def recount(self, events: Iterable[Mapping[str, Any]]) -> None:
+        """Rebuild the LLM usage and failure counts of a resumed run from its logged events, so that
+        ``result.json`` counts the whole run, not only what came after the resume."""
+        for event in events:
+            self._count(event["kind"], event)
+            if self.llm is not None and event["kind"] == "llm_call":
+                self.llm.usage.add_recorded(event)
 
     def _on_outcome(self, outcome: DiscoveryOutcome) -> None:
         self.log.event(
@@ -319,7 +332,7 @@ class AgentRun:
                 "controller": self.controller.state.to_dict(),
                 "graph": self._graph_snapshot,
                 "learner": self.learner.state.to_dict(),
-                "counters": {"steps": c.steps, "interventions": c.interventions, "critical_steps": c.critical_steps},
+                "counters": {k: getattr(c, k) for k in COUNTER_KEYS},
                 "memory": self.controller.memory.to_dict(),
             },
             fsync=final,
@@ -428,15 +441,25 @@ def resume_run(folder: Path) -> AgentRun:
     """Continue a killed run. Nothing in the folder changes until the resume is proved safe: the checkpoint
     and config are validated, the events up to the checkpoint read and replayed on a fresh world in memory
     (every field of every transition compared); only then are stale temp files removed, the events after
-    the checkpoint (redone now) kept in ``events-after-<seq>.jsonl`` and cut from ``events.jsonl``."""
+    the checkpoint (redone now) kept in ``events-after-<seq>.jsonl`` and cut from ``events.jsonl``.
+
+    A run that finished but was killed before its ``result.json`` was written is only finished: its loop
+    writes the result, and no event is added. A finished run with its result is refused. The LLM usage
+    and failure counts are rebuilt from the log, so ``result.json`` counts the whole run."""
     folder = Path(folder)
     checkpoint = load_checkpoint(folder)
     config = load_config(folder)
     events_path = folder / "events.jsonl"
     cut = plan_cut(events_path, checkpoint["seq"])
-    if checkpoint["controller"].get("phase") == "done" or any(e["kind"] == "end" for e in cut.kept):
+    finished = checkpoint["controller"].get("phase") == "done" or any(e["kind"] == "end" for e in cut.kept)
+    if finished and (folder / "result.json").exists():
         raise RunFolderError(f"{folder}: the run has finished (its log ends with 'end'); nothing to resume")
     run = AgentRun(config, folder, resume=checkpoint)
+    run.recount(cut.kept)
+    if finished:  # killed between its last event and result.json: only the result is written, no event
+        run.world.counters = Counters(**{k: checkpoint["counters"][k] for k in COUNTER_KEYS})
+        log.info("%s had finished; writing its result.json", folder)
+        return run
     try:
         run.world.replay(cut.kept)
     except ReplayDiverged as err:
@@ -445,10 +468,7 @@ def resume_run(folder: Path) -> AgentRun:
     except BaseException:
         run.close()
         raise
-    c = checkpoint["counters"]
-    run.world.counters = Counters(
-        steps=c["steps"], interventions=c["interventions"], critical_steps=c["critical_steps"]
-    )
+    run.world.counters = Counters(**{k: checkpoint["counters"][k] for k in COUNTER_KEYS})
     tail = apply_cut(cut)
     run.attach_logging()
     run.log.event("resume", from_seq=checkpoint["seq"], dropped_events=cut.dropped, tail=tail)

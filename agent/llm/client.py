@@ -20,7 +20,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -106,6 +106,19 @@ class UsageBook:
         attempts = getattr(source, "attempts", None) or 1
         errors = getattr(source, "attempt_errors", None) or ()
         usage.retries += attempts - 1
+        usage.rate_limited += sum(e == RATE_LIMITED for e in errors)
+        usage.timeouts += sum(e == TIMED_OUT for e in errors)
+
+    def add_recorded(self, event: Mapping[str, Any]) -> None:
+        """Count one recorded ``llm_call`` event as :meth:`add` counted the call (a resumed run's usage is
+        rebuilt from its log this way). Logs written before attempts were recorded count none."""
+        usage = self.roles.setdefault(str(event.get("role")), Usage())
+        usage.calls += 1
+        usage.failures += event.get("ok") is False
+        usage.prompt_tokens += int(event.get("prompt_tokens") or 0)
+        usage.completion_tokens += int(event.get("completion_tokens") or 0)
+        attempts, errors = event.get("attempts"), event.get("attempt_errors") or ()
+        usage.retries += max(0, int(attempts) - 1) if attempts is not None else 0
         usage.rate_limited += sum(e == RATE_LIMITED for e in errors)
         usage.timeouts += sum(e == TIMED_OUT for e in errors)
 

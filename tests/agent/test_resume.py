@@ -132,3 +132,24 @@ def test_ctrl_c_says_how_to_resume_and_the_resumed_run_is_the_same(tmp_path):
         y["milestones"],
         y["shd"],
     )
+
+
+@pytest.mark.slow
+def test_a_resumed_llm_run_counts_the_calls_made_before_the_kill(tmp_path):
+    from agent.llm.scripted_server import ScriptedServer, oracle_script
+    from agent.replay.analysis import replay
+
+    llm = ["--llm", "openai:m", "--llm-roles", "hypothesis,planner", "--no-picture", "--out", str(tmp_path)]
+    with ScriptedServer(oracle_script) as server:
+        llm += ["--base-url", server.base_url]
+        killed = adam("run", *llm, "--quiet", env={FAULT_KILL_ENV: "400"})
+        assert killed.returncode == -signal.SIGKILL
+        folder = only_folder(tmp_path)
+        before, _ = read_events(folder / "events.jsonl")
+        assert any(e["kind"] == "llm_call" for e in before if e["seq"] <= load_checkpoint(folder)["seq"])
+        resumed = adam("run", "--resume", str(folder), "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    analysis = replay(folder)
+    assert analysis.checks == []  # result.json's LLM usage agrees with every llm_call in the log
+    calls = sum(1 for e in read_events(folder / "events.jsonl")[0] if e["kind"] == "llm_call")
+    assert sum(u["calls"] for u in json.loads(resumed.stdout)["llm"]["usage"].values()) == calls
