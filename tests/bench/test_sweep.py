@@ -4,7 +4,6 @@ killed mid-cell is retried and resumes; a restarted sweep skips finished cells."
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
