@@ -123,10 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     console = Console(stderr=True)
+    parser = build_parser()
     try:
-        args = build_parser().parse_args(argv)
+        args = parser.parse_args(argv)
     except UsageError as err:
         return _fail(console, str(err), 2)
+    if args.command == "run":  # which options were given: --resume and --replay-llm refuse the others
+        defaults = vars(parser.parse_args(["run"]))
+        args.given = {key for key, value in vars(args).items() if value != defaults.get(key)}
     _setup_logging(console, getattr(args, "quiet", False) or getattr(args, "json", False), args.verbose)
     try:
         return _command(args, console)

@@ -87,11 +87,13 @@ def live_command(args: argparse.Namespace, console: Console | None = None) -> in
 def run_command(args: argparse.Namespace, console: Console | None = None) -> int:
     """``adam run``; ``console``: where the live view and the final table go (stderr), shared with the log
     handler so that a log line prints above the live view."""
+    _check_combination(args)
     if args.resume:
         run = resume_run(Path(args.resume))
     elif args.replay_llm:
         recorded = load_config(Path(args.replay_llm))
-        run = new_run(replace(recorded, out=args.out, name=args.name or "replay", replay_llm=args.replay_llm))
+        replayed = replace(recorded, out=args.out, name=args.name or "replay", replay_llm=args.replay_llm)
+        run = new_run(replace(replayed, picture=recorded.picture and not args.no_picture))
     else:
         config = RunConfig(
             goals=tuple(args.goal or ["diamond"]),
@@ -113,6 +115,38 @@ def run_command(args: argparse.Namespace, console: Console | None = None) -> int
         )
         run = new_run(config)
     return _execute(run, args, console)
+
+
+# What still applies with --resume (the run's own config.json decides the rest) and with --replay-llm
+# (the recorded run's config, but a new run folder, with or without its picture); the output options apply
+# to every run.
+_OUTPUT_OPTIONS = {"command", "verbose", "quiet", "json", "given"}
+_WITH_RESUME = {"resume"}
+_WITH_REPLAY_LLM = {"replay_llm", "out", "name", "no_picture"}
+_LLM_OPTIONS = ("llm_roles", "base_url", "llm_timeout", "llm_retries")
+
+
+def _check_combination(args: argparse.Namespace) -> None:
+    """ValueError for options that would be silently ignored: any run setting with ``--resume`` (the run
+    goes on with its own), with ``--replay-llm`` (the recorded run's), and LLM settings without ``--llm``."""
+    given = set(getattr(args, "given", ())) - _OUTPUT_OPTIONS
+
+    def flags(names: set[str]) -> str:
+        return ", ".join("--" + n.replace("_", "-") for n in sorted(names))
+
+    if args.resume and given - _WITH_RESUME:
+        raise ValueError(
+            f"--resume continues a run with its own settings (its config.json); drop {flags(given - _WITH_RESUME)}"
+        )
+    if args.replay_llm and given - _WITH_REPLAY_LLM:
+        extra = given - _WITH_REPLAY_LLM
+        raise ValueError(
+            "--replay-llm re-runs the recorded run's settings (only --out, --name and --no-picture apply); "
+            f"drop {flags(extra)}"
+        )
+    unused = {name for name in _LLM_OPTIONS if name in given}
+    if unused and not (args.llm or args.replay_llm or args.resume):
+        raise ValueError(f"{flags(unused)} {'applies' if len(unused) == 1 else 'apply'} only with --llm openai:MODEL")
 
 
 def _execute(run: AgentRun, args: argparse.Namespace, console: Console | None) -> int:

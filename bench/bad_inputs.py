@@ -199,6 +199,19 @@ CASES: tuple[Case, ...] = (
     Case("resume: a logged transition's `reason` altered", _resume(_log("reason", "moved")), "reason"),
     Case("resume: an event missing from the log", _resume(_drop_event), "events.jsonl"),
     Case("resume: a finished run", _resume(lambda f: None, "finished"), "finished"),
+    Case(
+        "adam run --resume RUN --variant adam_modified (ignored before)",
+        lambda w, t: [*_resume(lambda f: None)(w, t), "--variant", "adam_modified"],
+        "--variant",
+    ),
+    Case(
+        "adam run --replay-llm RUN --seed 3 (ignored before)",
+        lambda w, t: ["run", "--replay-llm", str(t.finished), "--seed", "3", "--out", str(w / "out")],
+        "--seed",
+    ),
+    Case("adam run --llm-roles hypothesis (no --llm; ignored before)", _new("--llm-roles", "hypothesis"), "--llm"),
+    Case("adam replay NO_SUCH_DIR", lambda w, t: ["replay", "--no-report", str(w / "nothing")], "nothing"),
+    Case("adam diff NO_SUCH_DIR RUN", lambda w, t: ["diff", str(w / "nothing"), str(t.finished)], "nothing"),
 )
 
 

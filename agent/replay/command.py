@@ -49,7 +49,7 @@ def replay_command(args: argparse.Namespace, console: Console | None = None) -> 
     paths = [Path(p) for p in args.runs]
     missing = [p for p in paths if not run_folders(p)]
     if missing:
-        return _bad_input(f"{missing[0]}: not a run folder nor a folder of run folders (no events.jsonl)")
+        raise ValueError(f"{missing[0]}: not a run folder nor a folder of run folders (no events.jsonl)")
     if len(paths) == 1 and is_run_folder(paths[0]):
         return _one(paths[0], args, console)
     if len(paths) == 2 and all(map(is_run_folder, paths)):
@@ -63,13 +63,8 @@ def diff_command(args: argparse.Namespace, console: Console | None = None) -> in
 
     for path in (args.a, args.b):
         if not is_run_folder(Path(path)):
-            return _bad_input(f"{path}: not a run folder (no events.jsonl)")
+            raise ValueError(f"{path}: not a run folder (no events.jsonl)")
     return _two(Path(args.a), Path(args.b), args.json, console or Console())
-
-
-def _bad_input(message: str) -> int:
-    Console(stderr=True).print(Text(f"error: {message}", style="red"))
-    return 2
 
 
 def _one(path: Path, args: argparse.Namespace, console: Console) -> int:

@@ -32,7 +32,7 @@ def _grid_arguments(p: argparse.ArgumentParser, default_out: str) -> None:
     p.add_argument("--llm", metavar="openai:MODEL", action="append", help="model(s) for the ours_llm method")
     p.add_argument("--base-url", help="endpoint for --llm (default $OPENAI_BASE_URL)")
     p.add_argument("--max-steps", type=int, default=20_000, help="environment step budget per run (default 20000)")
-    p.add_argument("--workers", type=int, default=0, help="local worker processes (default: one per core)")
+    p.add_argument("--workers", type=int, default=0, help="local worker processes (default 0: one per core)")
     p.add_argument(
         "--ray", action="store_true", help="run the cells as Ray tasks (a local Ray cluster unless --ray-address)"
     )
