@@ -37,6 +37,15 @@ def _item_universe(rules: Rules) -> list[str]:
     return sorted(items)
 
 
+def check_render_mode(render_mode: str | None, supported: list[str]) -> None:
+    """ValueError naming the supported render modes unless ``render_mode`` is None or one of them."""
+    if render_mode is not None and render_mode not in supported:
+        raise ValueError(
+            f"render_mode {render_mode!r} is not supported (no window is drawn); supported render modes: "
+            f"{', '.join(repr(m) for m in supported)} (render() returns the frame as an array), or None"
+        )
+
+
 def reset_options(options: dict[str, Any] | None, valid: tuple[str, ...]) -> dict[str, Any]:
     """A copy of ``reset``'s options; ValueError naming the valid ones if any is unknown."""
     options = dict(options or {})
@@ -62,30 +71,48 @@ class MinecraftEnv(gym.Env):
 
     ## Observation Space
     ``Dict(inventory=Box(0, 100000, (n_items,), int32), frame=Box(0, 255, (H, W, 3), uint8))``:
-    item counts in :attr:`item_names` order, and the first-person RGB frame (all zeros when
-    ``render_frames=False``).
+    item counts in :attr:`item_names` order (capped at 100000), and the first-person RGB frame, ``(W, H)``
+    being ``frame_size`` (all zeros when ``render_frames=False``).
 
     ## Rewards
-    1.0 on the step the goal item first enters the inventory, else 0.0.
+    Sparse: 1.0 on the step the goal item (``goal``, default ``diamond``) first enters the inventory
+    since the last reset, else 0.0. No flag is needed for it. A goal already held at a reset (an
+    intervention that gives it) earns nothing until a later reset without it; so one episode earns at most
+    1.0. The agent of ``adam run`` does not use the reward (it learns from ``info``'s transitions).
 
     ## Episode End
-    Terminates when the goal is obtained if ``terminate_on_goal``; registered ids truncate at
-    ``max_episode_steps``.
+    Terminated: only with ``terminate_on_goal=True``: on the step that earns the reward, and on any step of
+    an episode that began with the goal held (reward 0.0). By default the episode goes on after the goal,
+    as ``adam run`` learns on past it. Truncated: by gymnasium's
+    ``TimeLimit`` on the registered ids, 20,000 steps after the last reset
+    (:data:`env.MAX_EPISODE_STEPS`; ``gym.make(..., max_episode_steps=N)`` changes it); the class itself
+    never truncates. Each intervention is a reset, so the count starts again. ``adam run`` makes its env
+    with ``gym.make`` but ends a run on its own budget, ``--max-steps`` (default the same 20,000),
+    counted over the whole run; it does not act on ``truncated``.
 
     ## Arguments
     ``variant`` (``original``, ``adam_modified``, ``obfuscated``, ``random:SEED``), ``goal`` (item
     name, real or as shown; :attr:`goal` is it as the agent sees it), ``render_frames``,
     ``frame_size`` (width, height), ``search_radius``,
-    ``vocabulary_seed`` (obfuscated names), ``terminate_on_goal``, ``render_mode`` (``rgb_array``),
-    ``intervention_capacity`` (None: an intervention may set any number of item kinds; N: at most N, as
-    in the live game where they must fit in the inventory's slots — more raise ValueError).
+    ``vocabulary_seed`` (obfuscated names), ``terminate_on_goal``, ``render_mode``: ``None`` or
+    ``"rgb_array"`` (``render()`` returns the frame, drawn even without ``render_frames``), the modes in
+    ``metadata["render_modes"]``; any other (``"human"``: there is no window) raises ValueError at
+    construction, through ``gym.make`` too. ``intervention_capacity`` (None: an intervention may set any
+    number of item kinds; N: at most N, as in the live game where they must fit in the inventory's slots —
+    more raise ValueError).
 
     ``reset(options=...)`` keys: ``inventory`` (dict, sets the inventory exactly: a do()-intervention),
     ``position`` ((x, z) world column to stand on), ``keep_world``, ``world_seed``. With ``inventory``
     or ``position`` and no seed, the current world is kept (and, without ``inventory``, the inventory).
 
+    ``gymnasium.utils.env_checker.check_env`` passes on every registered simulator id (same seed, same
+    observations, rewards and infos).
+
     ## Version History
-    * v0: initial release.
+    * v0: initial release. Since then, within v0 (same spaces, actions, rewards and info keys): the ids
+      truncate at 20,000 steps (were 10,000), as ``adam run``'s ``--max-steps``; an unsupported
+      ``render_mode`` is refused at construction (``gym.make`` used to wrap the env for ``"human"``, then
+      fail for want of pygame); ``variant="random"`` without a seed is refused (it meant ``random:0``).
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
@@ -107,8 +134,7 @@ class MinecraftEnv(gym.Env):
         self.intervention_capacity = intervention_capacity
         self.variant = parse_variant(variant)
         self.rules = variant_rules(self.variant)
-        if render_mode not in (None, "rgb_array"):
-            raise ValueError(f"invalid render_mode {render_mode!r}; valid: None, 'rgb_array'")
+        check_render_mode(render_mode, self.metadata["render_modes"])
         self.render_mode = render_mode
         self.render_frames = render_frames
         self.frame_size = (int(frame_size[0]), int(frame_size[1]))

@@ -27,7 +27,8 @@ class Variant:
 
 
 def parse_variant(name: str) -> Variant:
-    """``original`` | ``adam_modified`` | ``obfuscated`` | ``random:SEED`` (``random`` = ``random:0``)."""
+    """``original`` | ``adam_modified`` | ``obfuscated`` | ``random:SEED`` (SEED: an integer, 0 or more).
+    Anything else, ``random`` without a seed included, raises ValueError naming the valid variants."""
     if not isinstance(name, str):
         raise ValueError(f"variant must be a string, got {name!r}; valid variants: {', '.join(VARIANTS)}")
     if name == "original":
@@ -37,11 +38,13 @@ def parse_variant(name: str) -> Variant:
     if name == "adam_modified":
         return Variant(name, tuple(load_toml("variants.toml")["adam_modified"]["change"]))
     if name == "random" or name.startswith("random:"):
-        seed_text = name.partition(":")[2] or "0"
-        try:
-            seed = int(seed_text)
-        except ValueError:
-            raise ValueError(f"invalid variant {name!r}: the seed must be an integer, as in 'random:3'") from None
+        seed_text = name.partition(":")[2].strip()
+        if not seed_text.isdecimal():
+            raise ValueError(
+                f"invalid variant {name!r}: a random variant is random:SEED, and the seed must be an integer "
+                "0 or more, as in 'random:3'"
+            )
+        seed = int(seed_text)
         return Variant(f"random:{seed}", tuple(random_changes(seed)))
     raise ValueError(f"invalid variant {name!r}; valid variants: {', '.join(VARIANTS)}")
 

@@ -28,7 +28,7 @@ from env.live.faults import Faults, Trigger
 from env.live.frames import LiveFrames
 from env.live.session import LiveSession
 from env.live.truth import world_relations
-from env.minecraft import MAX_COUNT, MinecraftEnv, reset_options
+from env.minecraft import MAX_COUNT, MinecraftEnv, check_render_mode, reset_options
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,8 @@ class LiveMinecraftEnv(gym.Env):
 
     ## Observation Space
     The simulator's: ``Dict(inventory=Box(0, 100000, (n_items,), int32), frame=Box(0, 255, (H, W, 3), uint8))``
-    over the simulator's item names; items outside that list appear in ``info["inventory"]`` only. With
+    over the simulator's item names, ``(W, H)`` being ``frame_size``; items outside that list appear in
+    ``info["inventory"]`` only. With
     ``render_frames`` (or ``render()``), frames come from ``frame_source`` (:mod:`env.live.frames`):
     ``"viewer"``, the bot's first-person view rendered headless by prismarine-viewer with the game's textures
     (the optional ``bridge/viewer`` package; an Xvfb is started when DISPLAY is unset); ``"blocks"``, the
@@ -84,17 +85,25 @@ class LiveMinecraftEnv(gym.Env):
     (``"viewer"`` or ``"blocks"``; None without ``render_frames``); otherwise frames are all zeros.
 
     ## Rewards
-    1.0 on the step the goal item first enters the inventory, else 0.0.
+    The simulator's: 1.0 on the step the goal item (``goal``, default ``diamond``) first enters the
+    inventory since the last reset, else 0.0; a goal held at a reset (given by an intervention) earns
+    nothing until a later reset without it.
 
     ## Episode End
-    Terminates when the goal is obtained if ``terminate_on_goal``.
+    The simulator's. Terminated: only with ``terminate_on_goal=True``, on the step that earns the reward
+    and on any step of an episode that began with the goal held. Truncated: by gymnasium's ``TimeLimit``
+    on the registered id, 20,000 steps after the last reset (:data:`env.MAX_EPISODE_STEPS`); the class
+    itself never truncates. ``adam live`` ends a run on its own ``--max-steps`` and does not act on
+    ``truncated``. A bot or server that cannot be recovered raises (see Faults), it does not end the episode.
 
     ## Arguments
     ``host``/``port`` (None: start the local server), ``username``, ``version`` (the Minecraft version the
     bot speaks; None: the bridge's 1.21.4, the only one the local server runs), ``goal``, ``server_seed`` and
     ``cook_ticks`` (local server), ``bot_settings`` (the bot's time limits), ``search_radius``,
     ``frame_size``, ``frame_source`` (``"viewer"``, ``"blocks"`` or ``"auto"``), ``terminate_on_goal``,
-    ``variant`` (only ``original``: the live game has its own rules).
+    ``render_mode`` (None or ``"rgb_array"``, ``metadata["render_modes"]``; any other, ``"human"``
+    included, raises ValueError at construction), ``variant`` (only ``original``: the live game has its own
+    rules).
 
     ``reset(options=...)`` keys: ``inventory`` (sets the inventory exactly: a do()-intervention through
     the server's /clear and /give; the world and position stay; at most :attr:`intervention_capacity`
@@ -103,11 +112,21 @@ class LiveMinecraftEnv(gym.Env):
     ``position`` ((x, z): stand on that column, through /tp; the inventory stays unless ``inventory`` is
     given too). A reset without options empties the inventory. The world is never regenerated.
 
+    ``gymnasium.utils.env_checker.check_env``: a real server is not deterministic (the clock runs, a walk
+    ends elsewhere, a dug block stays dug), so on this class built directly (no ``spec``) ``check_env``
+    fails its step-determinism check ("Deterministic step info are not equivalent for the same seed and
+    action"). The registered id is declared ``nondeterministic``, so on an env from ``gym.make`` (or any with
+    that ``spec``) ``check_env`` skips the determinism checks and the rest holds: spaces, return types,
+    observations inside the space, reset options, fresh data on every call (pass ``skip_render_check=True``:
+    the render check makes a second env, which starts a second local server).
+
     ## Version History
-    * v0: initial release. Since then, within v0 (same spaces, actions and info keys): a bot that dies
+    * v0: initial release. Since then, within v0 (same actions, info keys and rewards): a bot that dies
       during a reset or an observation, not only during an action, is restarted and the call redone; a
       local arena that dies is restarted; ``info["restarts"]``; :meth:`ground_truth` describes the
-      arena's own blocks (no cobbled_deepslate alternative).
+      arena's own blocks (no cobbled_deepslate alternative); the frame space follows ``frame_size`` (it
+      stayed 160x120, so other sizes gave observations outside it); the id truncates at 20,000 steps (was
+      10,000) and is declared ``nondeterministic``; an unsupported ``render_mode`` is refused at construction.
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
@@ -134,8 +153,7 @@ class LiveMinecraftEnv(gym.Env):
     ) -> None:
         if variant != "original":
             raise ValueError(f"the live game has its own rules: variant must be 'original', got {variant!r}")
-        if render_mode not in (None, "rgb_array"):
-            raise ValueError(f"invalid render_mode {render_mode!r}; valid: None, 'rgb_array'")
+        check_render_mode(render_mode, self.metadata["render_modes"])
         # names, spaces and the intervention check only
         sim = MinecraftEnv(
             variant="original", goal=goal, render_frames=False, intervention_capacity=INTERVENTION_CAPACITY
@@ -157,8 +175,10 @@ class LiveMinecraftEnv(gym.Env):
         self.item_names: tuple[str, ...] = sim.item_names
         self._item_index = {name: i for i, name in enumerate(self.item_names)}
         self.action_space = sim.action_space
-        self.observation_space = spaces.Dict(dict(sim.observation_space.spaces))
         w, h = self.frame_size
+        self.observation_space = spaces.Dict(
+            {"inventory": sim.observation_space["inventory"], "frame": spaces.Box(0, 255, (h, w, 3), np.uint8)}
+        )
         self._blank = np.zeros((h, w, 3), dtype=np.uint8)
         self.faults = Faults.from_environ()
         if host is not None and "server" in self.faults.targets:

@@ -75,3 +75,15 @@ def test_obfuscation_is_consistent_and_hides_names(make_env):
     assert a.goal == a.vocabulary.shown("diamond") != "diamond"
     other = make_env("obfuscated", vocabulary_seed=5)
     assert other.action_names != a.action_names
+
+
+@pytest.mark.parametrize("name", ["random", "random:", "random:x", "random:1.5", "random:-1"])
+def test_random_without_a_valid_seed_is_refused_naming_random_seed(name):
+    # before: "random" and "random:" silently meant random:0, and "random:-1" failed inside numpy
+    with pytest.raises(ValueError, match=r"random:SEED"):
+        parse_variant(name)
+
+
+def test_random_with_a_seed_is_named_by_its_seed():
+    assert parse_variant("random:3").name == "random:3"
+    assert parse_variant("random:3").changes == parse_variant("random:03").changes

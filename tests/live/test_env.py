@@ -12,6 +12,7 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 import pytest
+from gymnasium.utils.env_checker import check_env
 
 from agent.world import EnvWorld
 from env.live import LIVE_ENV_ID, register
@@ -36,7 +37,46 @@ def test_same_actions_items_and_spaces_as_the_simulator():
 def test_registration_is_explicit():
     assert register() == LIVE_ENV_ID
     spec = gym.spec(LIVE_ENV_ID)
-    assert spec.entry_point == "env.live.env:LiveMinecraftEnv"
+    # a factory, so that gym.make hands render_mode to the constructor (tests/env/test_gym_contract.py)
+    assert spec.entry_point == "env.registration:make_live" and spec.nondeterministic
+    assert isinstance(gym.make(LIVE_ENV_ID).unwrapped, LiveMinecraftEnv)  # nothing started
+
+
+def test_the_observation_space_follows_frame_size():
+    # before: the frame space stayed the simulator's default 160x120 whatever frame_size said
+    env = LiveMinecraftEnv(frame_size=(64, 48))
+    assert env.observation_space["frame"].shape == (48, 64, 3)
+    assert env.observation_space["inventory"] == MinecraftEnv(render_frames=False).observation_space["inventory"]
+    env.close()
+
+
+def test_observations_at_a_non_default_frame_size_are_inside_the_space(live_env):
+    server = live_env.session.server  # a second bot on the fixture's arena: no second server
+    env = LiveMinecraftEnv(
+        server.host, server.port, username="framer", frame_size=(64, 48), render_frames=True, frame_source="blocks"
+    )
+    try:
+        obs, _ = env.reset()
+        assert obs["frame"].shape == (48, 64, 3) and obs["frame"].any()  # drawn, not blank
+        assert env.observation_space.contains(obs)
+        obs, *_ = env.step("turn_left")
+        assert env.observation_space.contains(obs)
+    finally:
+        env.close()
+
+
+def test_check_env_fails_only_on_determinism_which_the_registered_id_declares(live_env):
+    """A real server is not deterministic (the clock runs, a walk ends elsewhere, a dug block stays dug):
+    ``check_env`` on the bare class fails its step-determinism check; the registered id is declared
+    ``nondeterministic``, so on an env from ``gym.make`` (which sets ``spec``) it skips those checks and
+    the rest holds: spaces, return types, observations inside the space, reset options, fresh data."""
+    with pytest.raises(AssertionError, match="Deterministic step"):
+        check_env(live_env, skip_render_check=True, skip_close_check=True)
+    live_env.spec = gym.spec(LIVE_ENV_ID)  # as gym.make sets it
+    try:
+        check_env(live_env, skip_render_check=True)
+    finally:
+        live_env.spec = None
 
 
 def test_reset_and_step_return_the_simulators_keys(live_env):
