@@ -1,16 +1,32 @@
-"""Drawing a causal graph as a PNG, laid out left to right by tech level."""
+"""Drawing a causal graph as a PNG: tech levels as columns, edges routed around the boxes
+(:mod:`causal_graph.layout`), fills and line styles that say what each node and edge is, and a legend
+that says so (:mod:`causal_graph.render`)."""
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
 from causal_graph.graph import CausalGraph
+from causal_graph.layout import layered_layout
+from causal_graph.render import BOX_HEIGHT, DPI, EDGE_COLOURS, Picture, Role, node_width, render
 
-DPI = 120
+ROLES = {
+    "raw": Role("#d9b26f", "raw: an action yields it from nothing"),
+    "tool": Role(EDGE_COLOURS[True], "tool or station: needed, never used up"),
+    "material": Role("#9fd38a", "ingredient: used up by an action"),
+    "product": Role("#f2a541", "end product: nothing learned needs it"),
+    "unknown": Role("#d4d4d4", "no action is known to yield it yet", dashed=True),
+    "action": Role("#ffffff", "action (its relation is learned)", shape="square"),
+    "unexplained": Role("#eeeeee", "action not explained yet", shape="square", dashed=True),
+}
+EDGE_KINDS = {  # by item_level, then by held
+    True: {False: "used up to make it (the number: how many)", True: "held to make it, not used up"},
+    False: {False: "used up, or yielded (the number: how many)", True: "held, not used up"},
+}
 
 
 def draw_graph(
@@ -18,49 +34,75 @@ def draw_graph(
 ) -> Path:
     """Draw ``graph`` to a PNG at ``path`` (parent folders are created) and return the path.
 
-    ``item_level=True`` draws the derived item tree (item -> item, as ADAM draws it); otherwise
-    the bipartite item/action graph, with quantities on the edges (held items dashed, yield
-    ranges as ``min-max``). Columns are tech levels (items no action is known to yield count as
-    given, level 0); nodes of one level are spread vertically.
+    ``item_level=True`` draws the derived item tree (item -> item, as ADAM draws it); otherwise the
+    bipartite item/action graph, yields included (ranges as ``min-max``). Columns are tech levels (items
+    no action is known to yield count as given, level 0). Ingredients used up are solid edges with their
+    quantity, tools and stations held are dashed; the legend says so and what each fill means.
     """
-    import matplotlib
-
-    if "matplotlib.pyplot" not in sys.modules:  # headless-safe default; never switch a live backend
-        matplotlib.use("Agg")
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # items nothing is known to yield are drawn as given, so a half-learned graph still spreads out
-    levels = graph.tech_levels(roots=[item for item in graph.items() if not graph.producers(item)])
-    if item_level:
-        drawn = graph.item_graph()
-        columns = {item: levels[item] for item in drawn}
-    else:
-        drawn = nx.DiGraph(graph.nx_graph)
-        columns = _bipartite_columns(graph, levels)
-    per_column: dict[int, int] = {}
-    for column in columns.values():
-        per_column[column] = per_column.get(column, 0) + 1
-    width = min(40.0, max(6.0, 2.0 * len(per_column) + 2))
-    height = min(40.0, max(4.0, 0.7 * max(per_column.values(), default=1) + 1.5))
-    fig = Figure(figsize=(width, height))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    if title:
-        ax.set_title(title, fontsize=12)
-    if drawn.number_of_nodes() == 0:
-        ax.text(0.5, 0.5, "(empty graph)", ha="center", va="center", transform=ax.transAxes)
-    else:
-        drawn = _ordered(drawn, columns)
-        nx.set_node_attributes(drawn, columns, "layer")
-        pos = nx.multipartite_layout(drawn, subset_key="layer")
-        _draw(ax, drawn, pos, levels, item_level)
-        ax.margins(0.12, 0.08)
-    fig.savefig(path, format="png", dpi=DPI, bbox_inches="tight")
+    render(picture(graph, title, item_level)).savefig(path, format="png", dpi=DPI, bbox_inches="tight")
     return path
+
+
+def picture(graph: CausalGraph, title: str | None = None, item_level: bool = True) -> Picture:
+    """What ``graph``'s picture shows (layout, roles, legend), without drawing it."""
+    levels = graph.tech_levels(roots=[item for item in graph.items() if not graph.producers(item)])
+    roles = _roles(graph)
+    if item_level:
+        drawn, columns = graph.item_graph(), levels
+        edges = [(u, v, _item_edge(graph, u, d["actions"])) for u, v, d in drawn.edges(data=True)]
+    else:
+        drawn, columns = nx.DiGraph(graph.nx_graph), _bipartite_columns(graph, levels)
+        edges = [(u, v, _bipartite_edge(d)) for u, v, d in drawn.edges(data=True)]
+    layout = layered_layout({n: (columns[n], node_width(n), BOX_HEIGHT) for n in drawn}, edges)
+    shown = {roles[n] for n in drawn}
+    return Picture(
+        layout,
+        roles={n: ROLES[roles[n]] for n in drawn},
+        legend_roles=[role for key, role in ROLES.items() if key in shown],
+        edge_kinds={
+            held: text for held, text in EDGE_KINDS[item_level].items() if any(d["held"] == held for *_, d in edges)
+        },
+        headers=[(_header(layer, item_level), x) for layer, x in layout.columns],
+        title=title,
+    )
+
+
+def _roles(graph: CausalGraph) -> dict[str, str]:
+    """Every node's role: actions learned or not; items by what the graph says about them."""
+    g = graph.nx_graph
+    roles = {a: "action" if graph.explained(a) else "unexplained" for a in graph.actions()}
+    for item in graph.items():
+        needs = [d for _, _, d in g.out_edges(item, data=True)]
+        if not graph.producers(item):
+            roles[item] = "unknown"
+        elif any(graph.explained(a) and not g.in_degree(a) for a in graph.producers(item)):
+            roles[item] = "raw"
+        elif any(not d["consumed"] for d in needs):
+            roles[item] = "tool"
+        else:
+            roles[item] = "material" if needs else "product"
+    return roles
+
+
+def _item_edge(graph: CausalGraph, cause: str, actions: list[str]) -> dict[str, Any]:
+    """An item -> item edge: held when every action it stands for keeps the cause; else labelled with the
+    quantities used up."""
+    needs = [graph.nx_graph.edges[cause, action] for action in actions]
+    held = all(not d["consumed"] for d in needs)
+    used = sorted({d["quantity"] for d in needs if d["consumed"]})
+    return {"held": held, "bundle": held, "label": "/".join(map(str, used))}
+
+
+def _bipartite_edge(data: dict) -> dict[str, Any]:
+    """A needs edge (the quantity used up, or held) or a yields edge (the count, or ``min-max``)."""
+    if data.get("relation") == "needs":
+        held = not data["consumed"]
+        return {"held": held, "bundle": ("needs", held), "label": "" if held else str(data["quantity"])}
+    span = data.get("range")
+    label = f"{span[0]}-{span[1]}" if span is not None and span[0] != span[1] else str(data["quantity"])
+    return {"held": False, "bundle": "yields", "label": label}
 
 
 def _bipartite_columns(graph: CausalGraph, levels: dict[str, int]) -> dict[str, int]:
@@ -72,74 +114,7 @@ def _bipartite_columns(graph: CausalGraph, levels: dict[str, int]) -> dict[str, 
     return columns
 
 
-def _ordered(drawn: nx.DiGraph, columns: dict[str, int]) -> nx.DiGraph:
-    """Copy of ``drawn`` with nodes inserted column by column, each column sorted by the mean height of
-    its predecessors (the barycenter heuristic), so the layout has fewer crossing edges."""
-    height: dict[str, float] = {}
-    order: list[str] = []
-    for column in sorted(set(columns.values())):
-
-        def key(node: str) -> tuple[float, str]:
-            seen = [height[p] for p in drawn.predecessors(node) if p in height]
-            return (sum(seen) / len(seen) if seen else 0.5, node)
-
-        nodes = sorted((n for n in drawn if columns[n] == column), key=key)
-        height.update((node, i / max(1, len(nodes) - 1)) for i, node in enumerate(nodes))
-        order += nodes
-    ordered = nx.DiGraph()
-    ordered.add_nodes_from((node, drawn.nodes[node]) for node in order)
-    ordered.add_edges_from(drawn.edges(data=True))
-    return ordered
-
-
-def _draw(ax: object, drawn: nx.DiGraph, pos: dict, levels: dict[str, int], item_level: bool) -> None:
-    """Nodes, edges and labels onto ``ax``."""
-    items = [n for n, kind in drawn.nodes(data="kind") if kind == "item"]
-    actions = [n for n, kind in drawn.nodes(data="kind") if kind == "action"]
-    size = 1800
-    nx.draw_networkx_nodes(
-        drawn,
-        pos,
-        nodelist=items,
-        node_color=[levels[n] for n in items],
-        cmap="YlGn",
-        vmin=-1,
-        vmax=max(levels.values(), default=0) + 1,
-        node_size=size,
-        edgecolors="#335533",
-        ax=ax,
-    )
-    if actions:
-        explained = ["#9ecae1" if drawn.nodes[n].get("explained") else "#dddddd" for n in actions]
-        nx.draw_networkx_nodes(
-            drawn, pos, nodelist=actions, node_shape="s", node_color=explained, node_size=size, ax=ax
-        )
-    held = [(u, v) for u, v, d in drawn.edges(data=True) if d.get("relation") == "needs" and not d["consumed"]]
-    solid = [edge for edge in drawn.edges if edge not in set(held)]
-    common = {"arrows": True, "arrowstyle": "-|>", "arrowsize": 12, "node_size": size, "ax": ax}
-    nx.draw_networkx_edges(drawn, pos, edgelist=solid, edge_color="#555555", **common)
-    if held:
-        nx.draw_networkx_edges(drawn, pos, edgelist=held, style="dashed", edge_color="#aa5500", **common)
-    nx.draw_networkx_labels(drawn, pos, labels={n: _wrap(n) for n in drawn}, font_size=7, ax=ax)
-    if not item_level:
-        labels = {(u, v): _edge_label(d) for u, v, d in drawn.edges(data=True)}
-        nx.draw_networkx_edge_labels(drawn, pos, edge_labels=labels, font_size=7, label_pos=0.5, ax=ax)
-
-
-def _edge_label(data: dict) -> str:
-    """Quantity of a needs edge, or count / ``min-max`` range of a yields edge."""
-    span = data.get("range")
-    if span is not None and span[0] != span[1]:
-        return f"{span[0]}-{span[1]}"
-    return str(data["quantity"])
-
-
-def _wrap(name: str, width: int = 9) -> str:
-    """Break long snake_case names onto several lines."""
-    lines: list[str] = []
-    for word in name.split("_"):
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += "_" + word
-        else:
-            lines.append(word)
-    return "\n".join(lines)
+def _header(layer: int, item_level: bool) -> str:
+    if item_level:
+        return f"level {layer}"
+    return f"level {layer // 2}" if layer >= 0 and layer % 2 == 0 else "actions"
