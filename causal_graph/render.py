@@ -103,9 +103,9 @@ def render(pic: Picture) -> Any:
         ax.text(x, -HEADER_ROOM / 2, text, ha="center", va="center", fontsize=NODE_FONT, color=HEADER_COLOUR)
     _edges(ax, pic)
     _boxes(ax, pic)
-    _legend(fig, pic)
+    top = _legend(fig, pic)  # above the graph, where a reader starts; the title above it
     if pic.title:
-        fig.suptitle(pic.title, x=0.01, y=1, ha="left", va="bottom", fontsize=TITLE_FONT)
+        fig.suptitle(pic.title, x=0.01, y=top, ha="left", va="bottom", fontsize=TITLE_FONT)
     return fig
 
 
@@ -152,7 +152,8 @@ def _edges(ax: Any, pic: Picture) -> None:
             )  # fmt: skip
 
 
-def _legend(fig: Any, pic: Picture) -> None:
+def _legend(fig: Any, pic: Picture) -> float:
+    """The legend, just above the graph; returns the height (in figure fractions) of its top."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -164,10 +165,12 @@ def _legend(fig: Any, pic: Picture) -> None:
         Line2D([], [], color=EDGE_COLOURS[held], linewidth=1.5, linestyle=(0, (4, 2.5)) if held else "-", label=text)
         for held, text in pic.edge_kinds.items()
     ]
-    if handles:
-        columns = max(1, min(len(handles), int(fig.get_figwidth() // 3.6)))
-        fig.legend(
-            handles=handles, loc="upper left", bbox_to_anchor=(0.01, 0), ncols=columns, fontsize=LEGEND_FONT,
-            frameon=False, title="columns: tech levels, left to right", title_fontsize=LEGEND_FONT,
-            alignment="left", handlelength=2.6,
-        )  # fmt: skip
+    if not handles:
+        return 1.0
+    columns = max(1, min(len(handles), int(fig.get_figwidth() // 3.6)))
+    legend = fig.legend(
+        handles=handles, loc="lower left", bbox_to_anchor=(0.01, 1), ncols=columns, fontsize=LEGEND_FONT,
+        frameon=False, title="columns: tech levels, left to right", title_fontsize=LEGEND_FONT,
+        alignment="left", handlelength=2.6, borderaxespad=0,
+    )  # fmt: skip
+    return legend.get_window_extent(fig.canvas.get_renderer()).y1 / fig.bbox.height + 0.05 / fig.get_figheight()

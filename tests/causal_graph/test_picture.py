@@ -14,7 +14,7 @@ from PIL import Image
 
 from agent.run import RunConfig, new_run
 from causal_graph.graph import CausalGraph
-from causal_graph.layout import Box
+from causal_graph.layout import Box, Spacing
 from causal_graph.picture import ROLES, draw_graph, picture
 from causal_graph.relation import CausalRelation, Need
 from causal_graph.render import DPI, MIN_FONT_PX, node_width, render, text_colour
@@ -75,6 +75,12 @@ def assert_routed_around(graph: CausalGraph, item_level: bool) -> None:
     assert set(layout.boxes) == set(drawn.nodes)
     assert sorted((r.source, r.target) for r in layout.routes) == sorted(drawn.edges)
     assert layout.crossings() == []
+    labelled = [r for r in layout.routes if r.data.get("label")]
+    for route in labelled:  # a quantity sits on its edge, outside every box, apart from its neighbours' quantities
+        assert not any(box.overlaps(route.label_at, route.label_at) for box in layout.boxes.values()), route
+    ends = sorted((r.target, r.label_at[0], r.label_at[1]) for r in labelled)
+    for (t1, x1, y1), (t2, x2, y2) in zip(ends, ends[1:], strict=False):
+        assert t1 != t2 or abs(x1 - x2) > 0.3 or y2 - y1 >= Spacing().label_pitch - 1e-9, (t1, y1, y2)
     boxes = sorted(layout.boxes.values(), key=lambda b: (b.x, b.y))
     for a, b in zip(boxes, boxes[1:], strict=False):
         if a.x == b.x:
