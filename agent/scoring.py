@@ -11,8 +11,10 @@ from typing import Any
 import gymnasium as gym
 
 from causal_graph.graph import CausalGraph
-from causal_graph.metrics import score
+from causal_graph.metrics import edge_differences, quantity_errors, score
 from env.interface import Counters
+
+MAX_DIFFERENCES = 200  # difference lines kept in result.json (``differences_total`` counts them all)
 
 MILESTONES = {
     "wooden_pickaxe": "wooden tool",
@@ -49,5 +51,15 @@ def milestone_items(env: gym.Env) -> dict[str, str]:
 
 
 def final_score(env: gym.Env, graph: CausalGraph, counters: Counters) -> dict[str, Any]:
-    truth = CausalGraph.from_relations(env.unwrapped.ground_truth())
-    return score(graph, truth, counters.interventions, counters.steps)
+    """The learned graph scored against the world's ground truth (:func:`causal_graph.metrics.score`),
+    with ``differences``: what is wrong per action, as readable lines (``"missing: mine_iron_ore needs
+    stone_pickaxe"``, ``"extra: …"``, then ``"quantity: craft_planks: needs oak_log x2, truth x1"``), at
+    most :data:`MAX_DIFFERENCES` of them, and ``differences_total``. A world without ground truth is
+    not scored: ``{}``."""
+    relations = getattr(env.unwrapped, "ground_truth", lambda: None)()
+    if relations is None:
+        return {}
+    truth = CausalGraph.from_relations(relations)
+    scores = score(graph, truth, counters.interventions, counters.steps)
+    lines = edge_differences(graph, truth) + [f"quantity: {line}" for line in quantity_errors(graph, truth)]
+    return {**scores, "differences": lines[:MAX_DIFFERENCES], "differences_total": len(lines)}

@@ -1,7 +1,12 @@
 """Many runs at once: per milestone the mean ± sd of the step (and agent time) over the runs that
 reached it and the success count k/n; the same for steps, interventions, SHD and LLM usage. The dict
 from :func:`aggregate` is what the benchmark harness reuses; :func:`aggregate_table` and
-:func:`aggregate_markdown` render it."""
+:func:`aggregate_markdown` render it.
+
+``adam replay RUNS_DIR`` never averages different configurations: :func:`aggregate_groups` groups the
+runs by their configuration (:data:`GROUP_KEYS`: variant, goals, LLM setting and what came of it,
+discovery method, world, …; not the seed) and aggregates each group; folders a failed command left
+before its first step are listed apart ("failed before start"), not averaged and not called damaged."""
 
 from __future__ import annotations
 
@@ -13,6 +18,13 @@ from typing import Any
 from rich.table import Table
 
 from agent.replay.analysis import MILESTONE_ORDER, Analysis, replay
+from agent.replay.load import half_made_folders
+from agent.replay.tables import fitted_table
+
+# The settings that make runs comparable (the seed excepted); an LLM run also by what came of its LLM.
+GROUP_KEYS = ("variant", "goals", "env_goals", "llm", "llm_roles", "discovery", "learning", "env_id", "env_kwargs",
+              "samples", "max_steps", "perception")  # fmt: skip
+LABEL_KEYS = ("variant", "goals", "env_goals", "llm", "discovery", "env_id")  # always in a group's label
 
 
 def stats(values: Sequence[float]) -> dict[str, Any]:
@@ -85,6 +97,62 @@ def aggregate_analyses(analyses: Sequence[Analysis]) -> dict[str, Any]:
     }
 
 
+def configuration(analysis: Analysis) -> dict[str, Any]:
+    """The run's values of :data:`GROUP_KEYS`, normalised (``llm``: ``offline`` or ``openai:MODEL``;
+    ``llm_roles`` only with an LLM), with ``llm_status`` (result.json's ``llm.status``) for LLM runs."""
+    config = analysis.run.config
+    out = {key: config.get(key) for key in GROUP_KEYS}
+    out["goals"] = list(out["goals"] or [])
+    out["env_goals"] = list(out["env_goals"] or [])
+    llm = config.get("llm") or (f"replay of {config['replay_llm']}" if config.get("replay_llm") else None)
+    out["llm"] = llm or "offline"
+    if llm:
+        status = ((analysis.run.result or {}).get("llm") or {}).get("status")
+        out["llm_status"] = status if isinstance(status, str) else None
+    else:
+        out["llm_roles"] = []
+    if out["learning"] is False:
+        out["discovery"] = "none (no learning)"
+    return out
+
+
+def group_label(config: dict[str, Any], varying: Sequence[str] = ()) -> str:
+    """``original · goals diamond · offline · discovery ours · adam/Minecraft-v0``, then the other keys
+    in ``varying`` (those that differ between groups)."""
+    goals = ", ".join(config["goals"]) + "".join(f", {g}" for g in config["env_goals"])
+    llm = config["llm"]
+    if llm != "offline":
+        llm += f" ({', '.join(config['llm_roles'] or [])})" if config.get("llm_roles") else ""
+        llm += f", LLM {config['llm_status']}" if config.get("llm_status") else ""
+    parts = [str(config["variant"]), f"goals {goals or 'none'}", llm, f"discovery {config['discovery']}"]
+    parts.append(str(config["env_id"] or "?"))
+    parts += [f"{key.replace('_', ' ')} {config.get(key)}" for key in varying if key not in (*LABEL_KEYS, "llm_roles")]
+    return " · ".join(parts)
+
+
+def aggregate_groups(run_dirs: Iterable[str | Path], folders: Iterable[Path] = ()) -> dict[str, Any]:
+    """Replay every run folder and aggregate them per configuration: ``n`` (runs), ``groups`` (each
+    with its ``configuration``, ``label`` and the :func:`aggregate_analyses` dict), ``failed_before_start``
+    (names of folders a failed command left, including those in ``folders`` with only a config.json)."""
+    analyses = [replay(path) for path in run_dirs]
+    failed = [a.run.name for a in analyses if a.failed_before_start]
+    failed += [p.name for folder in folders for p in half_made_folders(Path(folder))]
+    groups: dict[str, tuple[dict[str, Any], list[Analysis]]] = {}
+    for analysis in analyses:
+        if not analysis.failed_before_start:
+            config = configuration(analysis)
+            groups.setdefault(repr(sorted(config.items())), (config, []))[1].append(analysis)
+    varying = [k for k in (*GROUP_KEYS, "llm_status") if len({repr(c.get(k)) for c, _ in groups.values()}) > 1]
+    return {
+        "n": sum(len(members) for _, members in groups.values()),
+        "groups": [
+            {"configuration": config, "label": group_label(config, varying), **aggregate_analyses(members)}
+            for config, members in groups.values()
+        ],
+        "failed_before_start": sorted(failed),
+    }
+
+
 def _pm(s: dict[str, Any], digits: int = 1) -> str:
     """``mean ± sd`` or ``-``."""
     return "-" if s["mean"] is None else f"{s['mean']:.{digits}f} ± {s['sd']:.{digits}f}"
@@ -108,16 +176,10 @@ def _rows(agg: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 HEAD = ("", "reached", "step (mean ± sd)", "agent time s (mean ± sd)")
 
 
-def aggregate_table(agg: dict[str, Any], title: str | None = None) -> Table:
-    """The aggregate as a rich table."""
-    table = Table(title=title or f"{agg['n']} runs")
-    for index, column in enumerate(HEAD):
-        table.add_column(column, justify="left" if index == 0 else "right")
-    for row in _rows(agg):
-        table.add_row(*row)
-    if agg["problems"]:
-        table.caption = f"damaged or incomplete: {', '.join(sorted(agg['problems']))}"
-    return table
+def aggregate_table(agg: dict[str, Any], title: str | None = None, width: int = 120) -> Table:
+    """The aggregate as a rich table, ``width`` columns at most."""
+    caption = f"damaged or incomplete: {', '.join(sorted(agg['problems']))}" if agg["problems"] else None
+    return fitted_table(title or f"{agg['n']} runs", HEAD, _rows(agg), width, wrap=(0,), caption=caption)
 
 
 def aggregate_markdown(agg: dict[str, Any]) -> str:
@@ -125,3 +187,11 @@ def aggregate_markdown(agg: dict[str, Any]) -> str:
     lines = ["| " + " | ".join(HEAD) + " |", "| --- | ---: | ---: | ---: |"]
     lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in _rows(agg)]
     return "\n".join(lines) + "\n"
+
+
+def groups_markdown(grouped: dict[str, Any]) -> str:
+    """One Markdown table per configuration (under its label), then the folders that failed before start."""
+    parts = [f"**{group['label']}** ({group['n']} runs)\n\n{aggregate_markdown(group)}" for group in grouped["groups"]]
+    if grouped["failed_before_start"]:
+        parts.append(f"failed before start (not aggregated): {', '.join(grouped['failed_before_start'])}\n")
+    return "\n".join(parts)

@@ -1,13 +1,17 @@
 """Re-deriving a run from its event log alone: the causal graph, the milestones, the phases, the LLM
-usage and the failures, checked against the run's own ``graph.json`` and ``result.json``.
+usage, the failures (told apart from normal trial outcomes, see :mod:`.outcomes`) and the environment
+goals, checked against the run's own ``graph.json`` and ``result.json``; the scores against the
+ground truth are read from ``result.json`` (:mod:`.scores`).
 
 Phases are the controller's; the log does not record them, so they are derived (one pass, in order):
 
 - ``learn``: discovery while a goal is still pending; ``learn_rest``: discovery after every goal of the
-  config was reached; ``pursue``: executing a plan.
+  config (item goals, then environment goals) was reached or abandoned; ``pursue``: executing a plan
+  or moving toward an environment goal.
 - ``intervention``, ``hypothesis``, ``hypothesis_fallback``, ``relation``, ``discovery`` events and
   ``reset`` events with an inventory (a do()-intervention) set the phase to ``learn`` (or ``learn_rest``);
-  a ``plan`` event sets ``pursue``; the ``goal`` event that completes the goals sets ``learn_rest``.
+  a ``plan`` event and a ``perception`` event made to navigate set ``pursue``; the ``goal`` or
+  ``goal_abandoned`` event that settles the last goal sets ``learn_rest``.
 - A transition belongs to a discovery run (``learn``/``learn_rest``) when the first non-transition event
   after it is an ``intervention`` (its trial record; exploration detours included); otherwise it takes
   the current phase. Interventions, trials and ``llm_call`` events take the phase current at that time
@@ -26,14 +30,16 @@ transitions' step numbers run 1, 2, 3, ... each once.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from agent.llm.client import RATE_LIMITED, TIMED_OUT
 from agent.replay.checks import RETRY_FIELDS, GraphCheck, check_graph, check_result, llm_usage, rebuild_graph
-from agent.replay.load import RunFolder, load_run
+from agent.replay.load import RunFolder, load_run, never_started
+from agent.replay.outcomes import Outcomes
+from agent.replay.scores import check_score
 from causal_graph.graph import CausalGraph
 
 LEARN, PURSUE, LEARN_REST = "learn", "pursue", "learn_rest"
@@ -57,7 +63,7 @@ class Analysis:
     phases: dict[str, dict[str, int]]
     spans: list[tuple[str, int, int]]  # (phase, first step, last step), contiguous runs of transitions
     llm: dict[str, dict[str, dict[str, float]]]  # role -> phase -> calls/tokens/cached/errors/latency/retries
-    failures: dict[str, Any]
+    failures: dict[str, Any]  # real failures (see agent.replay.outcomes)
     goals: dict[str, int]
     steps: int
     interventions: int
@@ -67,6 +73,21 @@ class Analysis:
     restarts: list[dict[str, Any]] = field(default_factory=list)  # restart events: what, during, step, error
     transitions: dict[str, Any] = field(default_factory=dict)  # see transition_check
     frame_refs: dict[str, tuple[int, str]] = field(default_factory=dict)  # frame file name -> (step, action)
+    trial_outcomes: dict[str, Any] = field(default_factory=dict)  # normal outcomes of learning trials
+    environment_goals: dict[str, dict[str, Any]] = field(default_factory=dict)  # goal -> status, step, moves
+    perception: dict[str, Any] = field(default_factory=dict)  # frames described per why/source, errors
+
+    @property
+    def failed_before_start(self) -> bool:
+        """A folder a failed command left before its first step (see :func:`.load.never_started`)."""
+        return never_started(self.run)
+
+    @property
+    def score(self) -> dict[str, Any]:
+        """The scores against the ground truth as result.json has them (see :func:`.scores.summary`)."""
+        from agent.replay.scores import summary
+
+        return summary(self.run.result)
 
     @property
     def problems(self) -> list[str]:
@@ -109,6 +130,11 @@ class Analysis:
             "spans": [list(span) for span in self.spans],
             "llm": self.llm,
             "failures": self.failures,
+            "trial_outcomes": self.trial_outcomes,
+            "environment_goals": self.environment_goals,
+            "perception": self.perception,
+            "score": self.score,
+            "failed_before_start": self.failed_before_start,
             "end": self.end,
             "resumes": self.resumes,
             "restarts": {"count": self.restart_counts, "events": self.restarts},
@@ -124,21 +150,19 @@ def replay(path: str | Path) -> Analysis:
 
 def analyse(run: RunFolder) -> Analysis:
     """One pass over the events; see the module docstring for how phases are assigned."""
-    n_goals = len(run.config.get("goals") or ()) or None
-    phase, goals_reached = LEARN, 0
+    env_goals = [str(g) for g in run.config.get("env_goals") or ()]
+    wanted = {str(g) for g in run.config.get("goals") or ()} | set(env_goals)
+    n_goals = len(wanted) or None
+    phase, settled = LEARN, set()
     phases = {p: dict.fromkeys(_PHASE_FIELDS, 0) for p in PHASES}
     llm: dict[str, dict[str, dict[str, float]]] = {}
     spans: list[list[Any]] = []
     pending: list[dict[str, Any]] = []
     relations: dict[str, dict[str, Any]] = {}
     actions: dict[str, None] = {}
-    final_status: dict[str, str] = {}
-    outcomes: dict[str, Counter[str]] = defaultdict(Counter)
-    failed: dict[str, Counter[str]] = defaultdict(Counter)
-    mismatches: Counter[tuple[str, str]] = Counter()
+    outcomes = Outcomes(env_goals=list(env_goals))
     milestones: dict[str, dict[str, Any]] = {}
     goals: dict[str, int] = {}
-    relearned, fallbacks, llm_errors = [], Counter(), Counter()
     end, resumes, steps, interventions, trials = None, 0, 0, 0, 0
     frame_refs: dict[str, tuple[int, str]] = {}
     restarts: list[dict[str, Any]] = []
@@ -155,7 +179,7 @@ def analyse(run: RunFolder) -> Analysis:
                 frame_refs[str(t["frame"]).rsplit("/", 1)[-1]] = (step, str(t.get("action")))
             if not t.get("success", True):
                 stats["failed_steps"] += 1
-                failed[str(t.get("reason"))][str(t.get("action"))] += 1
+                outcomes.step(t, pursuing=to == PURSUE)
             if spans and spans[-1][0] == to:
                 spans[-1][2] = step
             else:
@@ -172,9 +196,10 @@ def analyse(run: RunFolder) -> Analysis:
             restarts.append({k: event.get(k) for k in _RESTART_KEYS})
             continue
         try:
-            learning = LEARN_REST if n_goals and goals_reached >= n_goals else LEARN
+            learning = LEARN_REST if n_goals and len(settled) >= n_goals else LEARN
             if pending:
                 flush(learning if kind == "intervention" else phase)
+            outcomes.add(kind, event)
             if kind in _LEARN_KINDS:
                 phase = learning
             if kind == "reset":
@@ -185,33 +210,25 @@ def analyse(run: RunFolder) -> Analysis:
             elif kind == "intervention":
                 trials += 1
                 phases[phase]["trials"] += 1
-            elif kind == "plan":
+            elif kind == "plan" or (kind == "perception" and event.get("why") == "navigate"):
                 phase = PURSUE
             elif kind == "relation":
                 relations[str(event.get("action"))] = event
                 actions.setdefault(str(event.get("action")))
             elif kind == "relearn":
                 relations.pop(str(event.get("action")), None)
-                relearned.append(str(event.get("action")))
             elif kind == "discovery":
-                action, status = str(event.get("action")), str(event.get("status"))
-                actions.setdefault(action)
-                final_status[action] = status
-                if status != "explained":
-                    outcomes[status][action] += 1
-            elif kind == "hypothesis_fallback":
-                fallbacks[str(event.get("reason"))] += 1
-            elif kind == "mismatch":
-                mismatches[(str(event.get("action")), str(event.get("why")))] += 1
+                actions.setdefault(str(event.get("action")))
             elif kind == "milestone":
                 milestones.setdefault(str(event.get("label")), {k: event.get(k) for k in _MILESTONE_KEYS})
-            elif kind == "goal":
-                goals.setdefault(str(event.get("goal")), event.get("step"))
-                goals_reached = len(goals)
-                if n_goals and goals_reached >= n_goals:
+            elif kind in ("goal", "goal_abandoned"):
+                if kind == "goal":
+                    goals.setdefault(str(event.get("goal")), event.get("step"))
+                settled |= {str(event.get("goal"))} & wanted
+                if n_goals and len(settled) >= n_goals:
                     phase = LEARN_REST
             elif kind == "llm_call":
-                _count_llm(llm, phases[phase], event, phase, llm_errors)
+                _count_llm(llm, phases[phase], event, phase, outcomes.llm_errors)
             elif kind == "resume":
                 resumes += 1
             elif kind == "end":
@@ -221,15 +238,6 @@ def analyse(run: RunFolder) -> Analysis:
     flush(phase)
 
     graph = rebuild_graph(relations, actions, run.problems)
-    failures = {
-        "mismatches": [{"action": a, "why": w, "count": n} for (a, w), n in sorted(mismatches.items())],
-        "discovery": {status: dict(sorted(c.items())) for status, c in sorted(outcomes.items())},
-        "unexplained": {a: s for a, s in sorted(final_status.items()) if not graph.explained(a)},
-        "transitions": {reason: dict(c.most_common()) for reason, c in sorted(failed.items())},
-        "relearned": relearned,
-        "hypothesis_fallbacks": dict(fallbacks),
-        "llm_errors": dict(llm_errors),
-    }
     analysis = Analysis(
         run=run,
         graph=graph,
@@ -239,7 +247,7 @@ def analyse(run: RunFolder) -> Analysis:
         phases=phases,
         spans=[(p, a, b) for p, a, b in spans],
         llm=llm,
-        failures=failures,
+        failures=outcomes.failures(run.config, goals, end),
         goals=goals,
         steps=steps,
         interventions=interventions,
@@ -249,9 +257,12 @@ def analyse(run: RunFolder) -> Analysis:
         restarts=restarts,
         transitions=transition_check(transition_steps),
         frame_refs=frame_refs,
+        trial_outcomes=outcomes.trial_outcomes(graph),
+        environment_goals=outcomes.environment_goals(run.config, goals),
+        perception=outcomes.perception_counts(),
     )
     counts = {"steps": steps, "interventions": interventions}
-    analysis.checks = check_result(run.result, milestones, counts, llm_usage(llm))
+    analysis.checks = check_result(run.result, milestones, counts, llm_usage(llm)) + check_score(run.result)
     return analysis
 
 

@@ -1,5 +1,5 @@
 """Two replayed runs side by side: graph edges only in one, milestone steps, steps and interventions
-per phase, LLM usage, failures.
+per phase, scores, LLM usage, failures and (apart from them) trial outcomes.
 
 Edges are compared by name, which says nothing when the runs name things differently (an
 ``obfuscated`` run against an ``original`` one, two vocabularies, two worlds): when the runs share
@@ -14,12 +14,13 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from agent.replay.analysis import MILESTONE_ORDER, PHASES, Analysis
+from agent.replay.analysis import MILESTONE_ORDER, PHASES, PURSUE, Analysis
+from agent.replay.tables import column_widths
 from causal_graph.graph import CausalGraph
 from causal_graph.metrics import edge_differences
 from causal_graph.relation import CausalRelation, Need
 
-CONFIG_KEYS = ("variant", "seed", "goals", "samples", "max_steps")
+CONFIG_KEYS = ("variant", "seed", "goals", "env_goals", "samples", "max_steps", "llm", "discovery", "env_id")
 SAME_NAMES = 0.5  # the share of the smaller vocabulary both runs must name for edges to compare by name
 
 
@@ -128,18 +129,22 @@ def diff_runs(a: Analysis, b: Analysis) -> dict[str, Any]:
             "interventions": [a.interventions, b.interventions],
             "trials": [a.trials, b.trials],
             "explained actions": [len(a.graph.relations()), len(b.graph.relations())],
-            "SHD": [_shd(a), _shd(b)],
+            "SHD": [_score(a, "shd"), _score(b, "shd")],
+            "exact actions": [_score(a, "exact_actions"), _score(b, "exact_actions")],
+            "alternatives found": [_score(a, "alternatives_found"), _score(b, "alternatives_found")],
         },
         "phases": {p: {k: [a.phases[p][k], b.phases[p][k]] for k in ("steps", "interventions")} for p in PHASES},
         "llm": {role: {k: [_llm(a, role, k), _llm(b, role, k)] for k in ("calls", "tokens")} for role in roles},
         "failures": {
+            "failed plan steps": [a.phases[PURSUE]["failed_steps"], b.phases[PURSUE]["failed_steps"]],
             "mismatches": [_count(a.failures["mismatches"]), _count(b.failures["mismatches"])],
-            "failed steps": [
-                sum(a.phases[p]["failed_steps"] for p in PHASES),
-                sum(b.phases[p]["failed_steps"] for p in PHASES),
-            ],
-            "never explained": [len(a.failures["unexplained"]), len(b.failures["unexplained"])],
+            "abandoned goals": [len(a.failures["abandoned_goals"]), len(b.failures["abandoned_goals"])],
             "relearned": [len(a.failures["relearned"]), len(b.failures["relearned"])],
+            "LLM fallbacks": [sum(a.failures["llm_fallbacks"].values()), sum(b.failures["llm_fallbacks"].values())],
+        },
+        "trial_outcomes": {
+            "failed trial steps": [_trial_steps(a), _trial_steps(b)],
+            "never explained": [len(a.trial_outcomes["unexplained"]), len(b.trial_outcomes["unexplained"])],
         },
     }
 
@@ -154,8 +159,13 @@ def _m(analysis: Analysis, label: str, key: str) -> Any:
     return None if m is None else m.get(key)
 
 
-def _shd(analysis: Analysis) -> Any:
-    return (analysis.run.result or {}).get("shd")
+def _score(analysis: Analysis, key: str) -> Any:
+    """A figure of the run's score (None when not scored)."""
+    return analysis.score.get(key)
+
+
+def _trial_steps(analysis: Analysis) -> int:
+    return sum(sum(actions.values()) for actions in analysis.trial_outcomes["failed_steps"].values())
 
 
 def _llm(analysis: Analysis, role: str, key: str) -> int:
@@ -177,27 +187,37 @@ def _delta(pair: list[Any]) -> str:
     return ""
 
 
-def diff_view(diff: dict[str, Any], name_a: str = "A", name_b: str = "B") -> Group:
-    """Rich rendering: one table of figures (A, B, B - A) and the graph's edges only in one run."""
+def diff_view(diff: dict[str, Any], name_a: str = "A", name_b: str = "B", width: int = 120) -> Group:
+    """Rich rendering, ``width`` columns at most: one table of figures (A, B, B - A) and the graph's
+    edges only in one run."""
+    sections = [
+        ("config", diff["config"]),
+        ("milestone step", diff["milestones"]),
+        ("milestone agent time (s)", diff["milestone_wall"]),
+        ("counts", diff["counts"]),
+        ("steps per phase", {p: v["steps"] for p, v in diff["phases"].items()}),
+        ("interventions per phase", {p: v["interventions"] for p, v in diff["phases"].items()}),
+        ("LLM calls / tokens", {f"{r} {k}": v[k] for r, v in diff["llm"].items() for k in ("calls", "tokens")}),
+        ("failures", diff["failures"]),
+        ("trial outcomes (normal while learning)", diff.get("trial_outcomes", {})),
+    ]
+    body = [
+        [f"  {key}", *("-" if v is None else str(v) for v in pair), _delta(pair)]
+        for _, rows in sections
+        for key, pair in rows.items()
+    ]
+    head = ("", "A", "B", "B - A")
+    titles = [[title, "", "", ""] for title, rows in sections if rows]
+    widths, _ = column_widths(head, [*body, *titles], width, wrap=(0, 1, 2))
     table = Table(title=f"A: {name_a}\nB: {name_b}", title_justify="left")
-    for column, justify in (("", "left"), ("A", "right"), ("B", "right"), ("B - A", "right")):
-        table.add_column(column, justify=justify)
-
-    def section(title: str, rows: dict[str, list[Any]]) -> None:
+    for column, justify, column_width in zip(head, ("left", "right", "right", "right"), widths, strict=True):
+        table.add_column(column, justify=justify, width=column_width, overflow="fold")
+    for title, rows in sections:
         if rows:
             table.add_section()
             table.add_row(Text(title, style="bold"), "", "", "")
         for key, pair in rows.items():
             table.add_row(f"  {key}", *("-" if v is None else str(v) for v in pair), _delta(pair))
-
-    section("config", diff["config"])
-    section("milestone step", diff["milestones"])
-    section("milestone agent time (s)", diff["milestone_wall"])
-    section("counts", diff["counts"])
-    section("steps per phase", {p: v["steps"] for p, v in diff["phases"].items()})
-    section("interventions per phase", {p: v["interventions"] for p, v in diff["phases"].items()})
-    section("LLM calls / tokens", {f"{r} {k}": v[k] for r, v in diff["llm"].items() for k in ("calls", "tokens")})
-    section("failures", diff["failures"])
     g = diff["graph"]
     head = [Text(f"warning: {diff['warning']}", style="bold yellow")] if diff.get("warning") else []
     if not g.get("compared", True):

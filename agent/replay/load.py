@@ -54,6 +54,21 @@ def run_folders(path: Path) -> list[Path]:
     return sorted(p for p in path.iterdir() if p.is_dir() and is_run_folder(p)) if path.is_dir() else []
 
 
+def never_started(run: RunFolder) -> bool:
+    """Whether ``run`` is a folder a command left when it failed before the run's first step (older
+    versions made the folder before checking everything): no ``result.json`` and no transition."""
+    return run.result is None and not any(e["kind"] == "transition" for e in run.events)
+
+
+def half_made_folders(path: Path) -> list[Path]:
+    """Folders directly inside ``path`` with a ``config.json`` but no ``events.jsonl``: what a command
+    that failed before its first event left (sorted by name)."""
+    path = Path(path)
+    if not path.is_dir() or is_run_folder(path):
+        return []
+    return sorted(p for p in path.iterdir() if p.is_dir() and not is_run_folder(p) and (p / "config.json").is_file())
+
+
 def load_run(path: str | Path) -> RunFolder:
     """Read a run folder. Raises :class:`NotARunFolder` only when there is no event log at all; a
     damaged log line, a missing or unreadable ``config.json``/``graph.json``/``result.json`` become

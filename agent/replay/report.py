@@ -12,15 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from agent.replay.analysis import LEARN, LEARN_REST, MILESTONE_ORDER, PHASES, PURSUE, Analysis
+from agent.replay.scores import HEAD as SCORE_HEAD
+from agent.replay.scores import SCORED, difference_lines, headline, score_row
+from agent.replay.summary import (
+    capped,
+    failure_lines,
+    goal_lines,
+    goals_text,
+    llm_status,
+    transition_line,
+    trial_lines,
+)
 
 PHASE_COLOURS = {LEARN: "#cfe3ff", PURSUE: "#ffd9a8", LEARN_REST: "#dff2d8"}
 LINE_COLOURS = ("#1f5fbf", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085")
 DPI = 110
 MAX_FRAMES = 48
-MAX_RESTARTS_LISTED = 8
 LLM_HEAD = ("role", "phase", "calls", "prompt tokens", "completion tokens", "cached", "errors", "retries",
             "HTTP 429", "time-outs")  # fmt: skip
-MAX_LINES_LISTED = 12  # problems or graph differences shown to people
 RESTART_COLOUR = "#b00020"
 
 
@@ -118,6 +127,19 @@ def _data_url(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
+def _graph_html(graph: Path) -> str:
+    """The graph picture at its native size, so its labels stay legible, in a box that scrolls when the
+    picture is larger than the window."""
+    from PIL import Image
+
+    with Image.open(graph) as image:
+        width, height = image.size
+    return (
+        f'<div id="graph-box"><img id="graph" src="{_data_url(graph)}" width="{width}" height="{height}" '
+        'alt="the tech tree rebuilt from the log"></div>'
+    )
+
+
 def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     cells = "".join(f"<th>{html.escape(str(h))}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
@@ -128,69 +150,6 @@ def _items(lines: Sequence[str], empty: str = "none") -> str:
     if not lines:
         return f"<p class='muted'>{html.escape(empty)}</p>"
     return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
-
-
-def failure_lines(analysis: Analysis) -> list[str]:
-    """The failure summary as short readable lines (shared by the console and the HTML page)."""
-    f = analysis.failures
-    lines = [f"mismatch: {m['action']} x{m['count']}: {m['why']}" for m in f["mismatches"]]
-    lines += [f"relearned: {action}" for action in f["relearned"]]
-    by_status: dict[str, list[str]] = {}
-    for action, status in f["unexplained"].items():
-        by_status.setdefault(status, []).append(action)
-    for status, actions in sorted(by_status.items()):
-        names = ", ".join(actions[:8]) + (f", … ({len(actions) - 8} more)" if len(actions) > 8 else "")
-        lines.append(f"never explained, last {status} ({len(actions)}): {names}")
-    for status, actions in f["discovery"].items():
-        lines.append(f"discovery {status}: {sum(actions.values())} runs over {len(actions)} actions")
-    for reason, actions in f["transitions"].items():
-        top = ", ".join(f"{a} x{n}" for a, n in list(actions.items())[:4])
-        lines.append(f"failed steps ({reason}): {sum(actions.values())} — {top}")
-    lines += [f"hypothesis fallback ({why}): {n}" for why, n in f["hypothesis_fallbacks"].items()]
-    lines += [f"LLM error ({why}): {n}" for why, n in f["llm_errors"].items()]
-    return lines + restart_lines(analysis)
-
-
-def capped(lines: Sequence[str], noun: str = "problems", limit: int = MAX_LINES_LISTED) -> list[str]:
-    """At most ``limit`` lines for people, then how many more (the JSON output lists them all)."""
-    if len(lines) <= limit:
-        return list(lines)
-    return [*lines[:limit], f"… {len(lines) - limit} more {noun} (replay --json lists them all)"]
-
-
-def restart_lines(analysis: Analysis) -> list[str]:
-    """The live game's restarts: the count per kind, then each (the first few; ``step`` is the number of
-    steps done when it happened)."""
-    restarts = analysis.restarts
-    if not restarts:
-        return []
-    counts = ", ".join(f"{what} x{n}" for what, n in sorted(analysis.restart_counts.items()))
-    lines = [f"restarts: {counts}"]
-    for r in restarts[:MAX_RESTARTS_LISTED]:
-        lines.append(f"restart: {r.get('what')} during {r.get('during')} after step {r.get('step')} ({r.get('error')})")
-    if len(restarts) > MAX_RESTARTS_LISTED:
-        lines.append(f"… {len(restarts) - MAX_RESTARTS_LISTED} more restarts (replay --json lists them all)")
-    return lines
-
-
-def transition_line(analysis: Analysis) -> tuple[str, bool]:
-    """One line on lost transitions, and whether none was lost (step numbers 1, 2, 3, ... each once)."""
-    t = analysis.transitions
-    if not t.get("count"):
-        return "transitions: none in the log", True
-    if t.get("contiguous", True):
-        return f"transitions: {t.get('count', 0)}, steps 1..{t.get('last', 0)} each once (no lost transition)", True
-    parts = []
-    for key, what in (("lost", "lost"), ("repeated", "repeated")):
-        spans = [f"{a}" if a == b else f"{a}..{b}" for a, b in t[key]]
-        if spans:
-            shown = ", ".join(spans[:5]) + (", …" if len(spans) > 5 else "")
-            parts.append(f"{what} steps {shown} ({sum(b - a + 1 for a, b in t[key])})")
-    if t.get("unnumbered"):
-        parts.append(f"{t['unnumbered']} without a step number")
-    if not t.get("in_order", True):
-        parts.append("steps out of order")
-    return f"transitions: {t['count']}, " + "; ".join(parts), False
 
 
 def _frames_html(analysis: Analysis, max_frames: int) -> str:
@@ -209,6 +168,22 @@ def _frames_html(analysis: Analysis, max_frames: int) -> str:
         )
     note = f"<p class='muted'>{len(shown)} of {len(frames)} frames</p>" if len(shown) < len(frames) else ""
     return note + "<div class='frames'>" + "".join(cards) + "</div>"
+
+
+def _findings_html(a: Analysis) -> str:
+    """The scores with the per-action differences, the goals, the real failures and the trial outcomes."""
+    score = a.score
+    if score["status"] == SCORED:
+        lines = difference_lines(score)
+        differences = _items(lines, "none: the learned graph equals the ground truth")
+        scores = _table(SCORE_HEAD, [score_row(score)]) + "<h3>Differences from the ground truth</h3>" + differences
+    else:
+        scores = f"<p class='muted'>{html.escape(headline(score))}</p>"
+    return f"""<h2>Scores against the ground truth</h2>{scores}
+<h2>Goals</h2>{_items(goal_lines(a), "no goals")}
+<h2>Failures</h2>{_items(failure_lines(a))}
+<h2>Trial outcomes</h2><p class='muted'>normal while learning: a do()-test that fails is evidence, not a fault</p>
+{_items(trial_lines(a))}"""
 
 
 def report_html(analysis: Analysis, graph: Path, timeline: Path, max_frames: int = MAX_FRAMES) -> str:
@@ -241,21 +216,26 @@ def report_html(analysis: Analysis, graph: Path, timeline: Path, max_frames: int
 <style>
 body {{ font-family: sans-serif; margin: 16px; color: #222; }}
 h1 {{ font-size: 20px; margin: 0 0 4px; }} h2 {{ font-size: 16px; margin: 18px 0 6px; }}
+h3 {{ font-size: 14px; margin: 10px 0 4px; }} #score {{ font-size: 15px; }}
 .muted {{ color: #777; }} .bad {{ color: #b00020; font-weight: bold; }} .ok {{ color: #1b7f3b; }}
 .pictures {{ display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }}
 #timeline {{ max-width: min(100%, 760px); border: 1px solid #ccc; }}
-#graph {{ max-width: 100%; max-height: 640px; border: 1px solid #ccc; }}
+#graph-box {{ overflow: auto; max-width: 100%; max-height: 85vh; margin-top: 12px; border: 1px solid #ccc; }}
+#graph {{ display: block; max-width: none; }}
 table {{ border-collapse: collapse; font-size: 13px; }} td, th {{ border: 1px solid #ccc; padding: 2px 8px; }}
 .frames {{ display: flex; flex-wrap: wrap; gap: 8px; }} .frames img {{ width: 160px; }}
 figure {{ margin: 0; font-size: 11px; }}
 </style></head><body>
 <h1>ADAM replay: {html.escape(a.run.name)}</h1>
 <p>{html.escape(str(config.get("variant", "?")))} seed {html.escape(str(config.get("seed", "?")))},
-goals {html.escape(", ".join(map(str, config.get("goals", []))))}; {len(a.run.events)} events,
+goals {html.escape(goals_text(config))}; {len(a.run.events)} events,
 {a.steps} steps, {a.interventions} interventions ({a.trials} trials);
 <span class="{"ok" if a.consistent else "bad"}">{status}</span>; end: {html.escape(str(end.get("reason", "-")))}</p>
-<div class="pictures"><img id="timeline" src="{_data_url(timeline)}" alt="milestone timeline">
-<img id="graph" src="{_data_url(graph)}" alt="learned graph"></div>
+<p id="score" class="{"ok" if a.score.get("shd") == 0 else "bad"}">{html.escape(headline(a.score))}</p>
+{f"<p id='llm-status'>{html.escape(llm_status(a))}</p>" if llm_status(a) else ""}
+<div class="pictures"><img id="timeline" src="{_data_url(timeline)}" alt="milestone timeline"></div>
+{_graph_html(graph)}
+{_findings_html(a)}
 <h2>Milestones</h2>{
         _table(("milestone", "item", "step", "agent time (s)", "critical step", "interventions"), milestones)
     }
@@ -264,7 +244,6 @@ goals {html.escape(", ".join(map(str, config.get("goals", []))))}; {len(a.run.ev
 <h2>Graph check</h2>{_items(graph_lines)}
 <h2>Transitions</h2><p class="{"ok" if no_loss else "bad"}">{html.escape(transitions)}</p>
 <h2>Result check</h2>{_items(a.checks, "milestones, steps, interventions and LLM usage equal result.json")}
-<h2>Failures</h2>{_items(failure_lines(a))}
 <h2>Damage and missing files</h2>{_items(capped(a.problems))}
 <h2>Frames</h2>{_frames_html(a, max_frames)}
 </body></html>

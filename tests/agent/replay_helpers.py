@@ -1,9 +1,11 @@
-"""Helpers shared by the replay tests: copy a run folder, run `adam replay`/`adam diff` in-process."""
+"""Helpers shared by the replay tests: copy a run folder, read and rewrite its event log, run
+`adam replay`/`adam diff` in-process."""
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -17,6 +19,17 @@ def copy_run(runs: dict, name: str, tmp_path: Path) -> Path:
     folder = tmp_path / name
     shutil.copytree(runs[name][0], folder)
     return folder
+
+
+def read_log(folder: Path) -> list[dict]:
+    """The events of the run folder's log (every line readable)."""
+    return [json.loads(line) for line in (folder / "events.jsonl").read_text().splitlines()]
+
+
+def write_log(folder: Path, events: list[dict]) -> None:
+    """Write ``events`` renumbered 1, 2, 3, ..."""
+    lines = [json.dumps({**e, "seq": i}) for i, e in enumerate(events, start=1)]
+    (folder / "events.jsonl").write_text("\n".join(lines) + "\n")
 
 
 def command(argv: list[str]) -> tuple[int, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import statistics
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from replay_helpers import command, copy_run
+from replay_helpers import command, copy_run, read_log, write_log
 from rich.console import Console
 
 from agent.replay.aggregate import aggregate, aggregate_markdown, aggregate_table
@@ -39,16 +40,6 @@ def runs(tmp_path_factory):
         result = new_run(RunConfig(variant=variant, seed=seed, out=str(out), name=name, picture=False)).loop()
         made[name] = (result.run_dir, result)
     return made
-
-
-def read_log(folder: Path) -> list[dict]:
-    return [json.loads(line) for line in (folder / "events.jsonl").read_text().splitlines()]
-
-
-def write_log(folder: Path, events: list[dict]) -> None:
-    """Write ``events`` renumbered 1, 2, 3, ..."""
-    lines = [json.dumps({**e, "seq": i}) for i, e in enumerate(events, start=1)]
-    (folder / "events.jsonl").write_text("\n".join(lines) + "\n")
 
 
 # ------------------------------------------------------------------------------ one run
@@ -248,8 +239,15 @@ def test_aggregate_over_a_folder_of_runs(runs, capsys):
     markdown = aggregate_markdown(agg)
     assert markdown.startswith("|  | reached |") and "| diamond | 3/3 |" in markdown
     assert aggregate_table(agg).row_count == len(MILESTONE_ORDER) + 7
+    # adam replay RUNS_DIR: one aggregate per configuration (a and c: original; b: adam_modified)
     code, _ = command(["replay", str(folder), "--json"])
-    assert code == 0 and json.loads(capsys.readouterr().out)["milestones"] == agg["milestones"]
+    grouped = json.loads(capsys.readouterr().out)
+    assert code == 0 and grouped["n"] == 3 and grouped["failed_before_start"] == []
+    by_variant = {g["configuration"]["variant"]: g for g in grouped["groups"]}
+    assert sorted(by_variant) == ["adam_modified", "original"]
+    assert by_variant["original"]["runs"] == [str(runs["a"][0]), str(runs["c"][0])]
+    assert by_variant["original"]["milestones"] == aggregate([runs["a"][0], runs["c"][0]])["milestones"]
+    assert by_variant["adam_modified"]["n"] == 1
 
 
 def test_milestone_order_mirrors_scoring():
@@ -283,6 +281,33 @@ def test_html_report_opens_in_headless_chromium(runs, tmp_path):
     assert _near(pixels, learn) > 5000, "the timeline's learn-phase shading is not on screen"
     shown = [c for c in _vivid_colours(page.parent / "graph.png") if _near(pixels, c) > 20]
     assert len(shown) >= 3, "the graph picture's node colours are not on screen"
+    print(f"screenshot of the report: {shot}")  # kept as the test's artifact (pytest -s shows the path)
+
+    # the DOM as Chromium rendered it: the SHD is on the page, the graph picture is big enough to read
+    probe = page.with_name("probe.html")
+    probe.write_text(text.replace("</body>", PROBE + "</body>"))
+    dom = subprocess.run(
+        [*cmd[:-1], "--virtual-time-budget=5000", "--dump-dom", probe.resolve().as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    score = json.loads((folder / "result.json").read_text())["score"]
+    assert re.search(rf'<p id="score"[^>]*>SHD {score["shd"]} \(precision', dom), "no SHD on the rendered page"
+    assert f"{score['exact_actions']}/{score['total_actions']} actions exact" in dom
+    assert "<h2>Scores against the ground truth</h2>" in dom and "<h2>Trial outcomes</h2>" in dom
+    found = re.search(r'data-graph="(\d+)x(\d+)@(\d+)"', dom)
+    assert found, "the graph <img id=graph> is not on the rendered page"
+    natural, _, rendered = map(int, found.groups())
+    assert natural >= 1000, f"the graph picture is {natural} px wide: too small for legible labels"
+    assert rendered >= 600, f"the graph is shown {rendered} px wide"
+
+
+PROBE = (  # writes the graph picture's natural size and its rendered width into the DOM once the page has loaded
+    "<script>addEventListener('load', () => { const g = document.getElementById('graph'); "
+    "const shown = Math.round(g.getBoundingClientRect().width); "
+    "document.body.dataset.graph = `${g.naturalWidth}x${g.naturalHeight}@${shown}`; });</script>"
+)
 
 
 def _near(pixels: np.ndarray, rgb: tuple[int, int, int], tolerance: int = 4) -> int:
