@@ -1,7 +1,10 @@
 """Replay analysis of run folders: rebuild the graph from ``events.jsonl`` alone, milestones, phases,
-LLM usage and failures (:mod:`.analysis`, :mod:`.checks`), two runs side by side (:mod:`.diff`), many
-runs at once (``from agent.replay.aggregate import aggregate``), plots and an HTML page
-(:mod:`.report`), and the ``adam replay``/``adam diff`` commands (:mod:`.command`). Needs nothing but
+LLM usage, environment goals, real failures apart from normal trial outcomes (:mod:`.analysis`,
+:mod:`.checks`, :mod:`.outcomes`), the scores against the ground truth that the run wrote to
+``result.json`` (:mod:`.scores`), two runs side by side (:mod:`.diff`), many runs at once grouped by
+configuration (``from agent.replay.aggregate import aggregate, aggregate_groups``), plots and an HTML
+page (:mod:`.report`), the console view (:mod:`.console`, :mod:`.summary`, tables that fit the terminal
+in :mod:`.tables`) and the ``adam replay``/``adam diff`` commands (:mod:`.command`). Needs nothing but
 the run folder: no simulator, server or LLM."""
 
 from __future__ import annotations
