@@ -54,46 +54,130 @@ def _fail(console: Console, message: str, code: int) -> int:
     return code
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="adam", description="ADAM: an embodied causal agent for Minecraft")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command", required=True)
+ADAM_EPILOG = """\
+Each command's --help ends with its own examples. Exit status: 0 done (every
+goal reached), 1 a goal not reached or a check failed, 2 bad input (one
+error: line on stderr), 3 an LLM run whose model never gave a valid answer
+(adam run, without --llm-fallback offline), 130 interrupted (Ctrl-C).
 
-    demo = sub.add_parser("demo", help="play the scripted route to a diamond in the simulator (no agent)")
+examples:
+  adam run                            # learn offline, reach a diamond
+  adam run --llm openai:gpt-4o-mini   # the same, asking a model
+  adam replay runs/                   # every run in runs/, grouped
+"""
+RUN_EPILOG = """\
+Results (the final table, summary lines) go to stdout; the live view and the
+log lines to stderr; --json prints one JSON object, the only thing on stdout.
+Exit status: 0 every goal reached, 1 not, 2 bad input or an LLM endpoint that
+cannot be reached (nothing is created), 3 the LLM never gave a valid answer
+(result.json: llm.status "unavailable"; with --llm-fallback offline the run
+exits by its goals instead), 130 Ctrl-C (the line printed says how to resume).
+
+examples:
+  adam run --variant adam_modified --seed 3 --max-steps 5000
+  adam run --llm openai:qwen2.5-7b-instruct \\
+      --base-url http://127.0.0.1:8000/v1 --llm-roles hypothesis
+  adam run --resume runs/20261202-141720-330691-original-s0
+"""
+LIVE_EPILOG = """\
+Without --host, a local flying-squid server is started on 127.0.0.1 with a
+prepared arena (Node.js 20; the bridge's npm packages are installed on first
+use). The agent is the offline one. Exit status: 0 every goal reached, 1 not,
+2 bad input, or no server or bridge (no run folder is left), 130 Ctrl-C.
+
+examples:
+  adam live --max-steps 30            # a short check in the local arena
+  adam live --goal stone_pickaxe --seed 2
+  adam live --host mc.example.org --port 25565 --version 1.20.4
+"""
+DEMO_EPILOG = """\
+No agent: the simulator plays a fixed route (logs, planks, tools, iron,
+diamond) to show the world works.
+
+examples:
+  adam demo
+  adam demo --variant adam_modified --seed 4 --frame /tmp/frame.png
+"""
+ITEMS_EPILOG = """\
+The names the agent sees (meaningless tokens in an obfuscated world): the
+names adam run --goal takes.
+
+examples:
+  adam items
+  adam items --variant obfuscated
+"""
+VARIANTS_HELP = "original | adam_modified | obfuscated | random:SEED (the random variant needs its seed)"
+ROLES_HELP = (
+    "which parts ask the LLM, comma-separated: hypothesis (which held items an action needs; tested "
+    "first), planner (the plan; checked on the learned graph), actor (the next action, among the offered "
+    "ones), perception (describing frames: the same as --perception llm) (default hypothesis,planner,actor)"
+)
+
+
+def _sub(sub: argparse._SubParsersAction, name: str, help: str, epilog: str) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name, help=help, description=help[0].upper() + help[1:] + ".", epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="adam",
+        description="ADAM: an embodied causal agent for Minecraft",
+        epilog=ADAM_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging (the HTTP client's too)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = _sub(sub, "demo", "play the scripted route to a diamond in the simulator (no agent)", DEMO_EPILOG)
     demo.add_argument("--seed", type=seed, default=0, help="world seed (default 0)")
-    demo.add_argument("--variant", default="original", help="original | adam_modified | obfuscated | random:SEED")
+    demo.add_argument("--variant", default="original", help=VARIANTS_HELP)
     demo.add_argument("--frame", default="demo-frame.png", help="where to save the last first-person frame")
     demo.add_argument("--quiet", action="store_true", help="no live view")
 
-    run = sub.add_parser("run", help="learn the tech tree from scratch and reach the goal (headless, offline)")
+    run = _sub(sub, "run", "learn the tech tree from scratch and reach the goal (headless simulator)", RUN_EPILOG)
     run.add_argument("--goal", action="append", help="goal item (repeat for several, in order; default diamond)")
-    run.add_argument("--variant", default="original", help="original | adam_modified | obfuscated | random:SEED")
+    run.add_argument("--variant", default="original", help=VARIANTS_HELP)
     run.add_argument("--seed", type=int, default=0, help="world and agent seed (default 0)")
-    run.add_argument("--max-steps", type=int, default=20_000, help="environment step budget (default 20000)")
+    run.add_argument(
+        "--max-steps", type=int, default=20_000, help="environment step budget; the run stops at it (default 20000)"
+    )
     run.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
-    run.add_argument("--name", default="", help="run folder name suffix")
+    run.add_argument("--name", default="", help="run folder name suffix (default VARIANT-sSEED)")
     run.add_argument("--samples", type=int, default=1, help="samples per action, run as if in parallel (default 1)")
     run.add_argument("--llm", metavar="openai:MODEL", help="use an OpenAI-compatible model (default: offline)")
     run.add_argument(
         "--base-url", help="the endpoint (default: $OPENAI_BASE_URL); the key is read from $OPENAI_API_KEY"
     )
-    run.add_argument(
-        "--llm-roles", default="hypothesis,planner,actor", help="which parts ask the LLM (default: all three)"
-    )
+    run.add_argument("--llm-roles", default="hypothesis,planner,actor", metavar="ROLE,...", help=ROLES_HELP)
     run.add_argument("--llm-timeout", type=float, default=60.0, help="seconds per LLM call (default 60)")
     run.add_argument("--llm-retries", type=int, default=3, help="retries on transport errors/429/5xx (default 3)")
+    run.add_argument(
+        "--llm-fallback",
+        default="none",
+        choices=("none", "offline"),
+        help="when the LLM cannot be reached at start or never gives a valid answer: none = fail (exit 2 at "
+        "start, exit 3 at the end); offline = go on offline, result.json still saying unavailable (default none)",
+    )
     run.add_argument("--replay-llm", metavar="RUN_DIR", help="re-run a recorded run, LLM replies from its log")
     run.add_argument(
         "--env-goal", action="append", metavar="KIND:BLOCK", help="environment goal after the item goals: near:water"
     )
-    run.add_argument("--perception", default="offline", choices=("offline", "llm", "off"), help="frame describer")
+    run.add_argument(
+        "--perception",
+        default="offline",
+        choices=("offline", "llm", "off"),
+        help="frame describer: llm asks the model (the perception role; needs --llm) (default offline)",
+    )
     run.add_argument("--frames", action="store_true", help="keep the frames where perception ran (frames/)")
     run.add_argument("--no-picture", action="store_true", help="skip graph.png at the end")
     run.add_argument("--resume", metavar="RUN_DIR", help="continue a killed run from its folder")
-    run.add_argument("--quiet", action="store_true", help="no live view, warnings only")
+    run.add_argument("--quiet", action="store_true", help="no live view and no result table, warnings only")
     run.add_argument("--json", action="store_true", help="print one JSON object with the result (implies --quiet)")
 
-    live = sub.add_parser("live", help="the same agent in a live Minecraft game through mineflayer")
+    live = _sub(sub, "live", "the same agent in a live Minecraft game through mineflayer", LIVE_EPILOG)
     where = live.add_mutually_exclusive_group()
     where.add_argument("--local", action="store_true", help="start a local flying-squid server on 127.0.0.1 (default)")
     where.add_argument("--host", help="a running server (offline mode; the bot needs op for interventions)")
@@ -103,14 +187,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     live.add_argument("--goal", action="append", help="goal item (repeat for several; default diamond)")
     live.add_argument("--seed", type=int, default=0, help="agent seed (and the local arena's seed)")
-    live.add_argument("--max-steps", type=int, default=20_000)
+    live.add_argument(
+        "--max-steps", type=int, default=20_000, help="game action budget; the run stops at it (default 20000)"
+    )
     live.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
-    live.add_argument("--name", default="", help="run folder name suffix")
-    live.add_argument("--quiet", action="store_true", help="no live view, warnings only")
+    live.add_argument("--name", default="", help="run folder name suffix (default live-local, or live with --host)")
+    live.add_argument("--quiet", action="store_true", help="no live view and no result table, warnings only")
     live.add_argument("--json", action="store_true", help="print one JSON object with the result")
 
-    items = sub.add_parser("items", help="list the item names a variant's agent can see")
-    items.add_argument("--variant", default="original")
+    items = _sub(sub, "items", "list the item names a variant's agent can see", ITEMS_EPILOG)
+    items.add_argument("--variant", default="original", help=VARIANTS_HELP)
 
     from agent.replay.command import add_parsers as add_replay_parsers
 

@@ -30,6 +30,15 @@ MAX_ENVIRONMENT_MOVES = 300  # movements toward one environment-factor goal befo
 MAX_RELEARNS = 2  # re-learning an action that still fails after this many times ends the run (stuck)
 
 
+class StepBudgetExhausted(Exception):
+    """A world refused a step: the run's step budget is spent (raised from inside a discovery or a plan
+    step, so that a run stops at exactly its budget; the controller ends the run saying so)."""
+
+    def __init__(self, max_steps: int) -> None:
+        super().__init__(f"step budget exhausted ({max_steps} step{'s' if max_steps != 1 else ''})")
+        self.max_steps = max_steps
+
+
 @dataclass
 class ControllerState:
     """Serializable progress of the loop."""
@@ -108,12 +117,23 @@ class Controller:
         return self.state.phase == "done"
 
     def tick(self) -> None:
-        """One unit of work: a discovery, or one plan step."""
+        """One unit of work: a discovery, or one plan step. A world that refuses a step past the budget
+        (:class:`StepBudgetExhausted`) ends the run there, with what it was doing in ``end_reason``."""
         self.state.ticks += 1
-        if self.world.counters.steps >= self.max_steps:
-            self._finish(f"step budget exhausted ({self.max_steps} steps)")
-            return
         goal = self.goal
+        if goal is not None and ":" not in goal and self.world.inventory().get(goal, 0) > 0:
+            self._goal_reached(goal)  # held already (the last step within the budget may have made it)
+            return
+        if self.world.counters.steps >= self.max_steps:
+            self._finish(str(StepBudgetExhausted(self.max_steps)))
+            return
+        try:
+            self._work(goal)
+        except StepBudgetExhausted as err:
+            self._check_milestones()
+            self._finish(f"{err} while {self.current}" if self.current else str(err))
+
+    def _work(self, goal: str | None) -> None:
         if goal is None:
             self.state.phase = "learn_rest"
             self.learner.state.completing = True  # goals reached: alternatives for every cause too
@@ -126,9 +146,6 @@ class Controller:
             return
         if ":" in goal:
             self._environment_tick(goal)
-            return
-        if self.world.inventory().get(goal, 0) > 0:
-            self._goal_reached(goal)
             return
         if self.feasibility.plan(self.graph, goal, self.world.inventory()) is None:
             self.state.phase = "learn"
@@ -153,7 +170,7 @@ class Controller:
             self.state.plan = [[s.action, s.count, s.produces] for s in plan.steps]
         action, count, produces = self.state.plan[0]
         step = PlanStep(action, count, produces)
-        self.current = f"pursue {goal}: {step.action} x{step.count}"
+        self.current = f"pursuing {goal}: {step.action} x{step.count}"
         if self.perceive_for_actor and self.perceiver is not None:
             seen = self.perceiver.look("actor")
             self.memory.perception = self.perceiver.agent_text(seen) if seen else ""
@@ -189,12 +206,12 @@ class Controller:
             return False
         candidates = self.learner.worth_trying()
         if candidates:
-            self.current = f"learn {candidates[0]}"
+            self.current = f"learning {candidates[0]}"
             self.learner.learn(candidates[0])
             return True
         refinable = self.learner.worth_refining()
         if refinable:
-            self.current = f"refine {refinable[0]}"
+            self.current = f"refining {refinable[0]}"
             self.learner.refine(refinable[0])
             return True
         return False
@@ -232,7 +249,7 @@ class Controller:
             move = self._navigator[1].next_move(description, goal.block)
         else:
             move = explore_move(self.world.movement_actions, moves)
-        self.current = f"pursue {text}: {move}"
+        self.current = f"pursuing {text}: {move}"
         self.memory.remember(self.world.act(move), f"toward {text}")
         self.state.env_moves[text] = moves + 1
 

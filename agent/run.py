@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,13 +16,20 @@ import gymnasium as gym
 
 import env  # noqa: F401  (registers the simulator ids)
 from agent.actor import EnvironmentGoal
-from agent.controller import Controller, ControllerState
+from agent.controller import Controller, ControllerState, StepBudgetExhausted
 from agent.llm.agents import LLMChooser, LLMPlanner, LLMProposer
-from agent.llm.client import OpenAIClient, parse_llm_spec, redact_url
-from agent.llm.prompts import ROLES
+from agent.llm.client import OpenAIClient, parse_llm_spec
 from agent.llm.recording import RecordingClient, ReplayClient
+from agent.llm.status import LLMTally
 from agent.memory import MemoryPool
 from agent.perceive import Perceiver
+from agent.run_config import (  # noqa: F401  (RunConfig and the limits are imported from here too)
+    EXIT_LLM_UNAVAILABLE,
+    LLM_FALLBACKS,
+    MAX_SAMPLES,
+    RunConfig,
+    check_variant,
+)
 from agent.runlog import RunFolderError, RunLog, apply_cut, atomic_write_json, load_checkpoint, plan_cut
 from agent.scoring import final_score, milestone_items, shown_block, shown_item
 from agent.world import EnvWorld, ReplayDiverged
@@ -31,117 +37,19 @@ from causal_graph.baseline import AdamDiscoverer, InterventionOnlyDiscoverer, ad
 from causal_graph.discovery import Discoverer, DiscoveryConfig, DiscoveryOutcome
 from causal_graph.graph import CausalGraph
 from causal_graph.learner import Learner, LearnerState
-from env.interface import Counters
+from env.interface import Counters, Transition
 from perception.llm import LLMDescriber
 from perception.navigate import NAVIGATION_MIN_FRACTION
 from perception.offline import OfflineDescriber
 
 log = logging.getLogger(__name__)
 
-# The simulator runs the N "parallel" samples of an action one after another in its one world, so each
-# sample fells a tree or digs an ore (and what lies on the way to it). A world holds 158-279 oak logs;
-# above 32 samples the reachable ones run out on some seeds (48: seed 2; 64: seeds 2 and 9; 128: 4 of
-# seeds 0-9) and the run ends "diamond unreachable". 32 reaches diamond with SHD 0 on every variant, seeds 0-9.
-MAX_SAMPLES = 32
 COUNTER_KEYS = ("steps", "interventions", "critical_steps")  # what a checkpoint keeps of env.interface.Counters
-
 DISCOVERERS = {
     "ours": (Discoverer, DiscoveryConfig()),
     "adam": (AdamDiscoverer, adam_config()),
     "intervention_only": (InterventionOnlyDiscoverer, DiscoveryConfig()),
 }
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    goals: tuple[str, ...] = ("diamond",)
-    variant: str = "original"
-    seed: int = 0
-    max_steps: int = 20_000
-    out: str = "runs"
-    name: str = ""
-    picture: bool = True
-    samples: int = 1  # samples per action (ADAM "Parallel": N copies run them at once)
-    llm: str | None = None  # "openai:MODEL"; None = offline
-    base_url: str | None = None  # OpenAI-compatible endpoint (else OPENAI_BASE_URL)
-    llm_roles: tuple[str, ...] = ("hypothesis", "planner", "actor")
-    llm_timeout: float = 60.0
-    llm_retries: int = 3
-    replay_llm: str | None = None  # answer LLM calls from this recorded run folder
-    discovery: str = "ours"  # ours | adam (ADAM's one-at-a-time procedure) | intervention_only
-    learning: bool = True  # False: plan from the given prior graph only (a prior-knowledge baseline)
-    prior: str = ""  # what the starting graph is, when one is given (documentation only)
-    env_goals: tuple[str, ...] = ()  # environment-factor goals after the item goals: near:water, see:oak_log
-    perception: str = "offline"  # offline | llm | off — how frames are described when they are needed
-    frames: bool = False  # keep the frames where perception ran (frames/ in the run folder)
-    env_id: str = "adam/Minecraft-v0"  # adam/MinecraftLive-v0 for the live game
-    env_kwargs: dict[str, Any] = field(default_factory=dict)  # e.g. host/port of a live server
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {**asdict(self), "goals": list(self.goals), "llm_roles": list(self.llm_roles)}
-        data["base_url"] = redact_url(self.base_url)
-        return {**data, "format": "adam-run-config", "version": 1}
-
-    def log_dict(self) -> dict[str, Any]:
-        """What the ``start`` event records: the settings that shape the run (not where it is written)."""
-        data = self.to_dict()
-        for key in ("out", "name", "replay_llm", "picture"):
-            data.pop(key, None)
-        return data
-
-    def validate(self) -> None:
-        """Raise ValueError naming the option at fault, before anything is created."""
-        for option, value, kind, what in (
-            ("--seed", self.seed, int, "an integer"),
-            ("--max-steps", self.max_steps, int, "an integer"),
-            ("--samples", self.samples, int, "an integer"),
-            ("--llm-retries", self.llm_retries, int, "an integer"),
-            ("--llm-timeout", self.llm_timeout, int | float, "a number"),
-            ("--variant", self.variant, str, "a name"),
-            ("--out", self.out, str, "a path"),
-            ("--name", self.name, str, "a name"),
-        ):
-            if not isinstance(value, kind) or isinstance(value, bool):
-                raise ValueError(f"{option} must be {what}, got {value!r}")
-        if not all(isinstance(g, str) and g for g in (*self.goals, *self.env_goals, *self.llm_roles)):
-            raise ValueError("goals, environment goals and LLM roles must be non-empty names")
-        if self.seed < 0:
-            raise ValueError(f"--seed must be 0 or more, got {self.seed}")
-        if self.max_steps < 1:
-            raise ValueError(f"--max-steps must be at least 1, got {self.max_steps}")
-        if self.samples < 1:
-            raise ValueError(f"--samples must be at least 1, got {self.samples}")
-        if self.samples > MAX_SAMPLES:
-            raise ValueError(
-                f"--samples must be at most {MAX_SAMPLES}, got {self.samples}: the samples run one after another "
-                f"in one world, and more than {MAX_SAMPLES} use up its reachable trees on some seeds"
-            )
-        if not (math.isfinite(self.llm_timeout) and self.llm_timeout > 0):
-            raise ValueError(f"--llm-timeout must be a positive number of seconds, got {self.llm_timeout}")
-        if self.llm_retries < 0:
-            raise ValueError(f"--llm-retries must be 0 or more, got {self.llm_retries}")
-        if any(sep in self.name for sep in ("/", "\\", "\0")) or self.name in (".", ".."):
-            raise ValueError(f"--name must be a plain name (no path separators, not . or ..), got {self.name!r}")
-        if self.perception not in ("offline", "llm", "off"):
-            raise ValueError(f"invalid perception {self.perception!r}; valid: offline, llm, off")
-        if self.discovery not in DISCOVERERS:
-            raise ValueError(f"unknown discovery {self.discovery!r}; valid: {', '.join(DISCOVERERS)}")
-        unknown = set(self.llm_roles) - set(ROLES)
-        if unknown:
-            raise ValueError(f"unknown LLM role(s) {sorted(unknown)}; roles: {', '.join(ROLES)}")
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
-        names = ("variant", "seed", "max_steps", "out", "name", "picture", "samples", "llm", "base_url", "discovery")
-        names = (*names, "learning", "prior", "perception", "frames", "env_id")
-        fields = {k: data[k] for k in (*names, "llm_timeout", "llm_retries", "replay_llm") if k in data}
-        if "llm_roles" in data:
-            fields["llm_roles"] = tuple(data["llm_roles"])
-        if "env_goals" in data:
-            fields["env_goals"] = tuple(data["env_goals"])
-        if "env_kwargs" in data:
-            fields["env_kwargs"] = dict(data["env_kwargs"])
-        return cls(goals=tuple(data.get("goals", ("diamond",))), **fields)
 
 
 @dataclass
@@ -174,8 +82,25 @@ class RunResult:
         }
 
 
+class BudgetedWorld(EnvWorld):
+    """An :class:`EnvWorld` that refuses a step beyond ``max_steps`` (:class:`StepBudgetExhausted`), so a
+    run stops at exactly its budget, even inside a discovery or a plan step."""
+
+    def __init__(self, environment: gym.Env, max_steps: int) -> None:
+        super().__init__(environment)
+        self.max_steps = max_steps
+
+    def act(self, action: str) -> Transition:
+        if self.counters.steps >= self.max_steps:
+            raise StepBudgetExhausted(self.max_steps)
+        return super().act(action)
+
+
 class AgentRun:
-    """Wires world, causal module, controller and run log together."""
+    """Wires world, causal module, controller and run log together.
+
+    ``llm_down``: why the LLM endpoint could not be reached at start, when the run goes on offline
+    (``--llm-fallback offline``); the LLM is then not asked at all and its status is ``unavailable``."""
 
     def __init__(
         self,
@@ -183,6 +108,7 @@ class AgentRun:
         folder: Path,
         resume: dict[str, Any] | None = None,
         prior_graph: CausalGraph | None = None,
+        llm_down: str | None = None,
     ) -> None:
         config.validate()
         self.config = config
@@ -198,14 +124,15 @@ class AgentRun:
         goals = [shown_item(self.env, g) for g in config.goals]
         env_goal_blocks = {g: shown_block(self.env, EnvironmentGoal.parse(g).block) for g in config.env_goals}
         self.log = RunLog(folder, seq=resume["seq"] if resume else 0)  # touches the disk at its first write
-        self.world = EnvWorld(self.env)
+        self.world = BudgetedWorld(self.env, config.max_steps)
         if resume:
             self.graph = CausalGraph.from_dict(resume["graph"], source=str(folder / "checkpoint.json"))
         else:
             self.graph = prior_graph.copy() if prior_graph is not None else CausalGraph()
         self._graph_dirty = True
         self._graph_snapshot: dict[str, Any] = {}
-        self.llm_failures: dict[str, int] = {}
+        self.tally = LLMTally()  # what result.json's "llm" reports, counted from the events
+        self.llm_down = llm_down
         self.llm = self._llm_client()
         roles = set(config.llm_roles) if self.llm else set()
         discoverer_class, discovery_config = DISCOVERERS[config.discovery]
@@ -248,7 +175,7 @@ class AgentRun:
         offline = OfflineDescriber(min_fraction=NAVIGATION_MIN_FRACTION)
         describer, source = offline, "offline"
         shown = self.env.unwrapped.vocabulary.shown  # block kinds as the agent knows them
-        if self.config.perception == "llm":
+        if self.config.perception == "llm" and not self.llm_down:  # an LLM down at start: the offline describer
             if self.llm is None:
                 raise ValueError("--perception llm needs an LLM (--llm openai:MODEL or --replay-llm)")
             # the model is shown only the agent's names (an obfuscated world's tokens), never the real ones
@@ -267,34 +194,47 @@ class AgentRun:
         config = self.config
         if config.replay_llm:
             inner = ReplayClient(Path(config.replay_llm))
+            self.llm_down = self.llm_down or inner.down_at_start  # the recorded run went on offline: so does this
+        elif self.llm_down:
+            return None
         elif config.llm:
             inner = OpenAIClient(
                 parse_llm_spec(config.llm), config.base_url, timeout=config.llm_timeout, max_retries=config.llm_retries
             )
         else:
             return None
-        return RecordingClient(inner, self._emit)
+        return None if self.llm_down else RecordingClient(inner, self._emit)
 
     def _emit(self, kind: str, **data: Any) -> int:
         if kind == "relearn":
             self._graph_dirty = True
-        self._count(kind, data)
+        self.tally.count(kind, data)
         return self.log.event(kind, **data)
 
-    def _count(self, kind: str, data: Mapping[str, Any]) -> None:
-        """The LLM failure counts that ``result.json`` reports, one event at a time."""
-        if kind == "llm_failure":
-            key = f"{data['role']}:{data['failure']}"
-            self.llm_failures[key] = self.llm_failures.get(key, 0) + 1
-        elif kind == "llm_fallback":
-            key = f"{data['role']}:fallback"
-            self.llm_failures[key] = self.llm_failures.get(key, 0) + 1
+    @property
+    def asks_llm(self) -> bool:
+        """Whether this run was asked to use an LLM (``--llm`` or ``--replay-llm``), reachable or not."""
+        return bool(self.config.llm or self.config.replay_llm)
+
+    def note_llm_down(self) -> None:
+        """Log that the endpoint was unreachable at start and the run goes on offline (``llm_unavailable``)."""
+        if self.llm_down:
+            self._emit("llm_unavailable", failures=0, error=self.llm_down, at_start=True)
+            log.warning("%s; going on offline (--llm-fallback offline)", self.llm_down)
+
+    def llm_result(self) -> dict[str, Any]:
+        """``result.json``'s ``llm``: status, counts, tokens, usage per role; {} for an offline run."""
+        if not self.asks_llm:
+            return {}
+        usage = self.llm.usage.to_dict() if self.llm else {}
+        model = self.llm.model if self.llm else (self.config.llm or "").partition(":")[2]
+        return {**self.tally.to_dict(model, usage), "fallback": self.config.llm_fallback}
 
     def recount(self, events: Iterable[Mapping[str, Any]]) -> None:
         """Rebuild the LLM usage and failure counts of a resumed run from its logged events, so that
         ``result.json`` counts the whole run, not only what came after the resume."""
         for event in events:
-            self._count(event["kind"], event)
+            self.tally.count(event["kind"], event)
             if self.llm is not None and event["kind"] == "llm_call":
                 self.llm.usage.add_recorded(event)
 
@@ -371,18 +311,36 @@ class AgentRun:
             milestones=state.milestones,
             score=score,
             wall=state.wall,
-            llm={"usage": self.llm.usage.to_dict(), "failures": dict(sorted(self.llm_failures.items()))}
-            if self.llm
-            else {},
+            llm=self.llm_result(),
         )
         atomic_write_json(self.folder / "result.json", result.to_json(), indent=1)
         return result
 
 
-def new_run(config: RunConfig, prior_graph: CausalGraph | None = None, folder: Path | None = None) -> AgentRun:
+def llm_preflight(config: RunConfig) -> str | None:
+    """Before a run starts (and before its folder is made): can its LLM endpoint be reached at all? None
+    when it can, or when there is none to ask (offline, ``--replay-llm``). When it cannot (connection
+    refused, no such host), ValueError with one line, unless ``--llm-fallback offline``: then the reason,
+    for :func:`new_run`/:func:`resume_run` to go on offline."""
+    if not config.llm or config.replay_llm:
+        return None
+    client = OpenAIClient(parse_llm_spec(config.llm), config.base_url, timeout=config.llm_timeout, max_retries=0)
+    why = client.unreachable(config.llm_timeout)
+    if why and config.llm_fallback != "offline":
+        raise ValueError(f"{why}; check --base-url or $OPENAI_BASE_URL (--llm-fallback offline runs without it)")
+    return why
+
+
+def new_run(
+    config: RunConfig,
+    prior_graph: CausalGraph | None = None,
+    folder: Path | None = None,
+    llm_down: str | None = None,
+) -> AgentRun:
     """Start a run in a new folder (``runs/<time>-<name>``, or exactly ``folder``, which must not hold a run).
     The whole configuration is checked, and the world and agent built, before the folder is created; if
-    the start fails after that, the folder is removed again."""
+    the start fails after that (a live server that cannot be reached, …), the folder is removed again, and
+    so are the folders above it that it created. ``llm_down``: see :class:`AgentRun`."""
     config.validate()
     if folder is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
@@ -391,7 +349,7 @@ def new_run(config: RunConfig, prior_graph: CausalGraph | None = None, folder: P
     elif (Path(folder) / "events.jsonl").exists():
         raise RunFolderError(f"{folder}: already holds a run (resume it instead)")
     folder = Path(folder)
-    run = AgentRun(config, folder, prior_graph=prior_graph)
+    run = AgentRun(config, folder, prior_graph=prior_graph, llm_down=llm_down)
     try:
         created = _make_folder(folder)
     except BaseException:
@@ -401,27 +359,32 @@ def new_run(config: RunConfig, prior_graph: CausalGraph | None = None, folder: P
         run.log.write_config(config.to_dict())
         run.attach_logging()
         run.log.event("start", config=config.log_dict())
+        run.note_llm_down()
         run.world.reset(seed=config.seed)
         run.checkpoint()
     except BaseException:
         run.close()
-        if created:
-            shutil.rmtree(folder, ignore_errors=True)
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
         raise
     return run
 
 
-def _make_folder(folder: Path) -> bool:
-    """Create a run folder (and the folders above it); True if it did not exist. RunFolderError naming the
-    path where that is impossible (a file in the way, no permission, a read-only file system)."""
+def _make_folder(folder: Path) -> Path | None:
+    """Create a run folder (and the folders above it); the topmost folder it created (None if ``folder``
+    existed). RunFolderError naming the path where that is impossible (a file in the way, no permission,
+    a read-only file system)."""
     if folder.is_dir():
-        return False
+        return None
+    missing = folder
+    while not missing.parent.exists() and missing.parent != missing:
+        missing = missing.parent
     try:
         folder.mkdir(parents=True)
     except OSError as err:
         at = f" (at {err.filename})" if err.filename and Path(err.filename) != folder else ""
         raise RunFolderError(f"cannot create the run folder {folder}: {err.strerror}{at}") from None
-    return True
+    return missing
 
 
 def load_config(folder: Path) -> RunConfig:
@@ -437,7 +400,7 @@ def load_config(folder: Path) -> RunConfig:
     return config
 
 
-def resume_run(folder: Path) -> AgentRun:
+def resume_run(folder: Path, llm_down: str | None = None) -> AgentRun:
     """Continue a killed run. Nothing in the folder changes until the resume is proved safe: the checkpoint
     and config are validated, the events up to the checkpoint read and replayed on a fresh world in memory
     (every field of every transition compared); only then are stale temp files removed, the events after
@@ -454,7 +417,7 @@ def resume_run(folder: Path) -> AgentRun:
     finished = checkpoint["controller"].get("phase") == "done" or any(e["kind"] == "end" for e in cut.kept)
     if finished and (folder / "result.json").exists():
         raise RunFolderError(f"{folder}: the run has finished (its log ends with 'end'); nothing to resume")
-    run = AgentRun(config, folder, resume=checkpoint)
+    run = AgentRun(config, folder, resume=checkpoint, llm_down=llm_down)
     run.recount(cut.kept)
     if finished:  # killed between its last event and result.json: only the result is written, no event
         run.world.counters = Counters(**{k: checkpoint["counters"][k] for k in COUNTER_KEYS})
@@ -472,5 +435,6 @@ def resume_run(folder: Path) -> AgentRun:
     tail = apply_cut(cut)
     run.attach_logging()
     run.log.event("resume", from_seq=checkpoint["seq"], dropped_events=cut.dropped, tail=tail)
+    run.note_llm_down()
     log.info("resumed %s at event %d (%d later events redone, kept in %s)", folder, cut.seq, cut.dropped, tail)
     return run

@@ -210,6 +210,23 @@ CASES: tuple[Case, ...] = (
         "--seed",
     ),
     Case("adam run --llm-roles hypothesis (no --llm; ignored before)", _new("--llm-roles", "hypothesis"), "--llm"),
+    Case("adam run --variant random (no seed)", _new("--variant", "random"), "random:3"),
+    Case(
+        "adam run --llm openai:m --base-url http://127.0.0.1:9/v1 (nothing listening)",
+        _new("--llm", "openai:m", "--base-url", "http://127.0.0.1:9/v1"),
+        "cannot reach the LLM endpoint",
+    ),
+    Case(
+        "adam run --llm openai:m --base-url http://nothere.invalid/v1 (no such host)",
+        _new("--llm", "openai:m", "--base-url", "http://nothere.invalid/v1"),
+        "cannot reach the LLM endpoint",
+    ),
+    Case("adam run --llm-fallback offline (no --llm)", _new("--llm-fallback", "offline"), "--llm"),
+    Case(
+        "adam run --llm openai:m --llm-roles perception --perception off",
+        _new("--llm", "openai:m", "--llm-roles", "perception", "--perception", "off"),
+        "--perception off",
+    ),
     Case("adam replay NO_SUCH_DIR", lambda w, t: ["replay", "--no-report", str(w / "nothing")], "nothing"),
     Case("adam diff NO_SUCH_DIR RUN", lambda w, t: ["diff", str(w / "nothing"), str(t.finished)], "nothing"),
 )

@@ -32,7 +32,8 @@ def ask(
     attempts: int = 2,
 ) -> T:
     """The parsed reply; :class:`NoAnswer` after ``attempts`` failed tries (each logged as
-    ``llm_failure``, then one ``llm_fallback``). ``prompt`` is the user message's content: text, or
+    ``llm_failure``, ``stage`` ``call`` when no reply came or ``reply`` when it was refused, then one
+    ``llm_fallback``). ``prompt`` is the user message's content: text, or
     content parts (text and an image)."""
     messages: list[dict[str, Any]] = [system_message(role), {"role": "user", "content": prompt}]
     reason = "no attempt made"
@@ -41,13 +42,13 @@ def ask(
             reply = client.complete(role, messages)
         except LLMError as err:
             reason = f"{err.kind}: {str(err)[:200]}"
-            emit("llm_failure", role=role, failure=err.kind, error=str(err)[:300], attempt=attempt)
+            emit("llm_failure", role=role, failure=err.kind, stage="call", error=str(err)[:300], attempt=attempt)
             continue
         try:
             return parse(reply.text)
         except ReplyError as err:
             reason = str(err)[:200]
-            emit("llm_failure", role=role, failure=err.kind, error=str(err)[:300], attempt=attempt)
+            emit("llm_failure", role=role, failure=err.kind, stage="reply", error=str(err)[:300], attempt=attempt)
             messages = [
                 *messages,
                 {"role": "assistant", "content": reply.text[:2000]},

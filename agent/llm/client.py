@@ -35,6 +35,7 @@ Message = dict[str, Any]
 
 RATE_LIMITED = "HTTP 429"
 TIMED_OUT = "APITimeoutError"
+PREFLIGHT_TIMEOUT_S = 10.0  # the most the start-up reachability check waits
 
 
 class LLMError(RuntimeError):
@@ -200,6 +201,26 @@ class OpenAIClient:
             default_headers={"Authorization": authorization} if authorization else None,
         )
         self._lock = threading.Lock()
+
+    def unreachable(self, timeout: float = PREFLIGHT_TIMEOUT_S) -> str | None:
+        """Why the endpoint cannot be reached at all (connection refused, no such host, not a URL), or None.
+
+        One cheap request (``GET models``, no retry): any HTTP answer, an error status included, shows
+        the endpoint is there; so does a time-out (the run's own calls, with their time-out and retries,
+        will tell how it answers)."""
+        guard_client_logs(self._secrets)
+        errors = self._openai
+        try:
+            self._client.with_options(timeout=min(timeout, PREFLIGHT_TIMEOUT_S), max_retries=0).models.list()
+        except errors.APITimeoutError:
+            return None
+        except errors.APIConnectionError as err:
+            cause = err.__cause__ or err
+            detail = redact(f"{type(cause).__name__}: {cause}", self._secrets)
+            return f"cannot reach the LLM endpoint {redact_url(str(self._client.base_url))}: {detail}"
+        except (errors.APIStatusError, ValueError, TypeError, AttributeError):
+            return None  # it answered (an error status, or a body the SDK could not read)
+        return None
 
     def complete(self, role: str, messages: Sequence[Message]) -> LLMReply:
         guard_client_logs(self._secrets)  # loggers the HTTP client created since (on its first request)

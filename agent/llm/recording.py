@@ -123,6 +123,10 @@ class ReplayClient:
         if not calls and not events:
             raise ValueError(f"{run_dir}: no events to replay LLM calls from")
         self.model = calls[0]["request_model"] if calls else "replay"
+        # the recorded run could not reach its endpoint at start and went on offline: why (else None)
+        self.down_at_start: str | None = next(
+            (str(e.get("error")) for e in events if e["kind"] == "llm_unavailable" and e.get("at_start")), None
+        )
         self._by_key: dict[str, list[dict[str, Any]]] = {}
         for call in calls:
             self._by_key.setdefault(call["key"], []).append(call)

@@ -6,7 +6,8 @@ For tests, benchmarks and offline demos: it binds 127.0.0.1 only, on a free port
 answers the agent's roles sensibly from the prompt alone (the records, the listed relations), so a
 full run can go through the real ``openai`` SDK without any model; :func:`first_then` puts scripted
 faults in front of a script. The server keeps each request and its headers (``requests``;
-``headers``, names in lower case).
+``headers``, names in lower case); ``GET /v1/models`` (the start-up reachability check) lists one model
+and is counted in ``model_lists``, not in ``requests``.
 """
 
 from __future__ import annotations
@@ -56,11 +57,23 @@ class ScriptedServer:
         self.script = script
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.model_lists = 0
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                outer.model_lists += 1
+                found = self.path.rstrip("/").endswith("/models")
+                body = {"object": "list", "data": [{"id": "scripted", "object": "model", "owned_by": "adam"}]}
+                payload = json.dumps(body if found else {"error": {"message": "not found"}}).encode()
+                self.send_response(200 if found else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)

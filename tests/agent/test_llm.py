@@ -73,9 +73,12 @@ def test_malformed_hypotheses_fall_back_to_offline_and_are_counted(tmp_path, cap
         code = main(["run", "--llm", "openai:m", "--base-url", server.base_url, "--out", str(tmp_path),
                      "--json", "--no-picture", "--llm-roles", "hypothesis"])  # fmt: skip
     result = json.loads(capsys.readouterr().out)
-    assert code == 0 and result["goal_reached"] and result["shd"] == 0
+    assert result["goal_reached"] and result["shd"] == 0
+    # not one reply was usable: the offline agent did it all, and the run says so (exit 3)
+    assert code == 3 and result["llm"]["status"] == "unavailable" and result["llm"]["answers"] == 0
     failures = result["llm"]["failures"]
     assert failures["hypothesis:not_json"] == 2 * failures["hypothesis:fallback"] > 0
+    assert result["llm"]["invalid_replies"] == failures["hypothesis:not_json"]
     events, _ = read_events(run_folder(tmp_path) / "events.jsonl")
     assert sum(e["kind"] == "hypothesis_fallback" for e in events) == failures["hypothesis:fallback"]
 
@@ -183,10 +186,12 @@ def test_obfuscated_prompts_carry_no_minecraft_names(tmp_path, capsys):
 def test_a_dead_endpoint_is_given_up_and_the_run_still_reaches_diamond(tmp_path, capsys):
     with ScriptedServer(lambda request: Scripted(status=503)) as server:
         code = main(["run", "--llm", "openai:m", "--base-url", server.base_url, "--out", str(tmp_path),
-                     "--json", "--no-picture", "--llm-retries", "1", "--llm-timeout", "2"])  # fmt: skip
+                     "--json", "--no-picture", "--llm-retries", "1", "--llm-timeout", "2",
+                     "--llm-fallback", "offline"])  # fmt: skip
         asked = len(server.requests)
     result = json.loads(capsys.readouterr().out)
-    assert code == 0 and result["goal_reached"] and result["shd"] == 0
+    assert code == 0 and result["goal_reached"] and result["shd"] == 0  # exit 3 without --llm-fallback offline
+    assert result["llm"]["status"] == "unavailable"
     assert asked == 5 * 2  # five calls, each tried twice, then the endpoint is given up
     events, _ = read_events(run_folder(tmp_path) / "events.jsonl")
     assert sum(e["kind"] == "llm_unavailable" for e in events) == 1

@@ -185,7 +185,9 @@ def test_a_planner_fallback_is_labelled_offline_with_the_reason(tmp_path, capsys
     with ScriptedServer(script) as server:
         code = main(["run", "--llm", "openai:m", "--base-url", server.base_url, "--out", str(tmp_path), "--json",
                      "--no-picture", "--llm-roles", "planner"])  # fmt: skip
-    assert code == 0 and json.loads(capsys.readouterr().out)["goal_reached"]
+    result = json.loads(capsys.readouterr().out)
+    assert result["goal_reached"]
+    assert code == 3 and result["llm"]["status"] == "unavailable"  # no planner reply was usable: said so, exit 3
     events, _ = read_events(run_folder(tmp_path) / "events.jsonl")
     plans = [e for e in events if e["kind"] == "plan"]
     assert plans and all(p["source"] == "offline" and p["fallback"].startswith("llm: not_json") for p in plans)

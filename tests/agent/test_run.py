@@ -93,11 +93,47 @@ def test_logs_go_to_stderr_and_http_client_chatter_is_off(tmp_path, capsys):
         verbose = capsys.readouterr()
         assert server.requests  # the client did talk to the server
     assert "HTTP Request" not in plain.out + plain.err
-    assert plain.out == verbose.out == ""  # results, the live view and logs of a run without --json: all stderr
-    assert "DEBUG" in verbose.err and "run folder:" in plain.err
+    # results (the table, the summary lines) on stdout; the live view and the logs on stderr
+    assert "run folder:" in plain.out and "run folder:" not in plain.err
+    assert "DEBUG" in verbose.err and "DEBUG" not in verbose.out
 
 
 def test_samples_at_their_limit_reach_diamond_on_the_seed_that_needs_most(tmp_path):
     # seed 2 is the first to run out of reachable trees above the limit (48 samples end "diamond unreachable")
     result = new_run(RunConfig(seed=2, samples=32, out=str(tmp_path), picture=False)).loop()
     assert result.goal_reached and result.score["shd"] == 0
+
+
+@pytest.mark.parametrize("budget", [1, 100, 257])
+def test_the_step_budget_is_exact(tmp_path, budget):
+    # a discovery or a plan step used to run past the budget (--max-steps 100 ended at step 108)
+    result = new_run(RunConfig(max_steps=budget, out=str(tmp_path), picture=False)).loop()
+    assert result.steps == budget and not result.goal_reached
+    assert result.end_reason.startswith(f"step budget exhausted ({budget} step")
+    assert " while learning " in result.end_reason  # what the budget cut short
+    events, problems = read_events(result.run_dir / "events.jsonl")
+    assert not problems and events[-1]["kind"] == "end" and events[-1]["step"] == budget
+    assert [e["step"] for e in events if e["kind"] == "transition"] == list(range(1, budget + 1))
+
+
+def test_a_goal_made_by_the_last_step_in_the_budget_counts(tmp_path):
+    reached = new_run(RunConfig(out=str(tmp_path / "a"), picture=False, goals=("stick",))).loop()
+    at = next(e["step"] for e in read_events(reached.run_dir / "events.jsonl")[0] if e["kind"] == "goal")
+    result = new_run(RunConfig(out=str(tmp_path / "b"), picture=False, goals=("stick",), max_steps=at)).loop()
+    assert result.goal_reached and result.steps == at, result.end_reason
+
+
+def test_a_live_run_that_cannot_start_leaves_no_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ADAM_TEST_PRETEND_MISSING", "bridge")
+    code = main(["live", "--out", str(tmp_path / "out" / "runs"), "--quiet", "--max-steps", "5"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []  # neither the run folder nor the --out folders above it
+
+
+@pytest.mark.live
+def test_a_live_run_against_no_server_leaves_no_folder(tmp_path, capsys):
+    code = main(["live", "--host", "127.0.0.1", "--port", "1", "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and "127.0.0.1:1" in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,128 @@
+"""The settings of one agent run (``config.json``): a frozen dataclass, checked before anything is made."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from agent.llm.client import redact_url
+from agent.llm.prompts import ROLES
+
+# The simulator runs the N "parallel" samples of an action one after another in its one world, so each
+# sample fells a tree or digs an ore (and what lies on the way to it). A world holds 158-279 oak logs;
+# above 32 samples the reachable ones run out on some seeds (48: seed 2; 64: seeds 2 and 9; 128: 4 of
+# seeds 0-9) and the run ends "diamond unreachable". 32 reaches diamond with SHD 0 on every variant, seeds 0-9.
+MAX_SAMPLES = 32
+EXIT_LLM_UNAVAILABLE = 3  # exit status: the LLM never gave a valid answer (and no --llm-fallback offline)
+LLM_FALLBACKS = ("none", "offline")  # --llm-fallback: without a valid LLM answer, fail (exit 3) or go on offline
+UNSEEDED_RANDOM = ("random", "random:")
+
+
+def check_variant(variant: str) -> None:
+    """ValueError for a variant name that cannot be repeated: ``random`` needs its seed."""
+    if variant in UNSEEDED_RANDOM:
+        raise ValueError(
+            f"--variant {variant} needs its seed, as in random:3 (the seed picks the changed recipes, so that "
+            "the run can be repeated)"
+        )
+
+
+DISCOVERY_NAMES = ("ours", "adam", "intervention_only")  # agent.run.DISCOVERERS builds them
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    goals: tuple[str, ...] = ("diamond",)
+    variant: str = "original"
+    seed: int = 0
+    max_steps: int = 20_000
+    out: str = "runs"
+    name: str = ""
+    picture: bool = True
+    samples: int = 1  # samples per action (ADAM "Parallel": N copies run them at once)
+    llm: str | None = None  # "openai:MODEL"; None = offline
+    base_url: str | None = None  # OpenAI-compatible endpoint (else OPENAI_BASE_URL)
+    llm_roles: tuple[str, ...] = ("hypothesis", "planner", "actor")
+    llm_timeout: float = 60.0
+    llm_retries: int = 3
+    llm_fallback: str = "none"  # none: no valid LLM answer at all fails the run (exit 3); offline: go on offline
+    replay_llm: str | None = None  # answer LLM calls from this recorded run folder
+    discovery: str = "ours"  # ours | adam (ADAM's one-at-a-time procedure) | intervention_only
+    learning: bool = True  # False: plan from the given prior graph only (a prior-knowledge baseline)
+    prior: str = ""  # what the starting graph is, when one is given (documentation only)
+    env_goals: tuple[str, ...] = ()  # environment-factor goals after the item goals: near:water, see:oak_log
+    perception: str = "offline"  # offline | llm | off — how frames are described when they are needed
+    frames: bool = False  # keep the frames where perception ran (frames/ in the run folder)
+    env_id: str = "adam/Minecraft-v0"  # adam/MinecraftLive-v0 for the live game
+    env_kwargs: dict[str, Any] = field(default_factory=dict)  # e.g. host/port of a live server
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {**asdict(self), "goals": list(self.goals), "llm_roles": list(self.llm_roles)}
+        data["base_url"] = redact_url(self.base_url)
+        return {**data, "format": "adam-run-config", "version": 1}
+
+    def log_dict(self) -> dict[str, Any]:
+        """What the ``start`` event records: the settings that shape the run (not where it is written)."""
+        data = self.to_dict()
+        for key in ("out", "name", "replay_llm", "picture"):
+            data.pop(key, None)
+        return data
+
+    def validate(self) -> None:
+        """Raise ValueError naming the option at fault, before anything is created."""
+        for option, value, kind, what in (
+            ("--seed", self.seed, int, "an integer"),
+            ("--max-steps", self.max_steps, int, "an integer"),
+            ("--samples", self.samples, int, "an integer"),
+            ("--llm-retries", self.llm_retries, int, "an integer"),
+            ("--llm-timeout", self.llm_timeout, int | float, "a number"),
+            ("--variant", self.variant, str, "a name"),
+            ("--llm-fallback", self.llm_fallback, str, "a name"),
+            ("--out", self.out, str, "a path"),
+            ("--name", self.name, str, "a name"),
+        ):
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise ValueError(f"{option} must be {what}, got {value!r}")
+        if not all(isinstance(g, str) and g for g in (*self.goals, *self.env_goals, *self.llm_roles)):
+            raise ValueError("goals, environment goals and LLM roles must be non-empty names")
+        if self.seed < 0:
+            raise ValueError(f"--seed must be 0 or more, got {self.seed}")
+        check_variant(self.variant)
+        if self.llm_fallback not in LLM_FALLBACKS:
+            raise ValueError(f"invalid --llm-fallback {self.llm_fallback!r}; valid: {', '.join(LLM_FALLBACKS)}")
+        if self.max_steps < 1:
+            raise ValueError(f"--max-steps must be at least 1, got {self.max_steps}")
+        if self.samples < 1:
+            raise ValueError(f"--samples must be at least 1, got {self.samples}")
+        if self.samples > MAX_SAMPLES:
+            raise ValueError(
+                f"--samples must be at most {MAX_SAMPLES}, got {self.samples}: the samples run one after another "
+                f"in one world, and more than {MAX_SAMPLES} use up its reachable trees on some seeds"
+            )
+        if not (math.isfinite(self.llm_timeout) and self.llm_timeout > 0):
+            raise ValueError(f"--llm-timeout must be a positive number of seconds, got {self.llm_timeout}")
+        if self.llm_retries < 0:
+            raise ValueError(f"--llm-retries must be 0 or more, got {self.llm_retries}")
+        if any(sep in self.name for sep in ("/", "\\", "\0")) or self.name in (".", ".."):
+            raise ValueError(f"--name must be a plain name (no path separators, not . or ..), got {self.name!r}")
+        if self.perception not in ("offline", "llm", "off"):
+            raise ValueError(f"invalid perception {self.perception!r}; valid: offline, llm, off")
+        if self.discovery not in DISCOVERY_NAMES:
+            raise ValueError(f"unknown discovery {self.discovery!r}; valid: {', '.join(DISCOVERY_NAMES)}")
+        unknown = set(self.llm_roles) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown LLM role(s) {sorted(unknown)}; roles: {', '.join(ROLES)}")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
+        names = ("variant", "seed", "max_steps", "out", "name", "picture", "samples", "llm", "base_url", "discovery")
+        names = (*names, "learning", "prior", "perception", "frames", "env_id")
+        fields = {k: data[k] for k in (*names, "llm_timeout", "llm_retries", "llm_fallback", "replay_llm") if k in data}
+        if "llm_roles" in data:
+            fields["llm_roles"] = tuple(data["llm_roles"])
+        if "env_goals" in data:
+            fields["env_goals"] = tuple(data["env_goals"])
+        if "env_kwargs" in data:
+            fields["env_kwargs"] = dict(data["env_kwargs"])
+        return cls(goals=tuple(data.get("goals", ("diamond",))), **fields)
