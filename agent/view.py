@@ -86,7 +86,8 @@ class _Head:
         )
 
     def __rich__(self) -> Text:
-        return Text.assemble(self.before, f"elapsed {elapsed(self.controller.wall)}", self.after)
+        c = self.controller
+        return Text.assemble(self.before, f"elapsed {elapsed(c.state.wall if c.finished() else c.wall)}", self.after)
 
 
 def _live_view(run: AgentRun, c: Controller) -> Group:
@@ -312,7 +313,7 @@ def _execute(run: AgentRun, args: argparse.Namespace, console: Console | None) -
         out = Console()  # stdout
         out.print(final_table(result))
         for line in summary_lines(result):
-            out.print(Text(line), soft_wrap=True)
+            out.print(Text(line), soft_wrap=not out.is_terminal)  # piped: one line each, never folded
     if warning and run.config.llm_fallback != "offline":
         return EXIT_LLM_UNAVAILABLE
     return 0 if result.goal_reached else 1

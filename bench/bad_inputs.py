@@ -211,6 +211,12 @@ CASES: tuple[Case, ...] = (
     ),
     Case("adam run --llm-roles hypothesis (no --llm; ignored before)", _new("--llm-roles", "hypothesis"), "--llm"),
     Case("adam run --variant random (no seed)", _new("--variant", "random"), "random:3"),
+    Case("adam items --variant random (no seed)", lambda w, t: ["items", "--variant", "random"], "random:3"),
+    Case(
+        "adam demo --variant random (no seed)",
+        lambda w, t: ["demo", "--variant", "random", "--quiet", "--frame", str(w / "f")],
+        "random:3",
+    ),
     Case(
         "adam run --llm openai:m --base-url http://127.0.0.1:9/v1 (nothing listening)",
         _new("--llm", "openai:m", "--base-url", "http://127.0.0.1:9/v1"),

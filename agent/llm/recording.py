@@ -11,6 +11,7 @@ events (failures included).
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from agent.llm.client import LLMClient, LLMError, LLMReply, Message, UsageBook, 
 from agent.runlog import read_events
 
 Emit = Callable[..., Any]
+log = logging.getLogger(__name__)
 
 MAX_REPLY_BYTES = 64 * 1024  # a reply larger than this (UTF-8) is a failed call, not stored whole
 REPLY_PREFIX_CHARS = 2_000  # what the log keeps of such a reply
@@ -94,6 +96,12 @@ class RecordingClient:
             self._failed_in_a_row += 1
             if self._failed_in_a_row == self.breaker:
                 self.emit("llm_unavailable", failures=self.breaker, error=str(err)[:300])
+                log.warning(
+                    "the LLM endpoint failed %d calls in a row (%s); not asking it again in this run: the offline "
+                    "agent decides",
+                    self.breaker,
+                    str(err)[:200],
+                )
             self.usage.add(role, None, err)
             latency = err.latency if err.latency is not None else time.perf_counter() - start
             self.emit(
