@@ -211,9 +211,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(stderr=True)
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
     except UsageError as err:
         return _fail(console, str(err), 2)
+    if extra:  # named after the subcommand that refused them, whose --help lists what it takes
+        where = f"adam {args.command}"
+        return _fail(console, f"{where}: unrecognized arguments: {' '.join(extra)} (see {where} --help)", 2)
     if args.command == "run":  # which options were given: --resume and --replay-llm refuse the others
         defaults = vars(parser.parse_args(["run"]))
         args.given = {key for key, value in vars(args).items() if value != defaults.get(key)}

@@ -317,16 +317,18 @@ class AgentRun:
         return result
 
 
-def llm_preflight(config: RunConfig) -> str | None:
-    """Before a run starts (and before its folder is made): can its LLM endpoint be reached at all? None
-    when it can, or when there is none to ask (offline, ``--replay-llm``). When it cannot (connection
-    refused, no such host), ValueError with one line, unless ``--llm-fallback offline``: then the reason,
-    for :func:`new_run`/:func:`resume_run` to go on offline."""
+def llm_preflight(config: RunConfig, resuming: bool = False) -> str | None:
+    """Before a run starts or resumes (before anything is made or changed): can its LLM endpoint be reached
+    at all? None when it can, or when there is none to ask (offline, ``--replay-llm``). When it cannot
+    (connection refused, no such host), ValueError with one line, unless ``--llm-fallback offline``: then
+    the reason, for :func:`new_run`/:func:`resume_run` to go on offline."""
     if not config.llm or config.replay_llm:
         return None
     client = OpenAIClient(parse_llm_spec(config.llm), config.base_url, timeout=config.llm_timeout, max_retries=0)
     why = client.unreachable(config.llm_timeout)
     if why and config.llm_fallback != "offline":
+        if resuming:
+            raise ValueError(f"{why}; the run asks it (its config.json): start the endpoint again, then resume")
         raise ValueError(f"{why}; check --base-url or $OPENAI_BASE_URL (--llm-fallback offline runs without it)")
     return why
 

@@ -166,7 +166,7 @@ def run_command(args: argparse.Namespace, console: Console | None = None) -> int
     _check_combination(args)
     if args.resume:
         folder = Path(args.resume)
-        run = resume_run(folder, llm_down=llm_preflight(load_config(folder)))
+        run = resume_run(folder, llm_down=llm_preflight(load_config(folder), resuming=True))
     elif args.replay_llm:
         recorded = load_config(Path(args.replay_llm))
         replayed = replace(recorded, out=args.out, name=args.name or "replay", replay_llm=args.replay_llm)

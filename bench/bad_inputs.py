@@ -212,6 +212,7 @@ CASES: tuple[Case, ...] = (
     Case("adam run --llm-roles hypothesis (no --llm; ignored before)", _new("--llm-roles", "hypothesis"), "--llm"),
     Case("adam run --variant random (no seed)", _new("--variant", "random"), "random:3"),
     Case("adam items --variant random (no seed)", lambda w, t: ["items", "--variant", "random"], "random:3"),
+    Case("adam items --out DIR (not an option of items)", lambda w, t: ["items", "--out", str(w)], "items --help"),
     Case(
         "adam demo --variant random (no seed)",
         lambda w, t: ["demo", "--variant", "random", "--quiet", "--frame", str(w / "f")],

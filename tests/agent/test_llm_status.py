@@ -116,3 +116,17 @@ def test_the_tally_counts_events_of_old_logs_too():
     assert tally.status == "degraded"
     assert failure_stage({"failure": "too_large", "error": "too_large: 30000 characters (limit 20000)"}) == "reply"
     assert LLMTally().status == "ok"  # asked nothing, nothing failed
+
+
+def test_resuming_a_run_whose_endpoint_is_gone_is_one_error_line_and_changes_nothing(tmp_path, capsys):
+    from agent.run import RunConfig, new_run
+    from bench.bad_inputs import snapshot
+
+    with ScriptedServer(oracle_script) as server:
+        run = new_run(RunConfig(out=str(tmp_path), llm="openai:m", base_url=server.base_url, picture=False))
+        run.close()  # a run killed at its first checkpoint
+    before = snapshot(run.folder)
+    code = main(["run", "--resume", str(run.folder), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: cannot reach the LLM endpoint") and "then resume" in err
+    assert len(err.strip().splitlines()) == 1 and snapshot(run.folder) == before
