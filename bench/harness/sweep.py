@@ -2,29 +2,46 @@
 
 Cells are idempotent (:func:`bench.harness.methods.run_cell`): a finished cell is skipped, a cell
 whose worker died resumes from its checkpoint. A dead worker is retried a bounded number of times;
-a restarted sweep skips what is done. Progress shows cells done / running / failed with an ETA.
+a restarted sweep skips what is done. One progress bar (on the log console, stderr) shows cells
+done / running / failed with an ETA and ends at the real count.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import socket
+import subprocess
+import sys
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from rich.console import Console
+from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from bench.harness.methods import Cell, cell_state, run_cell
 
 log = logging.getLogger(__name__)
 
+RAY_CONNECT_TIMEOUT = 15.0  # seconds to reach a Ray cluster at --ray-address before giving up
+
 
 def _quiet_worker() -> None:
     logging.getLogger().setLevel(logging.ERROR)  # per-run warnings are in each run folder
 
 
-def _progress(show: bool) -> Progress:
+def log_console() -> Console:
+    """The console the log records go through (the CLI's RichHandler on stderr), so that the progress
+    bar and log lines share it and a log line prints above the bar; a stderr console without one."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, RichHandler):
+            return handler.console
+    return Console(stderr=True)
+
+
+def _progress(show: bool, console: Console | None) -> Progress:
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -33,7 +50,7 @@ def _progress(show: bool) -> Progress:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    return Progress(*columns, disable=not show, transient=False)
+    return Progress(*columns, console=console or log_console(), disable=not show, transient=False)
 
 
 def run_cells(
@@ -43,19 +60,20 @@ def run_cells(
     retries: int = 2,
     ray_address: str | None = None,
     use_ray: bool = False,
+    console: Console | None = None,
 ) -> dict[Cell, str]:
     """Run every cell; returns cell -> run folder for the cells that finished."""
     if use_ray or ray_address:
-        return _run_ray(cells, show, retries, ray_address)
-    return _run_local(cells, workers or os.cpu_count() or 1, show, retries)
+        return _run_ray(cells, _progress(show, console), retries, ray_address)
+    return _run_local(cells, workers or os.cpu_count() or 1, _progress(show, console), retries)
 
 
-def _run_local(cells: Sequence[Cell], workers: int, show: bool, retries: int) -> dict[Cell, str]:
+def _run_local(cells: Sequence[Cell], workers: int, progress: Progress, retries: int) -> dict[Cell, str]:
     done: dict[Cell, str] = {c: str(c.folder) for c in cells if cell_state(c) == "done"}
     todo = [c for c in cells if c not in done]
     attempts = {c: 0 for c in todo}
     failed: list[Cell] = []
-    with _progress(show) as progress:
+    with progress:
         task = progress.add_task("sweep", total=len(cells), completed=len(done), running=0, failed=0)
         while todo:
             pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
@@ -84,6 +102,7 @@ def _run_local(cells: Sequence[Cell], workers: int, show: bool, retries: int) ->
             pool.shutdown(wait=True, cancel_futures=True)
             if broken:
                 log.warning("a worker process died; %d cell(s) resume from their checkpoints", len(todo))
+        progress.update(task, running=0)
     return done
 
 
@@ -95,11 +114,50 @@ def _retry_or_fail(cell: Cell, attempts: dict, retries: int, todo: list, failed:
         failed.append(cell)
 
 
-def _run_ray(cells: Sequence[Cell], show: bool, retries: int, address: str | None) -> dict[Cell, str]:
+# Connects to the cluster in a child process, so that a cluster that never answers costs a bounded wait
+# and Ray's own retries and warnings (minutes of them) end with the child.
+_PROBE = (
+    "import logging, sys, ray\n"
+    "ray.init(address=sys.argv[1], include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False)\n"
+    "ray.shutdown()\n"
+)
+
+
+def check_ray(address: str | None, timeout: float | None = None) -> None:
+    """ValueError (one line) when Ray is not installed, or when no Ray cluster answers at ``address``
+    (``HOST:PORT``, ``ray://HOST:PORT`` or ``auto``) within ``timeout`` seconds (default
+    :data:`RAY_CONNECT_TIMEOUT`) — checked before any folder is made, with Ray's own output kept out."""
     try:
-        import ray
+        import ray  # noqa: F401
     except ImportError:
         raise ValueError("--ray needs the optional extra: pip install 'adam-agent[ray]'") from None
+    if not address:
+        return  # a local cluster, started by ray.init
+    timeout = RAY_CONNECT_TIMEOUT if timeout is None else timeout
+    if address != "auto":
+        host, _, port = address.removeprefix("ray://").rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"--ray-address must be HOST:PORT (or ray://HOST:PORT, or auto), got {address!r}")
+        try:
+            socket.create_connection((host.strip("[]"), int(port)), timeout=min(timeout, 5.0)).close()
+        except OSError as err:
+            why = err.strerror or type(err).__name__
+            raise ValueError(f"cannot reach a Ray cluster at {address}: {why}") from None
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", _PROBE, address], capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise ValueError(f"no Ray cluster answered at {address} within {timeout:.0f} s") from None
+    if probe.returncode != 0:
+        lines = [line for line in probe.stderr.splitlines() if line.strip()]
+        raise ValueError(f"cannot connect to a Ray cluster at {address}: {lines[-1] if lines else 'no reason given'}")
+
+
+def _run_ray(cells: Sequence[Cell], progress: Progress, retries: int, address: str | None) -> dict[Cell, str]:
+    check_ray(None)  # installed? (an address was checked before the sweep folder was made)
+    import ray
+
     started_here = not ray.is_initialized()
     if started_here:
         ray.init(address=address, include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False)
@@ -112,7 +170,7 @@ def _run_ray(cells: Sequence[Cell], show: bool, retries: int, address: str | Non
                 continue
             refs[remote.options(num_cpus=cell.cpus).remote(cell)] = cell  # see Cell.cpus
         failed = 0
-        with _progress(show) as progress:
+        with progress:
             task = progress.add_task("sweep (ray)", total=len(cells), completed=len(done), running=0, failed=0)
             pending = list(refs)
             while pending:
@@ -126,6 +184,7 @@ def _run_ray(cells: Sequence[Cell], show: bool, retries: int, address: str | Non
                     log.error("cell %s failed: %s", cell.name, err)
                     failed += 1
                     progress.update(task, failed=failed)
+            progress.update(task, running=0)
         return done
     finally:
         if started_here:

@@ -33,7 +33,7 @@ def test_tables_match_the_run_logs_and_prior_fails_on_the_modified_tree(tmp_path
         assert "craft_wooden_pickaxe" in r["end_reason"]  # where ADAM's modification bites
     rows = milestone_table(summary, "original")
     assert rows[0][:5] == ["method", "wooden tool", "stone tool", "iron tool", "diamond"]
-    assert any(row[0] == "ADAM Parallel (paper)" and row[4] == "34±7" for row in rows)
+    assert any(row[0] == "ADAM Parallel (paper, agent iterations)" and row[4] == "34±7" for row in rows)
 
 
 def test_adam_bench_cli_writes_tables_json_and_plot(tmp_path):
