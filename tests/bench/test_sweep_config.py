@@ -87,3 +87,20 @@ def test_a_ray_address_that_never_answers_gives_up_in_bounded_time_quietly(tmp_p
     assert err.count("error:") == 1 and f"no Ray cluster answered at 127.0.0.1:{port} within 4 s" in err
     assert "rpc_client" not in err and "gcs_client" not in err and len(err.strip().splitlines()) == 1
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--max-steps", "0"], "--max-steps must be at least 1, got 0"),
+        (["--workers", "-1"], "--workers must be at least 0, got -1"),
+        (["--retries", "-1"], "--retries must be at least 0, got -1"),
+        (["--variants", ","], "--methods and --variants each need at least one name"),
+        (["--name", "a/b"], "--name must be a plain name"),
+    ],
+)
+def test_a_bad_grid_option_is_one_error_line_and_nothing_is_made(tmp_path, capsys, option, message):
+    assert main(["sweep", *GRID, "--out", str(tmp_path / "out"), *option]) == 2
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and message in err
+    assert not (tmp_path / "out").exists()
