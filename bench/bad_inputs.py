@@ -62,6 +62,12 @@ def _new(*args: str) -> Callable[[Path, Templates], list[str]]:
     return lambda work, _: ["run", *args, "--out", str(work / "out"), "--quiet", "--no-picture"]
 
 
+def _grid(command: str, *args: str) -> Callable[[Path, Templates], list[str]]:
+    """``adam bench``/``adam sweep`` with a one-cell grid and ``args``, its sweeps under the case folder."""
+    grid = ["--seeds", "1", "--methods", "ours", "--variants", "original", "--quiet"]
+    return lambda work, _: [command, *grid, *args, "--out", str(work / "out")]
+
+
 def _out(make: Callable[[Path], Path]) -> Callable[[Path, Templates], list[str]]:
     return lambda work, _: ["run", "--out", str(make(work)), "--quiet", "--no-picture"]
 
@@ -236,6 +242,14 @@ CASES: tuple[Case, ...] = (
     ),
     Case("adam replay NO_SUCH_DIR", lambda w, t: ["replay", "--no-report", str(w / "nothing")], "nothing"),
     Case("adam diff NO_SUCH_DIR RUN", lambda w, t: ["diff", str(w / "nothing"), str(t.finished)], "nothing"),
+    Case("adam sweep --max-steps 0", _grid("sweep", "--max-steps", "0"), "--max-steps"),
+    Case("adam sweep --name a/b", _grid("sweep", "--name", "a/b"), "--name"),
+    Case("adam sweep --ray-address 127.0.0.1:1 (no Ray there)", _grid("sweep", "--ray-address", "127.0.0.1:1"), "Ray"),
+    Case(
+        "adam bench --methods ours_llm --llm openai:x --base-url http://127.0.0.1:9/v1 (nothing listens)",
+        _grid("bench", "--methods", "ours_llm", "--llm", "openai:x", "--base-url", "http://127.0.0.1:9/v1"),
+        "127.0.0.1:9",
+    ),
 )
 
 
