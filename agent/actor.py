@@ -17,7 +17,6 @@ from typing import Protocol
 
 from agent.memory import MemoryPool
 from agent.planner import PlanStep
-from causal_graph.exploration import explore_move
 from causal_graph.graph import CausalGraph
 from env.interface import Transition, World
 
@@ -77,7 +76,7 @@ class Actor:
 
     def _explore(self, step: PlanStep, last: Transition) -> Transition:
         moves = self.world.movement_actions
-        fallback = explore_move(moves, self._detours)
+        fallback = self.world.spec.movements.explore(self._detours) or step.action  # no moves: try again
         choice = self.chooser.choose(step, last, self.memory.summary(), self.memory.perception, moves, fallback)
         self._detours += 1
         return self._act(choice, "explore")
@@ -137,4 +136,4 @@ class EnvironmentGoal:
     def next_move(self, world: World, detour: int) -> str:
         if self.chooser is not None:
             return self.chooser(world, detour)
-        return explore_move(world.movement_actions, detour)
+        return world.spec.movements.explore(detour) or ""

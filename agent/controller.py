@@ -17,7 +17,6 @@ from agent.actor import Actor, Chooser, EnvironmentGoal
 from agent.memory import MemoryPool
 from agent.perceive import Perceiver
 from agent.planner import GraphPlanner, Planner, PlanStep
-from causal_graph.exploration import explore_move
 from causal_graph.graph import CausalGraph
 from causal_graph.learner import Learner
 from env.interface import World
@@ -248,7 +247,7 @@ class Controller:
         if description is not None:
             move = self._navigator[1].next_move(description, goal.block)
         else:
-            move = explore_move(self.world.movement_actions, moves)
+            move = self.world.spec.movements.explore(moves)
         self.current = f"pursuing {text}: {move}"
         self.memory.remember(self.world.act(move), f"toward {text}")
         self.state.env_moves[text] = moves + 1

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from causal_graph.graph import CausalGraph
-from causal_graph.relation import CausalRelation
+from env.interface.relation import CausalRelation
 
 INFINITY = math.inf
 

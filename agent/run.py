@@ -31,13 +31,13 @@ from agent.run_config import (  # noqa: F401  (RunConfig and the limits are impo
     check_variant,
 )
 from agent.runlog import RunFolderError, RunLog, apply_cut, atomic_write_json, load_checkpoint, plan_cut
-from agent.scoring import final_score, milestone_items, shown_block, shown_item
-from agent.world import EnvWorld, ReplayDiverged
+from agent.scoring import final_score
 from causal_graph.baseline import AdamDiscoverer, InterventionOnlyDiscoverer, adam_config
 from causal_graph.discovery import Discoverer, DiscoveryConfig, DiscoveryOutcome
 from causal_graph.graph import CausalGraph
 from causal_graph.learner import Learner, LearnerState
 from env.interface import Counters, Transition
+from env.interface.handle import EnvWorld, ReplayDiverged
 from perception.llm import LLMDescriber
 from perception.navigate import NAVIGATION_MIN_FRACTION
 from perception.offline import OfflineDescriber
@@ -121,10 +121,10 @@ class AgentRun:
             vocabulary_seed=config.seed,
             **config.env_kwargs,
         )
-        goals = [shown_item(self.env, g) for g in config.goals]
-        env_goal_blocks = {g: shown_block(self.env, EnvironmentGoal.parse(g).block) for g in config.env_goals}
-        self.log = RunLog(folder, seq=resume["seq"] if resume else 0)  # touches the disk at its first write
         self.world = BudgetedWorld(self.env, config.max_steps)
+        goals = [self.world.resolve_item(g) for g in config.goals]
+        env_goal_blocks = {g: self.world.resolve_block(EnvironmentGoal.parse(g).block) for g in config.env_goals}
+        self.log = RunLog(folder, seq=resume["seq"] if resume else 0)  # touches the disk at its first write
         if resume:
             self.graph = CausalGraph.from_dict(resume["graph"], source=str(folder / "checkpoint.json"))
         else:
@@ -155,7 +155,7 @@ class AgentRun:
             self.graph,
             self.learner,
             goals,
-            milestone_items(self.env),
+            self.world.spec.milestone_items,
             memory=MemoryPool.from_dict(resume["memory"]) if resume else MemoryPool(),
             state=ControllerState.from_dict(resume["controller"]) if resume else None,
             max_steps=config.max_steps,
@@ -174,7 +174,7 @@ class AgentRun:
             return None
         offline = OfflineDescriber(min_fraction=NAVIGATION_MIN_FRACTION)
         describer, source = offline, "offline"
-        shown = self.env.unwrapped.vocabulary.shown  # block kinds as the agent knows them
+        shown = self._shown_block  # block kinds as the agent knows them
         if self.config.perception == "llm" and not self.llm_down:  # an LLM down at start: the offline describer
             if self.llm is None:
                 raise ValueError("--perception llm needs an LLM (--llm openai:MODEL or --replay-llm)")
@@ -189,6 +189,13 @@ class AgentRun:
             source,
             rename=shown,
         )
+
+    def _shown_block(self, name: str) -> str:
+        """A block kind the describer names, as the world shows it (unchanged when the world does not know it)."""
+        try:
+            return self.world.resolve_block(name)
+        except ValueError:
+            return name
 
     def _llm_client(self) -> RecordingClient | None:
         config = self.config
@@ -290,7 +297,7 @@ class AgentRun:
             self.close()
 
     def _finish(self) -> RunResult:
-        score = final_score(self.env, self.graph, self.world.counters)
+        score = final_score(self.world, self.graph, self.world.counters)
         self._graph_dirty = True
         self.checkpoint(final=True)
         if self.config.picture:

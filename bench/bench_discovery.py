@@ -16,11 +16,11 @@ import gymnasium as gym
 from rich.console import Console
 from rich.table import Table
 
-from agent.world import EnvWorld
 from causal_graph import CausalGraph, score
 from causal_graph.baseline import AdamDiscoverer, adam_config
 from causal_graph.discovery import Discoverer
 from causal_graph.learner import Learner
+from env.interface.handle import EnvWorld
 
 VARIANTS = ["original", "adam_modified", "obfuscated"] + [f"random:{k}" for k in range(5)]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from causal_graph.discovery import Discoverer, DiscoveryConfig, DiscoveryOutcome
 from causal_graph.proposer import consistent_consumption, reproducible_effects
-from causal_graph.relation import CausalRelation, Evidence, Need
+from env.interface.relation import CausalRelation, Evidence, Need
 
 ADAM_SAMPLES = 5  # the paper's N samplings per action; configurable
 ADAM_STOCK = 32  # "32 of each" item in the sampling inventory

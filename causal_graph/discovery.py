@@ -26,10 +26,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from causal_graph.exploration import explore_move
 from causal_graph.proposer import HypothesisProposer, OfflineProposer, consistent_consumption, reproducible_effects
-from causal_graph.relation import CausalRelation, Evidence, Need
 from env.interface import Transition, World
+from env.interface.relation import CausalRelation, Evidence, Need
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +91,7 @@ class Discoverer:
             if t.reason != "unreachable":
                 return t
             if detour < self.config.max_detours and moves:
-                self.world.act(explore_move(moves, detour))
+                self.world.act(self.world.spec.movements.explore(detour))
         raise Unreachable(action)
 
     def _trial(self, action: str, inventory: Mapping[str, int], purpose: str) -> Transition:

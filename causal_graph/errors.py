@@ -7,7 +7,7 @@ import numbers
 from collections.abc import Mapping
 from typing import Any
 
-from causal_graph.relation import CausalRelation, Evidence, Need
+from env.interface.relation import CausalRelation, Evidence, Need
 
 GRAPH_FORMAT = "adam-causal-graph"
 GRAPH_VERSION = 1

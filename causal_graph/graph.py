@@ -21,7 +21,7 @@ import networkx as nx
 
 from causal_graph import errors as schema
 from causal_graph.errors import GraphFileError
-from causal_graph.relation import CausalRelation, Evidence, Need
+from env.interface.relation import CausalRelation, Evidence, Need
 
 
 class CausalGraph:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from causal_graph.graph import CausalGraph
-from causal_graph.relation import CausalRelation, Need
+from env.interface.relation import CausalRelation, Need
 
 
 @dataclass(frozen=True)

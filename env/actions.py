@@ -66,3 +66,24 @@ def action_spec(action_id: str) -> ActionSpec:
 
 def movement_ids() -> tuple[str, ...]:
     return tuple(spec.id for spec in action_library() if spec.is_movement)
+
+
+def movement_roles() -> dict[str, str]:
+    """Each movement's role in the world contract (:class:`env.interface.Movements`, relative), read from its
+    ``forward``/``right``/``turn`` values: ``{"forward": "move_forward", …, "turn_right": "turn_right"}``."""
+    by_vector = {
+        (1, 0, 0): "forward",
+        (-1, 0, 0): "backward",
+        (0, -1, 0): "left",
+        (0, 1, 0): "right",
+        (0, 0, -1): "turn_left",
+        (0, 0, 1): "turn_right",
+    }
+    roles = {}
+    for spec in action_library():
+        if spec.is_movement:
+            role = by_vector.get((spec.forward, spec.right, spec.turn))
+            if role is None:
+                raise ValueError(f"movement {spec.id!r} is no single step or turn; cannot give it a role")
+            roles[role] = spec.id
+    return roles

@@ -10,16 +10,23 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from causal_graph.relation import CausalRelation, Need
-from env.actions import action_library
+from env.actions import action_library, movement_roles
 from env.blocks import block_names
 from env.engine import Engine, Outcome
+from env.interface import CausalRelation, Movements, Need, WorldSpec
 from env.rules import Rules
 from env.techtree import smelt_results, true_relations
 from env.variants import Vocabulary, parse_variant, variant_rules
 from env.world import generate, world_config
 
 MAX_COUNT = 100_000
+# The milestones a Minecraft run reports (real names; the world declares them as the agent sees them).
+MILESTONES = (
+    ("wooden_pickaxe", "wooden tool"),
+    ("stone_pickaxe", "stone tool"),
+    ("iron_pickaxe", "iron tool"),
+    ("diamond", "diamond"),
+)
 RESET_OPTIONS = ("inventory", "keep_world", "world_seed", "position")
 
 
@@ -172,6 +179,33 @@ class MinecraftEnv(gym.Env):
         self.world_seed: int | None = None
 
     # ------------------------------------------------------------------------------- interface
+    @property
+    def world_spec(self) -> WorldSpec:
+        """What this world declares to the agent (:class:`env.interface.WorldSpec`)."""
+        return WorldSpec(
+            name=f"Minecraft 1.19 ({self.variant.name})",
+            action_names=self.action_names,
+            item_names=self.item_names,
+            movements=Movements("relative", movement_roles()),
+            milestones=tuple((self.vocabulary.shown(item), label) for item, label in MILESTONES),
+            capacity=self.intervention_capacity,
+        )
+
+    def resolve_item(self, name: str) -> str:
+        """An item named as a person would (its real name, or as shown) as the agent sees it; ValueError if unknown."""
+        if name in self.item_names:
+            return name
+        if self.vocabulary.shown(name) in self.item_names:
+            return self.vocabulary.shown(name)
+        raise ValueError(f"unknown goal item {name!r}; list the items with `adam items --variant {self.variant.name}`")
+
+    def resolve_block(self, name: str) -> str:
+        """A block kind (real name) as this world reports it in ``info["nearby"]``; ValueError if unknown."""
+        shown = self.vocabulary.shown(name)
+        if not self.vocabulary.knows(shown):
+            raise ValueError(f"unknown block {name!r} in an environment goal (e.g. near:water, near:sand, see:oak_log)")
+        return shown
+
     def action_index(self, name: str) -> int:
         try:
             return self.action_names.index(name)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from causal_graph.relation import CausalRelation, Need
 from env.actions import ActionSpec, action_library
 from env.blocks import block_names
+from env.interface.relation import CausalRelation, Need
 from env.rules import Recipe, Rules, item_names_by_id, smelting_data
 
 

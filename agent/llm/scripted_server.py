@@ -179,7 +179,7 @@ def oracle_script(request: dict[str, Any]) -> Scripted:
     if role == "planner":
         from agent.planner import GraphPlanner
         from causal_graph.graph import CausalGraph
-        from causal_graph.relation import CausalRelation, Need
+        from env.interface.relation import CausalRelation, Need
 
         goal = text.split("Goal: hold ", 1)[1].split("\n", 1)[0].rstrip(".")
         quantity, _, item = goal.partition(" of ")

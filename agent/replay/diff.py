@@ -18,7 +18,7 @@ from agent.replay.analysis import MILESTONE_ORDER, PHASES, PURSUE, Analysis
 from agent.replay.tables import column_widths
 from causal_graph.graph import CausalGraph
 from causal_graph.metrics import edge_differences
-from causal_graph.relation import CausalRelation, Need
+from env.interface.relation import CausalRelation, Need
 
 CONFIG_KEYS = ("variant", "seed", "goals", "env_goals", "samples", "max_steps", "llm", "discovery", "env_id")
 SAME_NAMES = 0.5  # the share of the smaller vocabulary both runs must name for edges to compare by name

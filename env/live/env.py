@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import gymnasium as gym
@@ -207,6 +208,17 @@ class LiveMinecraftEnv(gym.Env):
     # ------------------------------------------------------------------------------- interface
     def action_index(self, name: str) -> int:
         return self._sim.action_index(name)
+
+    @property
+    def world_spec(self):
+        """The simulator's declaration (the same actions, items and milestones), with the live capacity."""
+        return replace(self._sim.world_spec, name="Minecraft (live)", capacity=INTERVENTION_CAPACITY)
+
+    def resolve_item(self, name: str) -> str:
+        return self._sim.resolve_item(name)
+
+    def resolve_block(self, name: str) -> str:
+        return self._sim.resolve_block(name)
 
     def ground_truth(self) -> list:
         """The true relations of this live world, for scoring only: the simulator's rules (the same items and

@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from causal_graph.relation import CausalRelation
 from env.actions import action_library
+from env.interface.relation import CausalRelation
 from env.rules import Rules
 from env.techtree import obtainable, true_relation
 

@@ -11,7 +11,7 @@ import pytest
 import env  # noqa: F401  (registers the simulator ids)
 from agent.run import RunConfig, new_run
 from agent.runlog import read_events
-from agent.world import EnvWorld
+from env.interface.handle import EnvWorld
 
 ENV_ID = "adam_test/Restarting-v0"
 BOT_AT_STEP, SERVER_AT_RESET = 5, 3

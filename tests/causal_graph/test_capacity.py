@@ -5,10 +5,10 @@ from __future__ import annotations
 import gymnasium as gym
 import pytest
 
-from agent.world import EnvWorld
 from causal_graph import CausalGraph, edge_differences, score
 from causal_graph.discovery import Discoverer
 from causal_graph.learner import Learner
+from env.interface.handle import EnvWorld
 
 
 def world(capacity: int | None, variant: str = "original", seed: int = 0) -> EnvWorld:

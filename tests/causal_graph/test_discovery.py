@@ -5,11 +5,11 @@ from __future__ import annotations
 import gymnasium as gym
 import pytest
 
-from agent.world import EnvWorld
 from causal_graph import CausalGraph, edge_differences, score
 from causal_graph.baseline import AdamDiscoverer, adam_config
 from causal_graph.discovery import Discoverer, DiscoveryConfig
 from causal_graph.learner import Learner
+from env.interface.handle import EnvWorld
 
 VARIANTS = ["original", "adam_modified", "obfuscated"] + [f"random:{k}" for k in range(5)]
 

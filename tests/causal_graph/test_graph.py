@@ -11,7 +11,7 @@ import pytest
 from causal_graph.errors import GraphFileError
 from causal_graph.graph import CausalGraph
 from causal_graph.picture import draw_graph
-from causal_graph.relation import CausalRelation, Evidence, Need
+from env.interface.relation import CausalRelation, Evidence, Need
 
 
 def tech_tree() -> CausalGraph:

@@ -17,7 +17,7 @@ from causal_graph.metrics import (
     score,
     shd,
 )
-from causal_graph.relation import CausalRelation, Need
+from env.interface.relation import CausalRelation, Need
 
 PLANKS = CausalRelation("craft_planks", {"oak_log": Need(1, True)}, {"oak_planks": 4})
 PICKAXE = CausalRelation(

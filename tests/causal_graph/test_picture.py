@@ -16,8 +16,8 @@ from agent.run import RunConfig, new_run
 from causal_graph.graph import CausalGraph
 from causal_graph.layout import Box, Spacing
 from causal_graph.picture import ROLES, draw_graph, picture
-from causal_graph.relation import CausalRelation, Need
 from causal_graph.render import DPI, MIN_FONT_PX, node_width, render, text_colour
+from env.interface.relation import CausalRelation, Need
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import gymnasium as gym
 import pytest
 
 from agent.run import RunConfig
-from agent.world import EnvWorld
 from env import ENV_IDS, LIVE_ENV_ID, MAX_EPISODE_STEPS
+from env.interface.handle import EnvWorld
 from env.live.env import LiveMinecraftEnv
 from env.minecraft import MinecraftEnv
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-from agent.world import EnvWorld
+from env.interface.handle import EnvWorld
 from env.live import LIVE_ENV_ID, register
 from env.live.env import LiveMinecraftEnv
 from env.minecraft import MinecraftEnv

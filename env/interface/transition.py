@@ -1,15 +1,11 @@
-"""What the agent may know of an environment: the transition record and the world protocol.
-
-``agent/`` and ``causal_graph/`` import this module (and the gymnasium ids registered by ``env``),
-never the simulator's rules, recipes or world generator.
-"""
+"""The transition record (one executed action) and the step/intervention counters."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -108,26 +104,3 @@ class Counters:
         if self._branches is not None:
             self._branches.append(0)
         yield
-
-
-class EnvironmentUnavailable(RuntimeError):
-    """The environment cannot be started or reached: a live server down, its bridge not installed. The
-    message says what is missing; commands report it without a traceback."""
-
-
-class World(Protocol):
-    """An environment the agent can act in and intervene on (the simulator or the live game)."""
-
-    action_names: tuple[str, ...]
-    movement_actions: tuple[str, ...]
-    counters: Counters
-    # the most item kinds one intervention may set (the live game's inventory slots); None: no limit
-    capacity: int | None
-
-    def act(self, action: str) -> Transition: ...
-
-    def intervene(self, inventory: Mapping[str, int]) -> None:
-        """do(): set the inventory exactly (the world and position stay)."""
-        ...
-
-    def inventory(self) -> dict[str, int]: ...
