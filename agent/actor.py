@@ -3,15 +3,11 @@ reporting when an action does not do what the graph predicts (the controller the
 
 What to do next is asked of a :class:`Chooser` (the offline one, or the LLM actor): once per plan
 step (run it, or move first), and after each ``unreachable`` (which way to explore).
-
-Environment-factor goals (ADAM's second goal kind, e.g. "be next to water") go through
-:class:`EnvironmentGoal`: satisfied when the world's nearby blocks hold the block; movements come
-from its chooser (perception plugs in here).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -110,30 +106,3 @@ class Actor:
                 return result
         self._detours = 0
         return result
-
-
-@dataclass(frozen=True)
-class EnvironmentGoal:
-    """A goal about the surroundings, e.g. ``near:water``: satisfied when ``block`` is among the
-    world's nearby blocks. ``chooser(world, detour)`` picks the next movement (default: spiral)."""
-
-    kind: str
-    block: str
-    chooser: Callable[[World, int], str] | None = None
-
-    @classmethod
-    def parse(cls, text: str) -> EnvironmentGoal:
-        kind, _, block = text.partition(":")
-        if kind not in ("near", "on", "see") or not block:
-            raise ValueError(f"invalid environment goal {text!r}; use near:BLOCK, on:BLOCK or see:BLOCK")
-        return cls(kind, block)
-
-    def satisfied(self, nearby: tuple[str, ...], shown: str | None = None) -> bool:
-        """Whether the block (``shown``: its name as the world reports it) is among the nearby blocks.
-        ``near`` and ``on`` both read the world's nearby-blocks report (within 4 blocks)."""
-        return (shown or self.block) in nearby
-
-    def next_move(self, world: World, detour: int) -> str:
-        if self.chooser is not None:
-            return self.chooser(world, detour)
-        return world.spec.movements.explore(detour) or ""

@@ -242,11 +242,11 @@ def _command(args: argparse.Namespace, console: Console) -> int:
 
         return run_demo(args.seed, args.variant, args.frame, args.quiet)
     if args.command == "run":
-        from agent.view import run_command
+        from agent.commands import run_command
 
         return run_command(args, console)
     if args.command == "live":
-        from agent.view import live_command
+        from agent.commands import live_command
 
         return live_command(args, console)
     if args.command in ("bench", "sweep"):

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from agent.actor import Actor, Chooser, EnvironmentGoal
+from agent.actor import Actor, Chooser
+from agent.goals import EnvironmentGoal, Goal, ItemGoal
 from agent.memory import MemoryPool
 from agent.perceive import Perceiver
 from agent.planner import GraphPlanner, Planner, PlanStep
@@ -63,14 +64,14 @@ class ControllerState:
 
 
 class Controller:
-    """Planner + actor + memory around a :class:`Learner`, for a list of item goals."""
+    """Planner + actor + memory around a :class:`Learner`, for a list of goals (items to hold, then places to be)."""
 
     def __init__(
         self,
         world: World,
         graph: CausalGraph,
         learner: Learner,
-        goals: list[str],
+        goals: Sequence[Goal],
         milestone_items: Mapping[str, str],
         memory: MemoryPool | None = None,
         planner: Planner | None = None,
@@ -80,13 +81,12 @@ class Controller:
         chooser: Chooser | None = None,
         learning: bool = True,
         perceiver: Perceiver | None = None,
-        env_goal_blocks: Mapping[str, str] | None = None,
         perceive_for_actor: bool = False,
     ) -> None:
         self.world = world
         self.graph = graph
         self.learner = learner
-        self.goals = goals
+        self.goals = list(goals)
         self.milestone_items = dict(milestone_items)  # item (as the agent sees it) -> label
         self.memory = memory or MemoryPool()
         self.planner = planner or GraphPlanner()
@@ -96,7 +96,6 @@ class Controller:
         self.max_steps = max_steps
         self.learning = learning
         self.perceiver = perceiver
-        self.env_goal_blocks = dict(env_goal_blocks or {})  # env goal -> its block as the world names it
         self.perceive_for_actor = perceive_for_actor
         self._navigator: tuple[str, PerceptionNavigator] | None = None
         self.emit = emit or (lambda kind, **data: None)
@@ -108,8 +107,13 @@ class Controller:
     def wall(self) -> float:
         return self.state.wall + (time.perf_counter() - self._t0)
 
+    def bank_wall(self) -> None:
+        """Move the agent time so far into the state (a checkpoint saves it) and time on from now."""
+        self.state.wall = self.wall
+        self._t0 = time.perf_counter()
+
     @property
-    def goal(self) -> str | None:
+    def goal(self) -> Goal | None:
         return self.goals[self.state.goal_index] if self.state.goal_index < len(self.goals) else None
 
     def finished(self) -> bool:
@@ -120,8 +124,8 @@ class Controller:
         (:class:`StepBudgetExhausted`) ends the run there, with what it was doing in ``end_reason``."""
         self.state.ticks += 1
         goal = self.goal
-        if goal is not None and ":" not in goal and self.world.inventory().get(goal, 0) > 0:
-            self._goal_reached(goal)  # held already (the last step within the budget may have made it)
+        if isinstance(goal, ItemGoal) and goal.reached(self.world.inventory()):
+            self._goal_reached(goal.name)  # held already (the last step within the budget may have made it)
             return
         if self.world.counters.steps >= self.max_steps:
             self._finish(str(StepBudgetExhausted(self.max_steps)))
@@ -132,10 +136,10 @@ class Controller:
             self._check_milestones()
             self._finish(f"{err} while {self.current}" if self.current else str(err))
 
-    def _work(self, goal: str | None) -> None:
+    def _work(self, goal: Goal | None) -> None:
         if goal is None:
             self.state.phase = "learn_rest"
-            self.learner.state.completing = True  # goals reached: alternatives for every cause too
+            self.learner.start_completing()  # goals reached: alternatives for every cause too
             if not self._learn_next():
                 if self.state.goals_abandoned:
                     why = "; ".join(f"{g}: {r}" for g, r in self.state.goals_abandoned.items())
@@ -143,10 +147,11 @@ class Controller:
                 else:
                     self._finish("all goals reached; every action explained or tried with every item seen")
             return
-        if ":" in goal:
+        if isinstance(goal, EnvironmentGoal):
             self._environment_tick(goal)
             return
-        if self.feasibility.plan(self.graph, goal, self.world.inventory()) is None:
+        item = goal.item
+        if self.feasibility.plan(self.graph, item, self.world.inventory()) is None:
             self.state.phase = "learn"
             self.state.plan = []
             if not self._learn_next():
@@ -155,21 +160,21 @@ class Controller:
                     if self.learning
                     else "this agent does not learn"
                 )
-                self._abandon(goal, f"goal {goal!r} is unreachable: no chain of known actions yields it; {why}")
+                self._abandon(item, f"goal {item!r} is unreachable: no chain of known actions yields it; {why}")
             return
         self.state.phase = "pursue"
         if not self.state.plan:
-            plan = self.planner.plan(self.graph, goal, self.world.inventory())
+            plan = self.planner.plan(self.graph, item, self.world.inventory())
             if plan is None or not plan.steps:
                 asked = getattr(self.planner, "source", "offline")
-                plan = self.feasibility.plan(self.graph, goal, self.world.inventory())
+                plan = self.feasibility.plan(self.graph, item, self.world.inventory())
                 if asked != plan.source:
                     plan = replace(plan, fallback=f"{asked} planner gave no plan")
             self.emit("plan", **plan.to_dict())  # the plan says what produced it
             self.state.plan = [[s.action, s.count, s.produces] for s in plan.steps]
         action, count, produces = self.state.plan[0]
         step = PlanStep(action, count, produces)
-        self.current = f"pursuing {goal}: {step.action} x{step.count}"
+        self.current = f"pursuing {item}: {step.action} x{step.count}"
         if self.perceive_for_actor and self.perceiver is not None:
             seen = self.perceiver.look("actor")
             self.memory.perception = self.perceiver.agent_text(seen) if seen else ""
@@ -181,12 +186,12 @@ class Controller:
         self.state.plan = []  # re-plan from what the world really did
         self.emit("mismatch", action=step.action, why=result.why, runs=result.runs)
         if not self.learning and self.memory.failures_of(step.action) >= RELEARN_AFTER:
-            self._abandon(goal, f"stuck: {step.action} failed {RELEARN_AFTER} times ({result.why}); no learning")
+            self._abandon(item, f"stuck: {step.action} failed {RELEARN_AFTER} times ({result.why}); no learning")
             return
         if self.memory.failures_of(step.action) >= RELEARN_AFTER and result.why != "unreachable":
             if self.state.relearned.get(step.action, 0) >= MAX_RELEARNS:
                 self._abandon(
-                    goal,
+                    item,
                     f"stuck: {step.action} keeps failing ({result.why}) although its relation was re-learned "
                     f"{MAX_RELEARNS} time(s): the learned graph does not match the world",
                 )
@@ -194,10 +199,8 @@ class Controller:
             self.state.relearned[step.action] = self.state.relearned.get(step.action, 0) + 1
             self.emit("relearn", action=step.action)
             self.graph.remove_relation(step.action)
-            self.learner.state.tried_with.pop(step.action, None)
-            self.memory.failures = type(self.memory.failures)(
-                f for f in self.memory.failures if f["action"] != step.action
-            )
+            self.learner.forget_tries(step.action)
+            self.memory.forget_failures(step.action)
 
     def _learn_next(self) -> bool:
         """Learn one unexplained action, else refine one whose cause cannot be made; False if neither."""
@@ -222,15 +225,14 @@ class Controller:
         self.state.goal_index += 1
         self.state.plan = []
 
-    def _environment_tick(self, text: str) -> None:
+    def _environment_tick(self, goal: EnvironmentGoal) -> None:
         """One movement toward an environment-factor goal (``near:water``), chosen from perception."""
-        goal = EnvironmentGoal.parse(text)
-        shown = self.env_goal_blocks.get(text, goal.block)
+        text = goal.name
         seen = self.perceiver.last if self.perceiver else None
         if goal.kind == "see":
             done = seen is not None and seen.sees(goal.block)
         else:
-            done = goal.satisfied(tuple(getattr(self.world, "nearby", ())), shown)
+            done = goal.satisfied(tuple(getattr(self.world, "nearby", ())))
         if done:
             moves = self.state.env_moves.get(text, 0)
             self._goal_reached(text)

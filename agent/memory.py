@@ -38,6 +38,12 @@ class MemoryPool:
         while len(self.failures) > self.capacity:
             self.failures.popleft()
 
+    def forget_failures(self, action: str) -> None:
+        """Drop the failures of ``action`` (its relation is re-learned: they count against the old one)."""
+        kept = [f for f in self.failures if f["action"] != action]
+        self.failures.clear()
+        self.failures.extend(kept)
+
     def failures_of(self, action: str) -> int:
         return sum(1 for f in self.failures if f["action"] == action)
 

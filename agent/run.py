@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -15,11 +14,11 @@ from typing import Any
 import gymnasium as gym
 
 import env  # noqa: F401  (registers the simulator ids)
-from agent.actor import EnvironmentGoal
 from agent.controller import Controller, ControllerState, StepBudgetExhausted
-from agent.llm.agents import LLMChooser, LLMPlanner, LLMProposer
+from agent.goals import EnvironmentGoal, ItemGoal
 from agent.llm.client import OpenAIClient, parse_llm_spec
 from agent.llm.recording import RecordingClient, ReplayClient
+from agent.llm.roles import LLMChooser, LLMPlanner, LLMProposer
 from agent.llm.status import LLMTally
 from agent.memory import MemoryPool
 from agent.perceive import Perceiver
@@ -122,8 +121,8 @@ class AgentRun:
             **config.env_kwargs,
         )
         self.world = BudgetedWorld(self.env, config.max_steps)
-        goals = [self.world.resolve_item(g) for g in config.goals]
-        env_goal_blocks = {g: self.world.resolve_block(EnvironmentGoal.parse(g).block) for g in config.env_goals}
+        goals = [ItemGoal(self.world.resolve_item(g)) for g in config.goals]
+        goals += [EnvironmentGoal.parse(g).shown_as(self.world.resolve_block) for g in config.env_goals]
         self.log = RunLog(folder, seq=resume["seq"] if resume else 0)  # touches the disk at its first write
         if resume:
             self.graph = CausalGraph.from_dict(resume["graph"], source=str(folder / "checkpoint.json"))
@@ -164,10 +163,8 @@ class AgentRun:
             chooser=LLMChooser(self.llm, self._emit) if "actor" in roles else None,
             learning=config.learning,
             perceiver=self._perceiver(),
-            env_goal_blocks=env_goal_blocks,
             perceive_for_actor="actor" in roles and config.perception != "off",
         )
-        self.controller.goals.extend(config.env_goals)
 
     def _perceiver(self) -> Perceiver | None:
         if self.config.perception == "off":
@@ -272,8 +269,7 @@ class AgentRun:
             self._graph_snapshot = self.graph.to_dict()
             self._graph_dirty = False
         c = self.world.counters
-        self.controller.state.wall = self.controller.wall
-        self.controller._t0 = time.perf_counter()
+        self.controller.bank_wall()
         self.log.checkpoint(
             {
                 "controller": self.controller.state.to_dict(),
@@ -310,7 +306,7 @@ class AgentRun:
         state, c = self.controller.state, self.world.counters
         result = RunResult(
             run_dir=self.folder,
-            goal_reached=all(g in state.goals_reached for g in self.controller.goals),
+            goal_reached=all(g.name in state.goals_reached for g in self.controller.goals),
             end_reason=state.end_reason,
             steps=c.steps,
             interventions=c.interventions,

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from agent.cli import main
-from agent.llm.agents import LLMChooser, LLMPlanner, LLMProposer
 from agent.llm.client import LLMError, OpenAIClient, UsageBook
 from agent.llm.prompts import ROLES, render
 from agent.llm.recording import RecordingClient
+from agent.llm.roles import LLMChooser, LLMPlanner, LLMProposer
 from agent.llm.scripted_server import Scripted, ScriptedServer, oracle_script
 from agent.planner import PlanStep
 from agent.runlog import read_events

@@ -16,11 +16,11 @@ import gymnasium as gym
 import pytest
 
 from agent.cli import main
-from agent.llm.agents import LLMPlanner, LLMProposer
 from agent.llm.client import LLMError, OpenAIClient, UsageBook
 from agent.llm.recording import MAX_REPLY_BYTES, REPLY_PREFIX_CHARS, RecordingClient
 from agent.llm.redact import CredentialFilter, redact
 from agent.llm.replies import ReplyError, parse_action, parse_hypothesis, parse_plan
+from agent.llm.roles import LLMPlanner, LLMProposer
 from agent.llm.scripted_server import Scripted, ScriptedServer, first_then, oracle_script, role_of
 from agent.perceive import Perceiver
 from agent.runlog import read_events

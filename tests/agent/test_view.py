@@ -17,9 +17,9 @@ import pytest
 from rich.console import Console
 
 from agent.cli import main
+from agent.live_view import elapsed, live_panel
 from agent.llm.scripted_server import ScriptedServer, oracle_script
 from agent.run import RunConfig, new_run
-from agent.view import _live_view, elapsed
 
 CSI = re.compile(r"\x1b\[([?0-9;]*)([A-Za-z])")
 
@@ -130,7 +130,7 @@ def test_the_view_shows_elapsed_time_phase_and_llm_calls(tmp_path):
         run = new_run(config)
         run.loop()
     console = Console(width=80, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
-    console.print(_live_view(run, run.controller))
+    console.print(live_panel(run, run.controller))
     text = console.export_text()
     assert "phase done" in text and "elapsed " in text and "steps 80/80" in text
     calls = run.tally.calls
@@ -148,7 +148,7 @@ def test_an_unavailable_llm_is_shown_in_the_view(tmp_path):
         run = new_run(config)
         run.loop()
     console = Console(width=80, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
-    console.print(_live_view(run, run.controller))
+    console.print(live_panel(run, run.controller))
     assert "UNAVAILABLE: the offline agent decides" in console.export_text()
 
 
