@@ -2,8 +2,8 @@
 
 Importing the package is cheap: :func:`draw_graph` (matplotlib, igraph) loads on first use."""
 
-from causal_graph.errors import GraphFileError
 from causal_graph.graph import CausalGraph
+from causal_graph.graph_file import GraphFileError
 from causal_graph.metrics import EdgeScores, edge_differences, edge_scores, exact_match, quantity_errors, score, shd
 from env.interface.relation import CausalRelation, Evidence, Need
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import networkx as nx
 
-from causal_graph import errors as schema
-from causal_graph.errors import GraphFileError
+from causal_graph import graph_file as schema
+from causal_graph.graph_file import GraphFileError
 from env.interface.relation import CausalRelation, Evidence, Need
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from causal_graph.errors import parse_relation
 from causal_graph.graph import CausalGraph
+from causal_graph.graph_file import parse_relation
 from causal_graph.metrics import edge_differences
 
 _EVENT_KEYS = ("seq", "kind", "t")

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from agent.runlog import read_events
-from causal_graph.errors import GraphFileError
 from causal_graph.graph import CausalGraph
+from causal_graph.graph_file import GraphFileError
 
 
 class NotARunFolder(ValueError):

@@ -8,8 +8,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from causal_graph.errors import GraphFileError
 from causal_graph.graph import CausalGraph
+from causal_graph.graph_file import GraphFileError
 from causal_graph.picture import draw_graph
 from env.interface.relation import CausalRelation, Evidence, Need
 

@@ -1,4 +1,5 @@
-"""Errors raised by the causal-graph package, and the checks that raise them (the saved-file schema)."""
+"""The saved graph file's schema (format, version, the shape of a relation) and :class:`GraphFileError`, raised when a
+file does not follow it."""
 
 from __future__ import annotations
 
