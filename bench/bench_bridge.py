@@ -22,7 +22,7 @@ from rich.table import Table
 
 from bridge.client import BotClient
 from bridge.display import viewer_missing
-from bridge.server import LocalServer
+from bridge.local_server import LocalServer
 from env.live.frames import png_to_rgb, render_view
 
 PIT_EDGE = (11, 0)

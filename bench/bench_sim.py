@@ -15,7 +15,7 @@ from rich.table import Table
 
 import env  # noqa: F401
 from env.route import play_route
-from env.world import generate
+from env.terrain import generate
 
 
 def random_actions(n: int, seed: int) -> float:

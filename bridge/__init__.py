@@ -1,6 +1,6 @@
 """The live-game bridge: a Node package (mineflayer bot, local flying-squid server) and its Python client.
 
-* :class:`bridge.server.LocalServer` — the local test server on 127.0.0.1 (arena, crafting, furnaces).
+* :class:`bridge.local_server.LocalServer` — the local test server on 127.0.0.1 (arena, crafting, furnaces).
 * :class:`bridge.client.BotClient` — one bot process; typed skills over JSON lines on stdio.
 * :mod:`bridge.errors` — the named errors.
 
@@ -22,7 +22,7 @@ from bridge.errors import (
     SkillTimeout,
 )
 from bridge.results import Observation, SkillResult
-from bridge.server import LocalServer
+from bridge.local_server import LocalServer
 
 __all__ = [
     "BadRequest",

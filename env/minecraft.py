@@ -17,7 +17,7 @@ from env.interface import CausalRelation, Movements, Need, WorldSpec
 from env.rules import Rules
 from env.techtree import smelt_results, true_relations
 from env.variants import Vocabulary, parse_variant, variant_rules
-from env.world import generate, world_config
+from env.terrain import generate, world_config
 
 MAX_COUNT = 100_000
 # The milestones a Minecraft run reports (real names; the world declares them as the agent sees them).

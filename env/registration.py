@@ -34,8 +34,8 @@ def make_simulator(**kwargs: Any) -> gym.Env:
 
 
 def make_live(**kwargs: Any) -> gym.Env:
-    """``env.live.env.LiveMinecraftEnv(**kwargs)``: the entry point of the live id (starts nothing)."""
-    from env.live.env import LiveMinecraftEnv
+    """``env.live.game_env.LiveMinecraftEnv(**kwargs)``: the entry point of the live id (starts nothing)."""
+    from env.live.game_env import LiveMinecraftEnv
 
     return LiveMinecraftEnv(**kwargs)
 

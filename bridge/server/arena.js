@@ -8,7 +8,7 @@
 // The layout is a pure function of the seed: arenaLayout() is also used by the tests.
 
 const { Vec3 } = require('vec3')
-// every block the arena places: the one list, shared with Python (bridge.server.arena_blocks)
+// every block the arena places: the one list, shared with Python (bridge.local_server.arena_blocks)
 const ARENA = require('./data/arena.json')
 
 const SURFACE_Y = 64 // grass; dirt below it, then stone, then bedrock

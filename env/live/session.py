@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from bridge.client import BotClient
 from bridge.errors import BridgeError, ServerUnavailable
 from bridge.process import minecraft_version
-from bridge.server import LocalServer
+from bridge.local_server import LocalServer
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The true tech tree of a live world: the simulator's rules over the blocks that world places.
 
 The local arena places fewer kinds of block than the simulator's world (no deepslate, no gravel, no
-water: ``bridge.server.arena_blocks``), so fewer items are obtainable there, and a cause has fewer true
+water: ``bridge.local_server.arena_blocks``), so fewer items are obtainable there, and a cause has fewer true
 alternatives (cobblestone has none: cobbled deepslate cannot be had). For scoring only.
 """
 

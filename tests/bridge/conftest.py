@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bridge.client import BotClient
-from bridge.server import LocalServer
+from bridge.local_server import LocalServer
 
 COOK_TICKS = 10  # furnace: half a second per item (vanilla 200)
 _names = itertools.count()

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from bridge.process import BRIDGE_DIR, minecraft_version, node_command
-from bridge.server import arena_blocks
+from bridge.local_server import arena_blocks
 
 pytestmark = pytest.mark.live
 

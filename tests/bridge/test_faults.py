@@ -11,7 +11,7 @@ import pytest
 
 from bridge.client import BotClient
 from bridge.errors import BridgeCrashed, ServerUnavailable, SkillTimeout
-from bridge.server import LocalServer
+from bridge.local_server import LocalServer
 
 PIT_EDGE = (11, 0)
 

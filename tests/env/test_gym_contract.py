@@ -14,7 +14,7 @@ import pytest
 from agent.run import RunConfig
 from env import ENV_IDS, LIVE_ENV_ID, MAX_EPISODE_STEPS
 from env.interface.handle import EnvWorld
-from env.live.env import LiveMinecraftEnv
+from env.live.game_env import LiveMinecraftEnv
 from env.minecraft import MinecraftEnv
 
 ALL_IDS = [*sorted(ENV_IDS), LIVE_ENV_ID]

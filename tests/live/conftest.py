@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from env.live.env import LiveMinecraftEnv
+from env.live.game_env import LiveMinecraftEnv
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from gymnasium.utils.env_checker import check_env
 
 from env.interface.handle import EnvWorld
 from env.live import LIVE_ENV_ID, register
-from env.live.env import LiveMinecraftEnv
+from env.live.game_env import LiveMinecraftEnv
 from env.minecraft import MinecraftEnv
 
 SIM_RESET_INFO = {"inventory", "position", "facing", "nearby", "ticks"}

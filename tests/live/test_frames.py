@@ -15,8 +15,8 @@ import pytest
 from bridge.client import BotClient
 from bridge.display import VIEWER_DIR_ENV, VirtualDisplay
 from bridge.errors import ViewerUnavailable
-from bridge.server import LocalServer
-from env.live.env import LiveMinecraftEnv
+from bridge.local_server import LocalServer
+from env.live.game_env import LiveMinecraftEnv
 from env.live.frames import FRAME_SOURCES, LiveFrames
 
 PIT_EDGE = (11, 0)  # a terrace on the west side of the arena's open pit

@@ -10,7 +10,7 @@ import signal
 import pytest
 
 from bridge.errors import RecoveryFailed, SkillTimeout
-from env.live.env import MAX_RESTARTS, LiveMinecraftEnv
+from env.live.game_env import MAX_RESTARTS, LiveMinecraftEnv
 from env.live.faults import Faults, variable
 
 PIT_EDGE = (11, 0)

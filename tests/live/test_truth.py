@@ -3,9 +3,9 @@ cobblestone has no alternative), or the simulator's world for a server at host."
 
 from __future__ import annotations
 
-from bridge.server import arena_blocks
+from bridge.local_server import arena_blocks
 from env.blocks import block_names
-from env.live.env import LiveMinecraftEnv
+from env.live.game_env import LiveMinecraftEnv
 from env.live.truth import world_relations
 from env.minecraft import MinecraftEnv
 from env.techtree import true_relations

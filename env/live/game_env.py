@@ -22,7 +22,7 @@ from bridge.errors import (
     SkillError,
 )
 from bridge.results import Observation, SkillResult
-from bridge.server import arena_blocks
+from bridge.local_server import arena_blocks
 from env.actions import ActionSpec, action_library
 from env.engine import inventory_delta
 from env.live.faults import Faults, Trigger
@@ -223,7 +223,7 @@ class LiveMinecraftEnv(gym.Env):
     def ground_truth(self) -> list:
         """The true relations of this live world, for scoring only: the simulator's rules (the same items and
         recipes) over the blocks the world places. For the local arena, the blocks it places
-        (``bridge.server.arena_blocks``: no deepslate, so cobblestone has no alternative there); for a
+        (``bridge.local_server.arena_blocks``: no deepslate, so cobblestone has no alternative there); for a
         server at ``host``, whose world is not known here, the simulator's world (all its blocks)."""
         if self.session.local:
             return world_relations(self._sim.rules, arena_blocks())
