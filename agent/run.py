@@ -20,6 +20,7 @@ from agent.llm.client import OpenAIClient, parse_llm_spec
 from agent.llm.recording import RecordingClient, ReplayClient
 from agent.llm.roles import LLMChooser, LLMPlanner, LLMProposer
 from agent.llm.status import LLMTally
+from agent.llm.vision import LLMDescriber
 from agent.memory import MemoryPool
 from agent.perceive import Perceiver
 from agent.run_config import (  # noqa: F401  (RunConfig and the limits are imported from here too)
@@ -37,7 +38,6 @@ from causal_graph.graph import CausalGraph
 from causal_graph.learner import Learner, LearnerState
 from env.interface import Counters, Transition
 from env.interface.handle import EnvWorld, ReplayDiverged
-from perception.llm import LLMDescriber
 from perception.navigate import NAVIGATION_MIN_FRACTION
 from perception.offline import OfflineDescriber
 

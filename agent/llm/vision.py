@@ -1,10 +1,10 @@
-"""The multimodal LLM describer: the frame goes as a PNG data URL in a chat-completions request to
-any OpenAI-compatible vision model, through the agent's LLM client (so every call is recorded in the
-run log and replays without a server). The prompt names the block kinds as the agent knows them (an
-obfuscated world's shown names, never the real ones), and the reply is read in those names. It is
-validated like every LLM reply: JSON only, exactly the asked keys, known block kinds, positions from
-the fixed vocabulary, at least one region; an invalid reply is a counted failure and the offline
-describer describes that frame instead (``last_source`` says which one did)."""
+"""The vision role: a multimodal LLM describer (a :class:`perception.Describer`). The frame goes as a PNG data
+URL in a chat-completions request to any OpenAI-compatible vision model, through the agent's LLM client (so every
+call is recorded in the run log and replays without a server). The prompt names the block kinds as the agent knows
+them (an obfuscated world's shown names, never the real ones), and the reply is read in those names. It is validated
+like every LLM reply: JSON only, exactly the asked keys, known block kinds, positions from the fixed vocabulary, at
+least one region; an invalid reply is a counted failure and the offline describer describes that frame instead
+(``last_source`` says which one did)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from typing import Any
 
 from PIL import Image
 
+from agent.llm.ask import NoAnswer, ask
+from agent.llm.prompts import render
+from agent.llm.replies import ReplyError, expect_keys, parse_object
 from perception.description import DISTANCES, HORIZONTAL, SKY, VERTICAL, Description, Region
 from perception.protocol import Describer, load_frame
 
@@ -35,8 +38,6 @@ def parse_description(text: str, kinds: Collection[str] | Mapping[str, str], wid
     """``{"blocks": [{block, horizontal, vertical, distance, fraction}, ...], "text": "..."}`` with at
     least one region. ``kinds``: the block kinds the prompt offered; a mapping (offered name -> block
     kind) reads the reply in the offered names and describes in the mapped ones."""
-    from agent.llm.replies import ReplyError, expect_keys, parse_object
-
     data = parse_object(text)
     expect_keys(data, ("blocks", "text"))
     blocks, text_field = data["blocks"], data["text"]
@@ -89,9 +90,6 @@ class LLMDescriber:
         self.last_source = "llm"
 
     def describe(self, frame: Any) -> Description:
-        from agent.llm.ask import NoAnswer, ask
-        from agent.llm.prompts import render
-
         image = Image.fromarray(load_frame(frame))
         prompt = render("perception", kinds=", ".join(self.kinds))
         content = [{"type": "text", "text": prompt}, {"type": "image_url", "image_url": {"url": data_url(image)}}]
