@@ -30,7 +30,7 @@ class AdamDiscoverer(Discoverer):
         self, action: str, known: list[str], outcome: DiscoveryOutcome, likely_held: set[str] = frozenset()
     ) -> DiscoveryOutcome:
         known = self._fit(known, self._priority)  # what one intervention can hold, when the world limits it
-        stock = {item: self.config.stock for item in known}
+        stock = {item: self.stock(item) for item in known}
         outcome.sampled = list(known)
         runs = []
         for _ in range(self.config.samples):
@@ -82,7 +82,7 @@ class InterventionOnlyDiscoverer(Discoverer):
         last_win: list = []
 
         def works(items) -> bool:
-            t = self._trial(action, {i: self.config.stock for i in items}, "do")
+            t = self._trial(action, {i: self.stock(i) for i in items}, "do")
             runs.append(t)
             if t.success:
                 last_win[:] = [t]

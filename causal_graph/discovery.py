@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from causal_graph.proposer import HypothesisProposer, OfflineProposer, consistent_consumption, reproducible_effects
-from env.interface import Transition, World
+from env.interface import Transition, World, is_placed
 from env.interface.relation import CausalRelation, Evidence, Need
 
 log = logging.getLogger(__name__)
@@ -37,8 +37,9 @@ EventSink = Callable[[str, dict[str, Any]], None]
 
 @dataclass(frozen=True)
 class DiscoveryConfig:
-    """``samples`` per action; ``stock`` count of each known item when sampling; ``max_detours``
-    explorations when a target is out of reach; ``max_alternatives`` per cause."""
+    """``samples`` per action; ``stock`` count of each known item when sampling (in a world whose stacks cap,
+    at most half the item's stack, see :meth:`Discoverer.stock`); ``max_detours`` explorations when a
+    target is out of reach; ``max_alternatives`` per cause."""
 
     samples: int = 1
     stock: int = 32
@@ -105,6 +106,13 @@ class Discoverer:
         return t
 
     # ---------------------------------------------------------------------------- capacity
+    def stock(self, item: str) -> int:
+        """How many of ``item`` a trial stocks: :attr:`DiscoveryConfig.stock`, or where the world caps the
+        item's stack (``World.stack_limit``), half the stack rounded up, so that what an action adds to the
+        item (up to the other half) stays visible and what it uses (up to half a stack) is there."""
+        limit = self.world.stack_limit(item) if hasattr(self.world, "stack_limit") else None
+        return self.config.stock if limit is None else max(1, min(self.config.stock, limit - limit // 2))
+
     @property
     def capacity(self) -> int | None:
         """The most item kinds one intervention may set (None: no limit)."""
@@ -112,13 +120,15 @@ class Discoverer:
 
     def _fit(self, items: Sequence[str], priority: Sequence[str], room: int | None = None) -> list[str]:
         """``items`` as they are when they fit in ``room`` (default: the capacity), else the first
-        ``room`` of them in ``priority`` order (items missing from ``priority`` last, newest first)."""
+        ``room`` of them in ``priority`` order (items missing from ``priority`` last, newest first), and
+        every placed thing (``placed:`` names are set next to the agent, not in the inventory)."""
         room = self.capacity if room is None else room
-        if room is None or len(items) <= room:
+        held = [i for i in items if not is_placed(i)]  # placed things take no inventory slot: they always fit
+        if room is None or len(held) <= room:
             return list(items)
-        wanted = set(items)
+        wanted = set(held)
         ordered = [i for i in dict.fromkeys([*priority, *reversed(items)]) if i in wanted]
-        return ordered[: max(room, 0)]
+        return [*ordered[: max(room, 0)], *(i for i in items if is_placed(i))]
 
     # ---------------------------------------------------------------------------- procedure
     def discover(
@@ -152,7 +162,7 @@ class Discoverer:
     def _discover(
         self, action: str, known: list[str], outcome: DiscoveryOutcome, likely_held: set[str] = frozenset()
     ) -> DiscoveryOutcome:
-        stock = {item: self.config.stock for item in self._fit(known, self._priority)}
+        stock = {item: self.stock(item) for item in self._fit(known, self._priority)}
         outcome.sampled = list(stock)
         samples: list[Transition] = []
         with self.world.counters.parallel():  # the N samples are independent: N copies may run them at once
@@ -321,14 +331,14 @@ class Discoverer:
         found: list[str] = []
         base = {i: q for i, q in consumed.items() if i != cause}
         base.update({i: 1 for i in kept if i != cause})
-        room = None if self.capacity is None else self.capacity - len(base)
+        room = None if self.capacity is None else self.capacity - sum(1 for i in base if not is_placed(i))
         successes = 0
         while successes < self.config.max_alternatives:
             candidates = [i for i in known if i not in causes and i not in excluded and i not in ruled_out]
             stocked = self._fit(candidates, self._priority, room)
             if candidates and not stocked:  # no room beside the other causes
                 break
-            others = {i: self.config.stock for i in stocked}
+            others = {i: self.stock(i) for i in stocked}
             t = self._trial(action, {**others, **base}, "alternative")
             runs.append(t)
             if not t.success:
