@@ -1,7 +1,8 @@
 """LLM calls and tokens per learned relation and per milestone, against the local scripted
 chat-completions server (real openai SDK, real HTTP), next to the offline run on the same seeds.
 
-Run: ``.venv/bin/python bench/bench_llm.py [--seeds 5]``. Tokens are the scripted server's estimate
+Run from the repo root: ``PYTHONPATH=. .venv/bin/python bench/bench_llm.py [--seeds 5]`` (the server is a test
+helper, ``tests/support/llm_server.py``, not part of the product). Tokens are the scripted server's estimate
 (characters / 4); a real model's tokenizer will differ, the call counts will not.
 """
 
@@ -14,10 +15,16 @@ import tempfile
 from rich.console import Console
 from rich.table import Table
 
-from agent.llm.scripted_server import ScriptedServer, oracle_script
 from agent.run import RunConfig, new_run
 from agent.runlog import read_events
 from agent.scoring import MILESTONE_ORDER
+
+try:
+    from tests.support.llm_server import ScriptedServer, oracle_script
+except ModuleNotFoundError as err:  # a test helper, importable with the repo root on the path only
+    if err.name != "tests":
+        raise
+    raise SystemExit("error: bench/bench_llm.py needs the repo root on the path (PYTHONPATH=.)") from err
 
 
 def main() -> None:

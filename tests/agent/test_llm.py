@@ -14,11 +14,11 @@ from agent.llm.client import LLMError, OpenAIClient, UsageBook
 from agent.llm.prompts import ROLES, render
 from agent.llm.recording import RecordingClient
 from agent.llm.roles import LLMChooser, LLMPlanner, LLMProposer
-from agent.llm.scripted_server import Scripted, ScriptedServer, oracle_script
 from agent.planner import PlanStep
 from agent.runlog import read_events
 from causal_graph import CausalGraph, CausalRelation
 from env.interface import Transition
+from tests.support.llm_server import Scripted, ScriptedServer, oracle_script
 
 SECRET = "sk-test-DO-NOT-LOG-4242"
 

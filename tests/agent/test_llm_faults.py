@@ -21,13 +21,13 @@ from agent.llm.recording import MAX_REPLY_BYTES, REPLY_PREFIX_CHARS, RecordingCl
 from agent.llm.redact import CredentialFilter, redact
 from agent.llm.replies import ReplyError, parse_action, parse_hypothesis, parse_plan
 from agent.llm.roles import LLMPlanner, LLMProposer
-from agent.llm.scripted_server import Scripted, ScriptedServer, first_then, oracle_script, role_of
 from agent.llm.vision import LLMDescriber, parse_description
 from agent.perceive import Perceiver
 from agent.runlog import read_events
 from causal_graph import CausalGraph, CausalRelation
 from env.interface import Transition
 from perception.offline import OfflineDescriber
+from tests.support.llm_server import Scripted, ScriptedServer, first_then, oracle_script, role_of
 
 HI = [{"role": "user", "content": "hi"}]
 

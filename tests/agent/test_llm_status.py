@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 from agent.cli import main
-from agent.llm.scripted_server import Scripted, ScriptedServer, first_then, oracle_script
 from agent.llm.status import LLMTally, failure_stage
 from agent.runlog import read_events
+from tests.support.llm_server import Scripted, ScriptedServer, first_then, oracle_script
 
 SHORT = ["--max-steps", "150", "--no-picture", "--json", "--llm-retries", "0"]
 

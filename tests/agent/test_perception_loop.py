@@ -12,11 +12,11 @@ import pytest
 from PIL import Image
 
 from agent.cli import main
-from agent.llm.scripted_server import ScriptedServer, oracle_script
 from agent.perceive import Perceiver
 from agent.run import RunConfig, new_run
 from agent.runlog import read_events
 from perception.offline import OfflineDescriber
+from tests.support.llm_server import ScriptedServer, oracle_script
 
 
 # seed 0 runs in the fast lane (-m "not slow"); the other nine are slow

@@ -175,7 +175,7 @@ def test_llm_calls_counted_per_role_and_phase(runs, tmp_path):
 
 
 def test_a_run_with_a_real_llm_client_counts_its_calls(tmp_path, monkeypatch):
-    from agent.llm.scripted_server import ScriptedServer, oracle_script
+    from tests.support.llm_server import ScriptedServer, oracle_script
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     with ScriptedServer(oracle_script) as server:

@@ -215,7 +215,7 @@ def test_diff_of_runs_with_the_same_names_has_no_warning(runs):
 # ------------------------------------------------------------------------------ LLM retries
 @pytest.mark.slow
 def test_llm_retries_rate_limits_and_time_outs_are_counted_as_the_run_counted_them(tmp_path, monkeypatch, capsys):
-    from agent.llm.scripted_server import Scripted, ScriptedServer, first_then, oracle_script
+    from tests.support.llm_server import Scripted, ScriptedServer, first_then, oracle_script
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     faults = [Scripted(status=429), Scripted(status=429)]  # the first planner call is answered on its third try

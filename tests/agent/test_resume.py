@@ -136,8 +136,8 @@ def test_ctrl_c_says_how_to_resume_and_the_resumed_run_is_the_same(tmp_path):
 
 @pytest.mark.slow
 def test_a_resumed_llm_run_counts_the_calls_made_before_the_kill(tmp_path):
-    from agent.llm.scripted_server import ScriptedServer, oracle_script
     from agent.replay.analysis import replay
+    from tests.support.llm_server import ScriptedServer, oracle_script
 
     llm = ["--llm", "openai:m", "--llm-roles", "hypothesis,planner", "--no-picture", "--out", str(tmp_path)]
     with ScriptedServer(oracle_script) as server:

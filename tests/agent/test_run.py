@@ -83,7 +83,7 @@ def test_json_is_pure_json_when_a_warning_fires(tmp_path, capsys):
 
 
 def test_logs_go_to_stderr_and_http_client_chatter_is_off(tmp_path, capsys):
-    from agent.llm.scripted_server import ScriptedServer, oracle_script
+    from tests.support.llm_server import ScriptedServer, oracle_script
 
     args = ["run", "--llm", "openai:m", "--llm-roles", "hypothesis", "--max-steps", "30", "--no-picture"]
     with ScriptedServer(oracle_script) as server:

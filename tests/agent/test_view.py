@@ -18,8 +18,8 @@ from rich.console import Console
 
 from agent.cli import main
 from agent.live_view import elapsed, live_panel
-from agent.llm.scripted_server import ScriptedServer, oracle_script
 from agent.run import RunConfig, new_run
+from tests.support.llm_server import ScriptedServer, oracle_script
 
 CSI = re.compile(r"\x1b\[([?0-9;]*)([A-Za-z])")
 
@@ -139,7 +139,7 @@ def test_the_view_shows_elapsed_time_phase_and_llm_calls(tmp_path):
 
 
 def test_an_unavailable_llm_is_shown_in_the_view(tmp_path):
-    from agent.llm.scripted_server import Scripted
+    from tests.support.llm_server import Scripted
 
     with ScriptedServer(lambda request: Scripted(status=503)) as server:
         config = RunConfig(

@@ -50,7 +50,7 @@ def test_adam_bench_cli_writes_tables_json_and_plot(tmp_path):
 
 @pytest.mark.slow
 def test_llm_methods_run_against_an_endpoint(tmp_path):
-    from agent.llm.scripted_server import ScriptedServer, oracle_script
+    from tests.support.llm_server import ScriptedServer, oracle_script
 
     with ScriptedServer(oracle_script) as server:
         code = main(["bench", "--seeds", "1", "--methods", "ours_llm,adam_llm", "--variants", "original",

@@ -1,6 +1,6 @@
 """LLM cells are never labelled LLM results when the model never answered: such runs are marked in the
 tables, results.json and the terminal, and kept out of the LLM method's figures; degraded runs are
-counted. A real OpenAI-compatible server (agent/llm/scripted_server.py) answers, or a closed port."""
+counted. A real OpenAI-compatible server (tests/support/llm_server.py) answers, or a closed port."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import json
 import socket
 
 from agent.cli import main
-from agent.llm.scripted_server import Scripted, ScriptedServer, first_then, oracle_script
 from bench.harness.tables import llm_status
+from tests.support.llm_server import Scripted, ScriptedServer, first_then, oracle_script
 
 
 def bench(tmp_path, base_url: str, *methods: str) -> int:
