@@ -74,7 +74,7 @@ class WorkshopEnv(gym.Env):
     ``size`` (cells a side), ``stack_limit`` (the most of one item a stack holds: an item that would go
     over it is lost; an intervention over it is refused), ``truth`` (False: no ground truth, runs are not
     scored), ``goal`` (the rewarded item), ``capacity`` (None, or the most item kinds one intervention may
-    set: more are refused). Other keyword arguments (what a caller passes every world) are ignored.
+    set: more are refused).
 
     ``reset(options=...)``: ``inventory`` (item -> count, set exactly) and ``placed`` (station -> count, set
     exactly next to the agent); with either and no seed, the world and the agent's cell are kept.
@@ -92,7 +92,6 @@ class WorkshopEnv(gym.Env):
         truth: bool = True,
         goal: str = "lantern",
         capacity: int | None = None,
-        **_: Any,
     ) -> None:
         if goal not in ITEMS:
             raise ValueError(f"unknown goal {goal!r}; items: {', '.join(ITEMS)}")
