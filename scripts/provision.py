@@ -46,10 +46,11 @@ TAIL_LINES = 15
 
 log = logging.getLogger("provision")
 
-# Run inside the venv: exit 0 when adam-agent is installed editable from ROOT with pyproject's requirements.
+# Run inside the venv: exit 0 when adam-agent is installed editable from ROOT with pyproject's requirements and
+# entry points (the adam script, the commands bench adds: an editable install does not see new ones by itself).
 VENV_CHECK = """
 import importlib.metadata as md, json, sys
-root, requires, names = json.loads(sys.argv[1])
+root, requires, names, entry_points = json.loads(sys.argv[1])
 try:
     dist = md.distribution("adam-agent")
 except md.PackageNotFoundError:
@@ -60,6 +61,8 @@ if origin.get("url") != root or not origin.get("dir_info", {}).get("editable"):
 have = sorted(" ".join(r.split()) for r in dist.requires or [])
 if have != sorted(requires):
     sys.exit("pyproject.toml's requirements changed")
+if sorted(f"{ep.group} {ep.name} = {ep.value}" for ep in dist.entry_points) != sorted(entry_points):
+    sys.exit("pyproject.toml's entry points changed")
 missing = []
 for name in names:
     try:
@@ -120,12 +123,21 @@ def _name(requirement: str) -> str:
     return requirement
 
 
-def venv_problem(names: list[str], requires: list[str]) -> str | None:
-    """Why .venv does not hold this checkout with ``names`` installed, or None."""
+def entry_points() -> list[str]:
+    """pyproject's scripts and entry points, as ``group name = value`` lines."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    groups = {"console_scripts": project.get("scripts", {}), **project.get("entry-points", {})}
+    return sorted(f"{group} {name} = {value}" for group, table in groups.items() for name, value in table.items())
+
+
+def venv_problem(names: list[str], requires: list[str], entries: list[str] | None = None) -> str | None:
+    """Why .venv does not hold this checkout with ``names`` installed and pyproject's entry points (or
+    ``entries``), or None."""
     if not VENV_PYTHON.exists():
         return "no .venv"
+    entries = entry_points() if entries is None else entries
     done = subprocess.run(
-        [str(VENV_PYTHON), "-I", "-c", VENV_CHECK, json.dumps([ROOT.as_uri(), requires, names])],
+        [str(VENV_PYTHON), "-I", "-c", VENV_CHECK, json.dumps([ROOT.as_uri(), requires, names, entries])],
         capture_output=True,
         text=True,
     )

@@ -59,6 +59,16 @@ def test_the_venv_check_sees_this_checkout_and_a_missing_requirement():
     assert "ray" in full and "ray" not in core and "pytest" in core
 
 
+def test_the_venv_check_sees_a_new_entry_point():
+    requires, _, full = provision.requirements()
+    entries = provision.entry_points()
+    assert "console_scripts adam = agent.cli:main" in entries
+    assert "adam.commands bench = bench.harness.command:add_bench_parser" in entries
+    assert provision.venv_problem(full, requires, entries) is None
+    added = [*entries, "adam.commands extra = bench.harness.command:add_extra"]
+    assert provision.venv_problem(full, requires, added) == "pyproject.toml's entry points changed"
+
+
 @pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="not a Debian system (dpkg-query is not on PATH)")
 def test_debian_packages_are_looked_up_with_dpkg():
     assert provision.debian_missing(["dpkg", "no-such-package-here"]) == ["no-such-package-here"]

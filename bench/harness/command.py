@@ -98,28 +98,33 @@ def _grid_arguments(p: argparse.ArgumentParser, default_out: str) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar or tables (warnings only)")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Register ``adam bench`` and ``adam sweep``."""
-    formatter = argparse.RawDescriptionHelpFormatter
+def add_bench_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``adam bench`` (the ``adam.commands`` entry point ``bench``, see :mod:`agent.plugins`)."""
     p = sub.add_parser(
         "bench",
         help="regenerate the paper's tables on the simulator (methods x variants x seeds)",
         description=BENCH_DESCRIPTION,
         epilog=BENCH_EXAMPLES,
-        formatter_class=formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--quick", action="store_true", help="3 seeds (all methods, all variants; CI runs it)")
     _grid_arguments(p, "bench/out")
-    p.set_defaults(bench_handler=bench_command)
+    p.set_defaults(command_handler=bench_command)
+    return p
+
+
+def add_sweep_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``adam sweep`` (the ``adam.commands`` entry point ``sweep``, see :mod:`agent.plugins`)."""
     p = sub.add_parser(
         "sweep",
         help="run a grid of independent runs (locally or on Ray) and aggregate them",
         description=SWEEP_DESCRIPTION,
         epilog=SWEEP_EXAMPLES,
-        formatter_class=formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _grid_arguments(p, "runs/sweeps")
-    p.set_defaults(bench_handler=sweep_command, quick=False)
+    p.set_defaults(command_handler=sweep_command, quick=False)
+    return p
 
 
 @dataclass(frozen=True)
