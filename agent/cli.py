@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.text import Text
 
-from agent.plugins import add_plugin_parsers
 from agent.runlog import RunInterrupted
 from env.interface import EnvironmentUnavailable
 
@@ -76,8 +75,7 @@ exits by its goals instead), 130 Ctrl-C (the line printed says how to resume).
 
 examples:
   adam run --variant adam_modified --seed 3 --max-steps 5000
-  adam run --llm openai:qwen2.5-7b-instruct \\
-      --base-url http://127.0.0.1:8000/v1 --llm-roles hypothesis
+  adam run --env examples.workshop:workshop/Workshop-v0 --goal lantern
   adam run --resume runs/20261202-141720-330691-original-s0
 """
 LIVE_EPILOG = """\
@@ -106,8 +104,14 @@ names adam run --goal takes.
 examples:
   adam items
   adam items --variant obfuscated
+  adam items --env examples.workshop:workshop/Workshop-v0
 """
 VARIANTS_HELP = "original | adam_modified | obfuscated | random:SEED (the random variant needs its seed)"
+ENV_HELP = (
+    "the world: a registered gymnasium id that implements the world contract (docs/worlds.md), a world in "
+    "your own package as package.module:Name-v0 (default adam/Minecraft-v0, the simulator)"
+)
+RUN_VARIANTS_HELP = f"{VARIANTS_HELP}; only for this project's Minecraft worlds (default: the --env id's own)"
 ROLES_HELP = (
     "which parts ask the LLM, comma-separated: hypothesis (which held items an action needs; tested "
     "first), planner (the plan; checked on the learned graph), actor (the next action, among the offered "
@@ -140,13 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = _sub(sub, "run", "learn the tech tree from scratch and reach the goal (headless simulator)", RUN_EPILOG)
     run.add_argument("--goal", action="append", help="goal item (repeat for several, in order; default diamond)")
-    run.add_argument("--variant", default="original", help=VARIANTS_HELP)
+    run.add_argument("--env", default="adam/Minecraft-v0", metavar="ID", help=ENV_HELP)
+    run.add_argument("--variant", help=RUN_VARIANTS_HELP)
     run.add_argument("--seed", type=int, default=0, help="world and agent seed (default 0)")
     run.add_argument(
         "--max-steps", type=int, default=20_000, help="environment step budget; the run stops at it (default 20000)"
     )
     run.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
-    run.add_argument("--name", default="", help="run folder name suffix (default VARIANT-sSEED)")
+    run.add_argument("--name", default="", help="run folder name suffix (default VARIANT-sSEED, or ENV-sSEED)")
     run.add_argument("--samples", type=int, default=1, help="samples per action, run as if in parallel (default 1)")
     run.add_argument("--llm", metavar="openai:MODEL", help="use an OpenAI-compatible model (default: offline)")
     run.add_argument(
@@ -196,13 +201,16 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--quiet", action="store_true", help="no live view and no result table, warnings only")
     live.add_argument("--json", action="store_true", help="print one JSON object with the result")
 
-    items = _sub(sub, "items", "list the item names a variant's agent can see", ITEMS_EPILOG)
-    items.add_argument("--variant", default="original", help=VARIANTS_HELP)
+    items = _sub(sub, "items", "list the item names a world's agent can see", ITEMS_EPILOG)
+    items.add_argument("--env", default="adam/Minecraft-v0", metavar="ID", help=ENV_HELP)
+    items.add_argument("--variant", help=RUN_VARIANTS_HELP)
 
     from agent.replay.command import add_parsers as add_replay_parsers
 
     add_replay_parsers(sub)
-    add_plugin_parsers(sub)  # adam bench, adam sweep: registered by bench itself (agent/plugins.py)
+    from bench.harness.command import add_parser as add_bench_parser
+
+    add_bench_parser(sub)
     return parser
 
 
@@ -248,18 +256,14 @@ def _command(args: argparse.Namespace, console: Console) -> int:
         from agent.commands import live_command
 
         return live_command(args, console)
-    if getattr(args, "command_handler", None) is not None:  # a command another package adds (agent/plugins.py)
-        return args.command_handler(args)
+    if args.command in ("bench", "sweep"):
+        return args.bench_handler(args)
     if args.command in ("replay", "diff"):
         return args.replay_handler(args)
     if args.command == "items":
-        import gymnasium as gym
+        from agent.commands import items_command
 
-        import env  # noqa: F401
-
-        base = gym.make("adam/Minecraft-v0", variant=args.variant, render_frames=False).unwrapped
-        Console().print(", ".join(sorted(base.item_names)))
-        return 0
+        return items_command(args)
     return 0
 
 

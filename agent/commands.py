@@ -33,7 +33,8 @@ from agent.run import (
     resume_run,
 )
 from agent.runlog import RunInterrupted
-from agent.scoring import MILESTONE_ORDER
+from agent.worlds import check_registered, default_variant, is_minecraft, make_env
+from env.interface.handle import world_spec
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +45,11 @@ def final_table(result: RunResult) -> Table:
     table.add_column("milestone")
     table.add_column("steps", justify="right")
     table.add_column("agent time (s)", justify="right")
-    for label in MILESTONE_ORDER:
+    for label in result.milestone_order:
         m = result.milestones.get(label)
         table.add_row(label, str(m["step"]) if m else "-", f"{m['wall']:.3f}" if m else "-")
+    if not result.milestone_order:
+        table.add_row("(the world declares none)", "-", "-")
     return table
 
 
@@ -61,10 +64,10 @@ def llm_warning(result: RunResult) -> str | None:
 
 def summary_lines(result: RunResult) -> list[str]:
     s, llm = result.score, result.llm
+    scores = f"SHD {s.get('shd')}  exact {s.get('exact_actions')}/{s.get('total_actions')} actions"
     lines = [
         f"steps {result.steps} (critical path {result.critical_steps})  interventions {result.interventions}  "
-        f"SHD {s.get('shd')}  exact {s.get('exact_actions')}/{s.get('total_actions')} actions  "
-        f"agent time {result.wall:.2f} s",
+        f"{scores if result.scored else 'not scored (the world has no ground truth)'}  agent time {result.wall:.2f} s",
     ]
     if llm:
         line = f"LLM {llm.get('model')}: {llm.get('status')} — {llm.get('answers')} valid answer(s) in "
@@ -102,9 +105,13 @@ def run_command(args: argparse.Namespace, console: Console | None = None) -> int
         run = new_run(replace(replayed, picture=recorded.picture and not args.no_picture))
     else:
         roles, perception = _roles_and_perception(args)
+        check_registered(args.env)  # an unknown world is named before anything else is asked
+        if not args.goal and not is_minecraft(args.env):
+            raise ValueError(f"--env {args.env}: name the goal item(s) with --goal (adam items --env {args.env})")
         config = RunConfig(
             goals=tuple(args.goal or ["diamond"]),
-            variant=args.variant,
+            env_id=args.env,
+            variant=args.variant or default_variant(args.env),
             seed=args.seed,
             max_steps=args.max_steps,
             out=args.out,
@@ -124,6 +131,18 @@ def run_command(args: argparse.Namespace, console: Console | None = None) -> int
         config.validate()  # a bad option is named before the endpoint is asked anything
         run = new_run(config, llm_down=llm_preflight(config))
     return _execute(run, args, console)
+
+
+def items_command(args: argparse.Namespace) -> int:
+    """``adam items``: the item names the agent sees in the world ``--env`` (a variant's, for Minecraft)."""
+    if args.variant and not is_minecraft(args.env):
+        raise ValueError(f"--variant {args.variant} applies only to this project's Minecraft worlds, not to {args.env}")
+    env = make_env(args.env, 0, args.variant or default_variant(args.env), {})
+    try:
+        Console().print(", ".join(sorted(world_spec(env).item_names)))
+    finally:
+        env.close()
+    return 0
 
 
 def _roles_and_perception(args: argparse.Namespace) -> tuple[tuple[str, ...], str]:

@@ -245,14 +245,27 @@ class Controller:
         self.state.phase = "pursue"
         if self._navigator is None or self._navigator[0] != text:
             self._navigator = (text, PerceptionNavigator())
-        description = self.perceiver.look("navigate") if self.perceiver else None
-        if description is not None:
-            move = self._navigator[1].next_move(description, goal.block)
-        else:
-            move = self.world.spec.movements.explore(moves)
+        move = self._navigate(goal, moves)
+        if not move:
+            self._abandon(text, f"environment goal {text!r}: {self.world.spec.name} has no movements")
+            return
         self.current = f"pursuing {text}: {move}"
         self.memory.remember(self.world.act(move), f"toward {text}")
         self.state.env_moves[text] = moves + 1
+
+    def _navigate(self, goal: EnvironmentGoal, moves: int) -> str:
+        """The next movement toward ``goal``: the perception navigator's role as the world's action (a world that
+        moves forward and turns), else, without perception or without such movements (a compass world), or for a
+        role the world lacks, the next move of the world's exploration spiral."""
+        movements = self.world.spec.movements
+        spiral = movements.explore(moves) or ""
+        if movements.kind != "relative" or self.perceiver is None:
+            return spiral
+        description = self.perceiver.look("navigate")
+        if description is None:
+            return spiral
+        role = self._navigator[1].next_move(description, goal.block)
+        return movements.roles.get(role) or spiral
 
     def _abandon(self, goal: str, reason: str) -> None:
         """Give up this goal (saying why), go on with the next one and with learning."""

@@ -18,7 +18,6 @@ from rich.text import Text
 from agent.controller import Controller
 from agent.llm.status import UNAVAILABLE
 from agent.run import AgentRun
-from agent.scoring import MILESTONE_ORDER
 
 REFRESH_S = 0.125  # how often the view is redrawn (the elapsed time moves even inside a long tick)
 REBUILD_S = 0.1  # the most often the view is rebuilt from the run's state (at a tick's end)
@@ -56,7 +55,7 @@ class _Head:
         explained = sum(1 for a in run.learner.actions if run.graph.explained(a))
         self.controller = c
         self.before = Text.assemble(
-            ("ADAM ", "bold"), f"{run.config.variant} seed {run.config.seed}  goal {c.goal.name if c.goal else '-'}  ",
+            ("ADAM ", "bold"), f"{run.world.spec.name} seed {run.config.seed}  goal {c.goal.name if c.goal else '-'}  ",
             ("phase ", "dim"), (c.state.phase, "bold"), "  ",
         )  # fmt: skip
         self.after = (
@@ -80,11 +79,11 @@ def live_panel(run: AgentRun, c: Controller) -> Group:
     for item, count in sorted(run.world.inventory().items())[:12]:
         inventory.add_row(item, str(count))
     milestones = Table(title="milestones", show_header=False, box=None)
-    for label in MILESTONE_ORDER:
+    for label in c.milestone_items.values():  # the world's, in its order
         m = c.state.milestones.get(label)
         milestones.add_row(label, f"step {m['step']}" if m else "-")
     row = Table.grid(padding=(0, 2))
-    row.add_row(plan, inventory, milestones)
+    row.add_row(plan, inventory, *([milestones] if c.milestone_items else []))
     return Group(*(part for part in (head, llm_line(run), now, row) if part is not None))
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 import gymnasium as gym
 
-import env  # noqa: F401  (registers the simulator ids)
 from agent.controller import Controller, ControllerState, StepBudgetExhausted
 from agent.goals import EnvironmentGoal, ItemGoal
 from agent.llm.client import OpenAIClient, parse_llm_spec
@@ -22,6 +21,7 @@ from agent.llm.roles import LLMChooser, LLMPlanner, LLMProposer
 from agent.llm.status import LLMTally
 from agent.llm.vision import LLMDescriber
 from agent.memory import MemoryPool
+from agent.milestones import labels, world_record
 from agent.perceive import Perceiver
 from agent.run_config import (  # noqa: F401  (RunConfig and the limits are imported from here too)
     EXIT_LLM_UNAVAILABLE,
@@ -32,6 +32,7 @@ from agent.run_config import (  # noqa: F401  (RunConfig and the limits are impo
 )
 from agent.runlog import RunFolderError, RunLog, apply_cut, atomic_write_json, load_checkpoint, plan_cut
 from agent.scoring import final_score
+from agent.worlds import make_env, run_label
 from causal_graph.baseline import AdamDiscoverer, InterventionOnlyDiscoverer, adam_config
 from causal_graph.discovery import Discoverer, DiscoveryConfig, DiscoveryOutcome
 from causal_graph.graph import CausalGraph
@@ -60,18 +61,28 @@ class RunResult:
     interventions: int
     critical_steps: int
     milestones: dict[str, dict[str, float]]
-    score: dict[str, Any] = field(default_factory=dict)
+    score: dict[str, Any] = field(default_factory=dict)  # {}: the world has no ground truth (not scored)
     wall: float = 0.0
     llm: dict[str, Any] = field(default_factory=dict)
+    world: str = ""  # the world's name (its WorldSpec)
+    milestone_order: tuple[str, ...] = ()  # the world's milestone labels, in order (none: none)
+
+    @property
+    def scored(self) -> bool:
+        """Whether the learned graph was scored (the world has ground truth)."""
+        return bool(self.score)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "goal_reached": self.goal_reached,
             "end_reason": self.end_reason,
+            "world": self.world,
+            "scored": self.scored,
             "shd": self.score.get("shd"),
             "steps": self.steps,
             "critical_steps": self.critical_steps,
             "interventions": self.interventions,
+            "milestone_order": list(self.milestone_order),
             "milestones": {k: v["step"] for k, v in self.milestones.items()},
             "milestone_wall": {k: v["wall"] for k, v in self.milestones.items()},
             "wall": round(self.wall, 3),
@@ -112,14 +123,7 @@ class AgentRun:
         config.validate()
         self.config = config
         self.folder = folder
-        self.env = gym.make(
-            config.env_id,
-            variant=config.variant,
-            render_frames=False,
-            render_mode="rgb_array",
-            vocabulary_seed=config.seed,
-            **config.env_kwargs,
-        )
+        self.env = make_env(config.env_id, config.seed, config.variant, config.env_kwargs)
         self.world = BudgetedWorld(self.env, config.max_steps)
         goals = [ItemGoal(self.world.resolve_item(g)) for g in config.goals]
         goals += [EnvironmentGoal.parse(g).shown_as(self.world.resolve_block) for g in config.env_goals]
@@ -300,7 +304,7 @@ class AgentRun:
             try:
                 from causal_graph.picture import draw_graph
 
-                draw_graph(self.graph, self.folder / "graph.png", title=f"learned tech tree ({self.config.variant})")
+                draw_graph(self.graph, self.folder / "graph.png", title=f"learned tech tree ({self.world.spec.name})")
             except Exception as err:  # a picture must never lose a run
                 log.warning("could not draw the graph: %s", err)
         state, c = self.controller.state, self.world.counters
@@ -315,6 +319,8 @@ class AgentRun:
             score=score,
             wall=state.wall,
             llm=self.llm_result(),
+            world=self.world.spec.name,
+            milestone_order=labels(self.world.spec),
         )
         atomic_write_json(self.folder / "result.json", result.to_json(), indent=1)
         return result
@@ -349,7 +355,7 @@ def new_run(
     config.validate()
     if folder is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-        name = config.name or f"{config.variant.replace(':', '')}-s{config.seed}"
+        name = config.name or f"{run_label(config.env_id, config.variant)}-s{config.seed}"
         folder = Path(config.out) / f"{stamp}-{name}"
     elif (Path(folder) / "events.jsonl").exists():
         raise RunFolderError(f"{folder}: already holds a run (resume it instead)")
@@ -363,7 +369,7 @@ def new_run(
     try:
         run.log.write_config(config.to_dict())
         run.attach_logging()
-        run.log.event("start", config=config.log_dict())
+        run.log.event("start", config=config.log_dict(), world=world_record(run.world.spec))
         run.note_llm_down()
         run.world.reset(seed=config.seed)
         run.checkpoint()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, get_origin, get_type_hints
 
+from agent.goals import EnvironmentGoal
 from agent.llm.client import redact_url
 from agent.llm.prompts import ROLES
+from agent.worlds import is_minecraft
 
 # The simulator runs the N "parallel" samples of an action one after another in its one world, so each
 # sample fells a tree or digs an ore (and what lies on the way to it). A world holds 158-279 oak logs;
@@ -89,6 +92,12 @@ class RunConfig:
         if self.seed < 0:
             raise ValueError(f"--seed must be 0 or more, got {self.seed}")
         check_variant(self.variant)
+        if not is_minecraft(self.env_id) and self.variant != "original":
+            raise ValueError(
+                f"--variant {self.variant} applies only to this project's Minecraft worlds, not to {self.env_id}"
+            )
+        for goal in self.env_goals:
+            EnvironmentGoal.parse(goal)
         if self.llm_fallback not in LLM_FALLBACKS:
             raise ValueError(f"invalid --llm-fallback {self.llm_fallback!r}; valid: {', '.join(LLM_FALLBACKS)}")
         if self.max_steps < 1:
@@ -115,14 +124,14 @@ class RunConfig:
             raise ValueError(f"unknown LLM role(s) {sorted(unknown)}; roles: {', '.join(ROLES)}")
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
-        names = ("variant", "seed", "max_steps", "out", "name", "picture", "samples", "llm", "base_url", "discovery")
-        names = (*names, "learning", "prior", "perception", "frames", "env_id")
-        fields = {k: data[k] for k in (*names, "llm_timeout", "llm_retries", "llm_fallback", "replay_llm") if k in data}
-        if "llm_roles" in data:
-            fields["llm_roles"] = tuple(data["llm_roles"])
-        if "env_goals" in data:
-            fields["env_goals"] = tuple(data["env_goals"])
-        if "env_kwargs" in data:
-            fields["env_kwargs"] = dict(data["env_kwargs"])
-        return cls(goals=tuple(data.get("goals", ("diamond",))), **fields)
+    def from_dict(cls, data: Mapping[str, Any]) -> RunConfig:
+        """The config a ``config.json`` (:meth:`to_dict`) holds: every field it has (a list as a tuple, a mapping
+        as a dict, as the field's type says), the defaults for the rest; other keys (``format``) are ignored."""
+        hints = get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in data:
+                kind = get_origin(hints[f.name])
+                value = data[f.name]
+                values[f.name] = tuple(value) if kind is tuple else dict(value) if kind is dict else value
+        return cls(**values)

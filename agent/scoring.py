@@ -14,8 +14,6 @@ from env.interface import Counters, World
 
 MAX_DIFFERENCES = 200  # difference lines kept in result.json (``differences_total`` counts them all)
 
-MILESTONE_ORDER = ("wooden tool", "stone tool", "iron tool", "diamond")  # Minecraft's, for old run logs
-
 
 def final_score(world: World, graph: CausalGraph, counters: Counters) -> dict[str, Any]:
     """The learned graph scored against the world's ground truth (:func:`causal_graph.metrics.score`),

@@ -15,8 +15,8 @@ import tempfile
 from rich.console import Console
 from rich.table import Table
 
+from agent.milestones import union
 from agent.run import RunConfig, new_run
-from agent.scoring import MILESTONE_ORDER
 
 VARIANTS = ["original", "adam_modified", "obfuscated"] + [f"random:{k}" for k in range(5)]
 PAPER = {"original": "34±7 (Parallel)", "adam_modified": "61±18 (Parallel, 2/3), ADAM 109±34"}
@@ -35,29 +35,33 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=1)
     args = parser.parse_args()
     console = Console(width=170)
-    table = Table(title=f"steps to milestones, seeds 0-{args.seeds - 1}, samples={args.samples} (mean±sd)")
-    for col in ("variant", "reached", *MILESTONE_ORDER, "diamond (critical)", "agent s (median)", "SHD max", "paper"):
-        table.add_column(col, justify="right")
     diamond_mean = {}
     with tempfile.TemporaryDirectory() as out:
-        for variant in VARIANTS:
-            results = [
+        by_variant = {
+            variant: [
                 new_run(RunConfig(variant=variant, seed=s, out=out, picture=False, samples=args.samples)).loop()
                 for s in range(args.seeds)
             ]
-            per = {m: [r.milestones[m]["step"] for r in results if m in r.milestones] for m in MILESTONE_ORDER}
-            critical = [r.milestones["diamond"]["critical_step"] for r in results if "diamond" in r.milestones]
-            walls = [r.milestones["diamond"]["wall"] for r in results if "diamond" in r.milestones]
-            diamond_mean[variant] = statistics.mean(per["diamond"]) if per["diamond"] else float("nan")
-            table.add_row(
-                variant,
-                f"{sum(r.goal_reached for r in results)}/{len(results)}",
-                *(fmt(per[m]) for m in MILESTONE_ORDER),
-                fmt(critical),
-                f"{statistics.median(walls):.2f}" if walls else "-",
-                str(max(r.score["shd"] for r in results)),
-                PAPER.get(variant, ""),
-            )
+            for variant in VARIANTS
+        }
+    labels = union(r.milestone_order for results in by_variant.values() for r in results)  # the world's milestones
+    table = Table(title=f"steps to milestones, seeds 0-{args.seeds - 1}, samples={args.samples} (mean±sd)")
+    for col in ("variant", "reached", *labels, "diamond (critical)", "agent s (median)", "SHD max", "paper"):
+        table.add_column(col, justify="right")
+    for variant, results in by_variant.items():
+        per = {m: [r.milestones[m]["step"] for r in results if m in r.milestones] for m in labels}
+        critical = [r.milestones["diamond"]["critical_step"] for r in results if "diamond" in r.milestones]
+        walls = [r.milestones["diamond"]["wall"] for r in results if "diamond" in r.milestones]
+        diamond_mean[variant] = statistics.mean(per["diamond"]) if per["diamond"] else float("nan")
+        table.add_row(
+            variant,
+            f"{sum(r.goal_reached for r in results)}/{len(results)}",
+            *(fmt(per[m]) for m in labels),
+            fmt(critical),
+            f"{statistics.median(walls):.2f}" if walls else "-",
+            str(max(r.score["shd"] for r in results)),
+            PAPER.get(variant, ""),
+        )
     console.print(table)
     ratio = diamond_mean["adam_modified"] / diamond_mean["original"]
     console.print(f"steps to diamond, adam_modified / original: {ratio:.2f} (paper, Parallel: 61/34 = 1.79)")

@@ -2,7 +2,7 @@
 
 * :class:`Describer` - the protocol: ``describe(frame) -> Description``.
 * :class:`OfflineDescriber` - reads the simulator's rendered frames from the pixels alone (palette colours).
-* :class:`PerceptionNavigator` - picks movements toward a block kind from descriptions.
+* :class:`PerceptionNavigator` - picks movement roles (forward, left, turn_left, ...) toward a block kind.
 * :class:`FrameError` - an empty, undecodable, wrong-size or unrecognisable frame.
 """
 
@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from perception.description import HORIZONTAL, SKY, VERTICAL, Description, Region
 from perception.errors import FrameError
-from perception.navigate import MOVES, NAVIGATION_MIN_FRACTION, PerceptionNavigator
+from perception.navigate import NAVIGATION_MIN_FRACTION, ROLES, PerceptionNavigator
 from perception.offline import OfflineDescriber
 from perception.protocol import Describer, load_frame
 
 __all__ = [
     "HORIZONTAL",
-    "MOVES",
     "NAVIGATION_MIN_FRACTION",
     "SKY",
     "VERTICAL",
@@ -25,6 +24,7 @@ __all__ = [
     "FrameError",
     "OfflineDescriber",
     "PerceptionNavigator",
+    "ROLES",
     "Region",
     "load_frame",
 ]

@@ -3,9 +3,13 @@
 :class:`PerceptionNavigator` sees only :class:`~perception.description.Description` s, never the
 simulator's state. Its policy, per step:
 
-1. **Target in view** - head for the column where it is: ``centre`` -> ``move_forward`` (also when the
-   centre holds at least a quarter of the best side's share), ``left`` / ``right`` -> ``move_left`` /
-   ``move_right``. A sidestep keeps the target in view, where a 90 degree turn would swing a target 20-40
+The navigator picks movement **roles** (:data:`ROLES`: ``forward``, ``left``, ``turn_left``, ...), not a world's
+action names: the agent maps a role to its world's action through ``WorldSpec.movements.roles`` (a world whose
+movements are not relative, forward-and-turn, has no use for it and explores with its own spiral).
+
+1. **Target in view** - head for the column where it is: ``centre`` -> ``forward`` (also when the
+   centre holds at least a quarter of the best side's share), ``left`` / ``right`` -> the sidesteps ``left`` /
+   ``right``. A sidestep keeps the target in view, where a 90 degree turn would swing a target 20-40
    degrees off-centre out of the ~86 degree wide view. A target on the side opposite the last sidestep
    lies between the two places, so the navigator then moves forward instead of stepping back and forth.
 2. **A hint in view** (for water: sand, since beaches ring water) - the same, toward the hint, until the
@@ -30,10 +34,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from env.interface.world import RELATIVE_ROLES
 from perception.description import SKY, Description
 
-MOVES = ("move_forward", "move_backward", "move_left", "move_right", "turn_left", "turn_right")
-"""The simulator's movement action ids (``env/data/actions.toml``)."""
+ROLES = RELATIVE_ROLES
+"""The movement roles the navigator picks from (a relative world's, :data:`env.interface.world.RELATIVE_ROLES`)."""
 
 DEFAULT_HINTS: Mapping[str, tuple[str, ...]] = {"water": ("sand",), "sand": ("water",)}
 """Block kinds that tend to lie next to a target: seen instead of it, they are worth walking to."""
@@ -41,7 +46,7 @@ DEFAULT_HINTS: Mapping[str, tuple[str, ...]] = {"water": ("sand",), "sand": ("wa
 NAVIGATION_MIN_FRACTION = 0.0005
 """The describer's ``min_fraction`` for navigation: about 10 pixels of a 160 x 120 frame."""
 
-_SIDESTEP = {"left": "move_left", "centre": "move_forward", "right": "move_right"}
+_SIDESTEP = {"left": "left", "centre": "forward", "right": "right"}
 
 
 @dataclass
@@ -92,7 +97,7 @@ class PerceptionNavigator:
         self._search = _Search()
 
     def next_move(self, description: Description, target: str) -> str:
-        """The next movement action id toward ``target`` (one of :data:`MOVES`)."""
+        """The next movement role toward ``target`` (one of :data:`ROLES`)."""
         s = self._search
         s.ignore_hints = max(s.ignore_hints - 1, 0)
         hints = () if s.ignore_hints else self.hints.get(target, ())
@@ -149,4 +154,4 @@ class PerceptionNavigator:
     def _forward(self, description: Description) -> str:
         self._search.walk_left -= 1
         self._search.last_view = description.blocks
-        return "move_forward"
+        return "forward"

@@ -17,7 +17,8 @@ from typing import Any
 
 from rich.table import Table
 
-from agent.replay.analysis import MILESTONE_ORDER, Analysis, replay
+from agent.milestones import union
+from agent.replay.analysis import Analysis, replay
 from agent.replay.load import half_made_folders
 from agent.replay.tables import fitted_table
 
@@ -57,7 +58,7 @@ def aggregate_analyses(analyses: Sequence[Analysis]) -> dict[str, Any]:
     ``total``, ``extra`` stats, from the result's score), ``llm_calls`` and
     ``llm_tokens``, and the ``problems`` of damaged runs (by run name)."""
     n = len(analyses)
-    labels = [m for m in MILESTONE_ORDER]
+    labels = list(union(a.milestone_labels for a in analyses))  # the worlds' milestones, in their order
     labels += sorted({label for a in analyses for label in a.milestones} - set(labels))
     milestones = {}
     for label in labels:
@@ -167,7 +168,14 @@ def _rows(agg: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     rows.append(("total steps", "", _pm(agg["steps"]), ""))
     rows.append(("interventions", "", _pm(agg["interventions"]), ""))
     shd = agg["shd"]
-    rows.append(("SHD (0 in k/n)", f"{shd['zero']}/{shd['n']}" if shd["n"] else "-", _pm(shd, 2), ""))
+    rows.append(
+        (
+            "SHD (0 in k/n)",
+            f"{shd['zero']}/{shd['n']}" if shd["n"] else "-",
+            _pm(shd, 2) if shd["n"] else "not scored",
+            "",
+        )
+    )
     rows.append(("LLM calls", "", _pm(agg["llm_calls"]), ""))
     rows.append(("LLM tokens", "", _pm(agg["llm_tokens"]), ""))
     return rows

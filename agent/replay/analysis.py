@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.llm.client import RATE_LIMITED, TIMED_OUT
+from agent.milestones import recorded_labels
 from agent.replay.checks import RETRY_FIELDS, GraphCheck, check_graph, check_result, llm_usage, rebuild_graph
 from agent.replay.load import RunFolder, load_run, never_started
 from agent.replay.outcomes import Outcomes
@@ -44,8 +45,6 @@ from causal_graph.graph import CausalGraph
 
 LEARN, PURSUE, LEARN_REST = "learn", "pursue", "learn_rest"
 PHASES = (LEARN, PURSUE, LEARN_REST)
-# Mirrors agent.scoring.MILESTONE_ORDER (not imported: that module needs the simulator's packages).
-MILESTONE_ORDER = ("wooden tool", "stone tool", "iron tool", "diamond")
 _LEARN_KINDS = frozenset({"intervention", "hypothesis", "hypothesis_fallback", "relation", "discovery"})
 _PHASE_FIELDS = ("steps", "failed_steps", "interventions", "trials", "llm_calls", "prompt_tokens", "completion_tokens")
 _LLM_FIELDS = ("calls", "prompt_tokens", "completion_tokens", "cached", "errors", "latency", *RETRY_FIELDS)
@@ -76,6 +75,13 @@ class Analysis:
     trial_outcomes: dict[str, Any] = field(default_factory=dict)  # normal outcomes of learning trials
     environment_goals: dict[str, dict[str, Any]] = field(default_factory=dict)  # goal -> status, step, moves
     perception: dict[str, Any] = field(default_factory=dict)  # frames described per why/source, errors
+    milestone_labels: tuple[str, ...] = ()  # the world's milestones, in order (as the run recorded them)
+    world: str = ""  # the world's name as the run recorded it ("": a log from before the record)
+
+    @property
+    def world_label(self) -> str:
+        """How reports name the run's world: its recorded name, else (an older log) the config's variant."""
+        return self.world or str(self.run.config.get("variant", "?"))
 
     @property
     def failed_before_start(self) -> bool:
@@ -121,6 +127,8 @@ class Analysis:
             },
             "checks": self.checks,
             "consistent": self.consistent,
+            "world": self.world_label,
+            "milestone_labels": list(self.milestone_labels),
             "milestones": self.milestones,
             "goals": self.goals,
             "steps": self.steps,
@@ -260,6 +268,8 @@ def analyse(run: RunFolder) -> Analysis:
         trial_outcomes=outcomes.trial_outcomes(graph),
         environment_goals=outcomes.environment_goals(run.config, goals),
         perception=outcomes.perception_counts(),
+        milestone_labels=recorded_labels(run.events, run.result),
+        world=_world_name(run),
     )
     counts = {"steps": steps, "interventions": interventions}
     analysis.checks = check_result(run.result, milestones, counts, llm_usage(llm)) + check_score(run.result)
@@ -267,6 +277,17 @@ def analyse(run: RunFolder) -> Analysis:
 
 
 _MILESTONE_KEYS = ("item", "step", "wall", "critical_step", "interventions")
+
+
+def _world_name(run: RunFolder) -> str:
+    """The world's name from the start event (``world.name``) or result.json (``world``); "" when not recorded."""
+    start = next((e for e in run.events[:5] if e.get("kind") == "start"), None)
+    world = start.get("world") if start else None
+    if isinstance(world, dict) and isinstance(world.get("name"), str):
+        return world["name"]
+    return str(run.result.get("world") or "") if isinstance(run.result, dict) else ""
+
+
 _RESTART_KEYS = ("what", "during", "step", "error")
 
 

@@ -34,12 +34,12 @@ LLM_OPTIONAL = (5, 7, 8, 9, 3)  # cached, retries, HTTP 429, time-outs, prompt t
 
 
 def header(analysis: Analysis) -> Text:
-    """``replay NAME: VARIANT seed S, goals G; N events, N steps, N interventions (N trials)``."""
+    """``replay NAME: WORLD seed S, goals G; N events, N steps, N interventions (N trials)``."""
     a, config = analysis, analysis.run.config
     restarts = ", ".join(f"{what} {n}" for what, n in sorted(a.restart_counts.items()))
     return Text.assemble(
         ("replay ", "bold"),
-        f"{a.run.name}: {config.get('variant', '?')} seed {config.get('seed', '?')}, goals {goals_text(config)}; ",
+        f"{a.run.name}: {a.world_label} seed {config.get('seed', '?')}, goals {goals_text(config)}; ",
         f"{len(a.run.events)} events, {a.steps} steps, {a.interventions} interventions ({a.trials} trials)",
         f"; {len(a.restarts)} restarts ({restarts})" if a.restarts else "",
     )

@@ -14,7 +14,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from agent.replay.analysis import MILESTONE_ORDER, PHASES, PURSUE, Analysis
+from agent.milestones import union
+from agent.replay.analysis import PHASES, PURSUE, Analysis
 from agent.replay.tables import column_widths
 from causal_graph.graph import CausalGraph
 from causal_graph.metrics import edge_differences
@@ -105,7 +106,7 @@ def _yield(rel: CausalRelation, item: str) -> str:
 def diff_runs(a: Analysis, b: Analysis) -> dict[str, Any]:
     """JSON-able comparison of runs A and B; numbers are ``[a, b]`` pairs."""
     ca, cb = a.run.config, b.run.config
-    labels = [m for m in MILESTONE_ORDER if m in a.milestones or m in b.milestones]
+    labels = [m for m in union((a.milestone_labels, b.milestone_labels)) if m in a.milestones or m in b.milestones]
     labels += sorted((set(a.milestones) | set(b.milestones)) - set(labels))
     roles = sorted(set(a.llm) | set(b.llm))
     names_check = vocabulary(a, b)

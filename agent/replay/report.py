@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from agent.replay.analysis import LEARN, LEARN_REST, MILESTONE_ORDER, PHASES, PURSUE, Analysis
+from agent.milestones import union
+from agent.replay.analysis import LEARN, LEARN_REST, PHASES, PURSUE, Analysis
 from agent.replay.scores import HEAD as SCORE_HEAD
 from agent.replay.scores import SCORED, difference_lines, headline, score_row
 from agent.replay.summary import (
@@ -47,23 +48,27 @@ def _figure(width: float, height: float) -> Any:
     return fig
 
 
-def milestone_levels(analysis: Analysis) -> list[tuple[int, int, str]]:
-    """``(step, level, label)`` per milestone reached, by step; levels follow the milestone order
-    (wooden tool 1, stone tool 2, iron tool 3, diamond 4), so runs of any variant compare."""
+def milestone_levels(analysis: Analysis, order: Sequence[str] | None = None) -> list[tuple[int, int, str]]:
+    """``(step, level, label)`` per milestone reached, by step; levels follow the milestone order (``order``,
+    default the run's world's: Minecraft's wooden tool 1, stone tool 2, iron tool 3, diamond 4), so runs of any
+    variant compare."""
+    order = tuple(analysis.milestone_labels if order is None else order)
     points = [
-        (int(m["step"]), MILESTONE_ORDER.index(label) + 1, label)
+        (int(m["step"]), order.index(label) + 1, label)
         for label, m in analysis.milestones.items()
-        if label in MILESTONE_ORDER and isinstance(m.get("step"), int)
+        if label in order and isinstance(m.get("step"), int)
     ]
     return sorted(points)
 
 
 def timeline_png(analyses: Sequence[Analysis], path: str | Path, title: str | None = None) -> Path:
     """Plot the tech level of the newest milestone item obtained against the environment step, one line
-    per run; with one run, the learn/pursue phases shade the background."""
+    per run (levels: the runs' milestone orders as one); with one run, the learn/pursue phases shade the
+    background."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    order = union(a.milestone_labels for a in analyses)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig = _figure(9.0, 4.2)
@@ -81,7 +86,7 @@ def timeline_png(analyses: Sequence[Analysis], path: str | Path, title: str | No
         handles = []
     for index, analysis in enumerate(analyses):
         colour = LINE_COLOURS[index % len(LINE_COLOURS)]
-        points = milestone_levels(analysis)
+        points = milestone_levels(analysis, order)
         xs = [0] + [p[0] for p in points] + [max(analysis.steps, points[-1][0] if points else 0)]
         ys = [0] + [p[1] for p in points] + [points[-1][1] if points else 0]
         (line,) = ax.step(xs, ys, where="post", color=colour, linewidth=2, zorder=3, label=analysis.run.name)
@@ -90,8 +95,8 @@ def timeline_png(analyses: Sequence[Analysis], path: str | Path, title: str | No
             for step, level, _ in points:
                 ax.annotate(str(step), (step, level), textcoords="offset points", xytext=(4, -12), fontsize=8)
         handles.append(line)
-    ax.set_yticks(range(len(MILESTONE_ORDER) + 1), ["none", *MILESTONE_ORDER])
-    ax.set_ylim(-0.3, len(MILESTONE_ORDER) + 0.4)
+    ax.set_yticks(range(len(order) + 1), ["none", *order])
+    ax.set_ylim(-0.3, len(order) + 0.4)
     ax.set_xlim(left=0)
     ax.set_xlabel("environment step")
     ax.set_ylabel("tech level reached")
@@ -107,8 +112,7 @@ def graph_png(analysis: Analysis, path: str | Path) -> Path:
     """The tech tree rebuilt from the log, drawn by :func:`causal_graph.picture.draw_graph`."""
     from causal_graph.picture import draw_graph
 
-    variant = analysis.run.config.get("variant", "?")
-    return draw_graph(analysis.graph, path, title=f"tech tree rebuilt from the log ({variant})")
+    return draw_graph(analysis.graph, path, title=f"tech tree rebuilt from the log ({analysis.world_label})")
 
 
 def write_report(analysis: Analysis, out_dir: str | Path | None = None, max_frames: int = MAX_FRAMES) -> Path:
@@ -227,7 +231,7 @@ table {{ border-collapse: collapse; font-size: 13px; }} td, th {{ border: 1px so
 figure {{ margin: 0; font-size: 11px; }}
 </style></head><body>
 <h1>ADAM replay: {html.escape(a.run.name)}</h1>
-<p>{html.escape(str(config.get("variant", "?")))} seed {html.escape(str(config.get("seed", "?")))},
+<p>{html.escape(a.world_label)} seed {html.escape(str(config.get("seed", "?")))},
 goals {html.escape(goals_text(config))}; {len(a.run.events)} events,
 {a.steps} steps, {a.interventions} interventions ({a.trials} trials);
 <span class="{"ok" if a.consistent else "bad"}">{status}</span>; end: {html.escape(str(end.get("reason", "-")))}</p>

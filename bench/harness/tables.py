@@ -16,8 +16,8 @@ from typing import Any
 from rich.table import Table
 
 from agent.llm.status import DEGRADED, OK, UNAVAILABLE
+from agent.milestones import union
 from agent.replay.aggregate import aggregate
-from agent.replay.analysis import MILESTONE_ORDER
 from agent.replay.tables import fitted_table
 
 # The paper's own figures (ICLR 2025), printed for reference; steps there are agent iterations.
@@ -115,17 +115,20 @@ def milestone_table(summary: Mapping[str, Mapping[str, Any]], variant: str) -> l
     """Steps to each milestone on ``variant``: ours in environment steps, the paper's rows (labelled so) in
     agent iterations."""
     llm = _has_llm(summary)
-    rows = [["method", *MILESTONE_ORDER, "goal reached", *([MODEL_COLUMN] if llm else [])]]
+    aggs = [by_variant[variant] for by_variant in summary.values() if variant in by_variant]
+    labels = union(agg["milestones"] for agg in aggs)  # the world's milestones, in order (replay's aggregate)
+    rows = [["method", *labels, MILESTONES_END, *([MODEL_COLUMN] if llm else [])]]
     for method, by_variant in summary.items():
         agg = by_variant.get(variant)
         if agg is None:
             continue
-        cells = [fmt(agg["milestones"][m]["step"], agg["milestones"][m]["reached"], agg["n"]) for m in MILESTONE_ORDER]
+        reached = agg["milestones"]
+        cells = [fmt(reached[m]["step"], reached[m]["reached"], agg["n"]) if m in reached else "-" for m in labels]
         model = [reached_model(agg)] if llm else []
         rows.append([method, *cells, f"{agg['goal_reached']['count']}/{agg['n']}", *model])
     for name, figures in PAPER_MILESTONES.get(variant, {}).items():
         label = f"{name.removesuffix(')')}, {PAPER_UNIT})"
-        rows.append([label, *(figures.get(m, "") for m in MILESTONE_ORDER), "", *([""] if llm else [])])
+        rows.append([label, *(figures.get(m, "") for m in labels), "", *([""] if llm else [])])
     return rows
 
 
@@ -183,7 +186,8 @@ def markdown(rows: list[list[str]]) -> str:
 # Columns a narrow terminal leaves out first (by header); tables.md and the JSON keep every column.
 OPTIONAL_COLUMNS = ("wall s (to diamond)", "alternatives found/total", "interventions", "SHD 0 runs", "runs",
                     "goal reached")  # fmt: skip
-WRAPPED_COLUMNS = ("method", MODEL_COLUMN, *MILESTONE_ORDER, "diamond (env step)")
+WRAPPED_COLUMNS = ("method", MODEL_COLUMN, "diamond (env step)")  # and a milestone table's milestone columns
+MILESTONES_END = "goal reached"  # the column after a milestone table's milestones
 
 
 def terminal_table(rows: list[list[str]], title: str, width: int) -> Table:
@@ -192,6 +196,7 @@ def terminal_table(rows: list[list[str]], title: str, width: int) -> Table:
     is not enough; at narrow widths the :data:`OPTIONAL_COLUMNS` go first (the caption names them)."""
     head, *body = rows
     body = [[row[0].replace(":", ": ", 1), *row[1:]] for row in body]
-    wrap = [i for i, h in enumerate(head) if h in WRAPPED_COLUMNS]
+    milestones = head[1 : head.index(MILESTONES_END)] if head[0] == "method" and MILESTONES_END in head else []
+    wrap = [i for i, h in enumerate(head) if h in WRAPPED_COLUMNS or h in milestones]
     optional = [head.index(h) for h in OPTIONAL_COLUMNS if h in head]
     return fitted_table(title, head, body, width, wrap=wrap, optional=optional)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import statistics
 import subprocess
 from pathlib import Path
@@ -16,8 +17,9 @@ from PIL import Image
 from replay_helpers import command, copy_run, read_log, write_log
 from rich.console import Console
 
+from agent.milestones import LEGACY_LABELS
 from agent.replay.aggregate import aggregate, aggregate_markdown, aggregate_table
-from agent.replay.analysis import LEARN, LEARN_REST, MILESTONE_ORDER, PHASES, PURSUE, replay
+from agent.replay.analysis import LEARN, LEARN_REST, PHASES, PURSUE, replay
 from agent.replay.checks import llm_usage
 from agent.replay.diff import diff_runs, diff_view
 from agent.replay.report import PHASE_COLOURS, write_report
@@ -54,7 +56,7 @@ def test_rebuilt_graph_and_milestones_equal_the_run(runs, name):
     printed = result.to_json()
     assert {label: m["step"] for label, m in analysis.milestones.items()} == printed["milestones"]
     assert {label: m["wall"] for label, m in analysis.milestones.items()} == printed["milestone_wall"]
-    assert list(analysis.milestones) == list(MILESTONE_ORDER)
+    assert list(analysis.milestones) == list(analysis.milestone_labels) == printed["milestone_order"]
     assert (analysis.steps, analysis.interventions) == (printed["steps"], printed["interventions"])
     assert analysis.checks == [] and analysis.consistent
     assert analysis.goals == {"diamond": printed["milestones"]["diamond"]}
@@ -227,7 +229,7 @@ def test_aggregate_over_a_folder_of_runs(runs, capsys):
     agg = aggregate([runs[n][0] for n in "abc"])
     results = [runs[n][1] for n in "abc"]
     assert agg["n"] == 3 and agg["goal_reached"] == {"count": 3, "n": 3} and agg["consistent"]["count"] == 3
-    for label in MILESTONE_ORDER:
+    for label in results[0].milestone_order:
         steps = [r.milestones[label]["step"] for r in results]
         m = agg["milestones"][label]
         assert m["reached"] == 3
@@ -238,7 +240,8 @@ def test_aggregate_over_a_folder_of_runs(runs, capsys):
     )
     markdown = aggregate_markdown(agg)
     assert markdown.startswith("|  | reached |") and "| diamond | 3/3 |" in markdown
-    assert aggregate_table(agg).row_count == len(MILESTONE_ORDER) + 7
+    assert list(agg["milestones"]) == list(results[0].milestone_order)
+    assert aggregate_table(agg).row_count == len(results[0].milestone_order) + 7
     # adam replay RUNS_DIR: one aggregate per configuration (a and c: original; b: adam_modified)
     code, _ = command(["replay", str(folder), "--json"])
     grouped = json.loads(capsys.readouterr().out)
@@ -250,10 +253,20 @@ def test_aggregate_over_a_folder_of_runs(runs, capsys):
     assert by_variant["adam_modified"]["n"] == 1
 
 
-def test_milestone_order_mirrors_scoring():
-    from agent.scoring import MILESTONE_ORDER as SCORING_ORDER
-
-    assert MILESTONE_ORDER == SCORING_ORDER
+def test_an_old_log_without_the_worlds_milestones_reads_minecrafts(runs, tmp_path):
+    """A run log from before the world's record (no ``world`` in its start event, no ``milestone_order`` in its
+    result.json) shows Minecraft's four milestones, the one fallback (agent.milestones.LEGACY_LABELS)."""
+    old = tmp_path / "old"
+    shutil.copytree(runs["a"][0], old)
+    lines = (old / "events.jsonl").read_text().splitlines()
+    start = json.loads(lines[0])
+    del start["world"]
+    (old / "events.jsonl").write_text("\n".join([json.dumps(start), *lines[1:]]) + "\n")
+    result = json.loads((old / "result.json").read_text())
+    del result["milestone_order"], result["world"]
+    (old / "result.json").write_text(json.dumps(result))
+    analysis = replay(old)
+    assert analysis.milestone_labels == LEGACY_LABELS and analysis.world_label == "original"
 
 
 # ------------------------------------------------------------------------------ HTML report

@@ -1,0 +1,69 @@
+"""The world a run acts in: any registered gymnasium id that implements the world contract (:mod:`env.interface`),
+this project's Minecraft ids or a user's own (gymnasium's ``"package.module:Name-v0"`` imports the package that
+registers it). Only this project's Minecraft ids take the Minecraft settings (``variant``, ``render_frames``,
+``vocabulary_seed``); any other world is made with its own registered settings and ``env_kwargs``."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+import gymnasium as gym
+
+from env import ENV_IDS, LIVE_ENV_ID
+from env.interface.handle import world_spec
+
+MINECRAFT_IDS = (*ENV_IDS, LIVE_ENV_ID)  # the ids that take the Minecraft settings (--variant and the rest)
+
+
+def is_minecraft(env_id: str) -> bool:
+    """Whether ``env_id`` is one of this project's Minecraft worlds (the simulator's ids, the live game's)."""
+    return env_id in MINECRAFT_IDS
+
+
+def default_variant(env_id: str) -> str:
+    """The variant a simulator id is registered with (``adam/MinecraftModified-v0``: ``adam_modified``);
+    ``original`` for any other id."""
+    return ENV_IDS.get(env_id, "original")
+
+
+def run_label(env_id: str, variant: str) -> str:
+    """How a run's default folder name names its world: the variant for a Minecraft id (``original``), else the
+    id without its module and namespace (``examples.workshop:workshop/Workshop-v0`` -> ``Workshop-v0``)."""
+    if is_minecraft(env_id):
+        return variant.replace(":", "")
+    return env_id.rpartition(":")[2].rpartition("/")[2]
+
+
+def check_registered(env_id: str) -> None:
+    """ValueError (one line) unless ``env_id`` is a registered gymnasium id, after importing the module of a
+    ``module:ID`` id (which registers it)."""
+    module, _, name = env_id.rpartition(":")
+    if module:
+        try:
+            importlib.import_module(module)
+        except ImportError as err:
+            raise ValueError(f"--env {env_id}: cannot import {module!r} to register the world ({err})") from None
+    try:
+        gym.spec(name)
+    except gym.error.Error:
+        how = "" if module else "; a world in your own package: --env package.module:Name-v0"
+        raise ValueError(f"--env {env_id}: no gymnasium env is registered as {name!r}{how}") from None
+
+
+def make_env(env_id: str, seed: int, variant: str, env_kwargs: Mapping[str, Any]) -> gym.Env:
+    """``gym.make`` the world ``env_id`` (the Minecraft settings only for a Minecraft id, see the module
+    docstring); ValueError naming it when it is not registered or does not implement the world contract."""
+    check_registered(env_id)
+    if is_minecraft(env_id):
+        kwargs = {"variant": variant, "render_frames": False, "render_mode": "rgb_array", "vocabulary_seed": seed}
+        env = gym.make(env_id, **kwargs, **env_kwargs)
+    else:
+        env = gym.make(env_id, **env_kwargs)
+    try:
+        world_spec(env)
+    except TypeError as err:
+        env.close()
+        raise ValueError(f"--env {env_id}: {err}") from None
+    return env
