@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.text import Text
 
+from agent.plugins import add_plugin_parsers
 from agent.runlog import RunInterrupted
 from env.interface import EnvironmentUnavailable
 
@@ -208,9 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     from agent.replay.command import add_parsers as add_replay_parsers
 
     add_replay_parsers(sub)
-    from bench.harness.command import add_parser as add_bench_parser
-
-    add_bench_parser(sub)
+    add_plugin_parsers(sub)  # adam bench, adam sweep: registered by bench itself (agent/plugins.py)
     return parser
 
 
@@ -256,8 +255,8 @@ def _command(args: argparse.Namespace, console: Console) -> int:
         from agent.commands import live_command
 
         return live_command(args, console)
-    if args.command in ("bench", "sweep"):
-        return args.bench_handler(args)
+    if getattr(args, "command_handler", None) is not None:  # a command another package adds (agent/plugins.py)
+        return args.command_handler(args)
     if args.command in ("replay", "diff"):
         return args.replay_handler(args)
     if args.command == "items":
