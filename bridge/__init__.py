@@ -17,12 +17,14 @@ from bridge.errors import (
     BridgeSetupError,
     BridgeStartError,
     BridgeTimeout,
+    BridgeUnavailable,
+    RecoveryFailed,
     ServerUnavailable,
     SkillError,
     SkillTimeout,
 )
-from bridge.results import Observation, SkillResult
 from bridge.local_server import LocalServer
+from bridge.results import Observation, SkillResult
 
 __all__ = [
     "BadRequest",
@@ -32,8 +34,10 @@ __all__ = [
     "BridgeSetupError",
     "BridgeStartError",
     "BridgeTimeout",
+    "BridgeUnavailable",
     "LocalServer",
     "Observation",
+    "RecoveryFailed",
     "ServerUnavailable",
     "SkillError",
     "SkillResult",

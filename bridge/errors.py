@@ -4,14 +4,16 @@ Errors raised by the Node side carry the JS error's ``name`` (``PathTimeout``, `
 ``bridge/bot/errors.js``), its message and a ``context`` dict; errors about the Node process itself
 carry the tail of its stderr (an exception note: shown in a traceback, kept out of ``str(err)``, which is
 one line, so that a command can report it as one ``error:`` line).
+
+:class:`BridgeUnavailable` and its subclasses mean the bridge cannot be used at all (setup missing, a process
+that cannot start, a server that cannot be reached, a recovery that failed); ``env.live`` turns them into the
+world contract's ``EnvironmentUnavailable`` (the bridge imports nothing of ``env``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-
-from env.interface import EnvironmentUnavailable
 
 
 class BridgeError(Exception):
@@ -32,7 +34,11 @@ class BridgeError(Exception):
         self.message = message
 
 
-class BridgeSetupError(BridgeError, EnvironmentUnavailable):
+class BridgeUnavailable(BridgeError):
+    """The bridge cannot be used: the base of the setup, start and recovery errors below."""
+
+
+class BridgeSetupError(BridgeUnavailable):
     """Node.js is missing, or ``npm ci`` has not been run in ``bridge/``."""
 
 
@@ -41,7 +47,7 @@ class ViewerUnavailable(BridgeSetupError):
     load), or there is no X display (DISPLAY unset and no Xvfb). The message says what to install or set."""
 
 
-class BridgeStartError(BridgeError, EnvironmentUnavailable):
+class BridgeStartError(BridgeUnavailable):
     """A Node process exited, or said it failed, before its ready line (or no ready line in time)."""
 
 
@@ -57,7 +63,7 @@ class BridgeTimeout(BridgeError):
     """The Node process gave no answer within the client's deadline (it is killed and restarted)."""
 
 
-class RecoveryFailed(BridgeError, EnvironmentUnavailable):
+class RecoveryFailed(BridgeUnavailable):
     """The live env could not recover from a dead bot or local server: it died again after each of a bounded
     number of restarts in a row, or a fresh bot could not be given back what the old one held."""
 

@@ -1,16 +1,14 @@
-"""The live game as a gymnasium environment with the simulator's interface (``env.minecraft.MinecraftEnv``)."""
+"""The live game as a gymnasium environment: the mineflayer bot plugged into :mod:`env.base`, the simulator's
+interface (``env.minecraft.MinecraftEnv``)."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any, TypeVar
 
-import gymnasium as gym
 import numpy as np
-from gymnasium import spaces
 
 from bridge.errors import (
     BadRequest,
@@ -21,23 +19,21 @@ from bridge.errors import (
     ServerUnavailable,
     SkillError,
 )
-from bridge.results import Observation, SkillResult
+from bridge.limits import intervention_capacity
 from bridge.local_server import arena_blocks
-from env.actions import ActionSpec, action_library
+from bridge.results import Observation, SkillResult
+from env.actions import ActionSpec
+from env.base import MinecraftBase, StepOutcome
 from env.engine import inventory_delta
+from env.interface import CausalRelation
+from env.live.errors import converts_bridge_errors, environment_errors
 from env.live.faults import Faults, Trigger
 from env.live.frames import LiveFrames
 from env.live.session import LiveSession
 from env.live.truth import world_relations
-from env.minecraft import MAX_COUNT, MinecraftEnv, check_render_mode, reset_options
 
 log = logging.getLogger(__name__)
 
-RESET_OPTIONS = ("inventory", "position")
-# Item kinds one intervention may set: the 36 inventory slots less 4 kept free for what the next action
-# yields (INVENTORY_SLOTS - FREE_SLOTS in bridge/bot/skills/inventory.js); counts that need more slots
-# (32 axes take 32) are lowered to fit, and reported as ``info["trimmed"]``.
-INTERVENTION_CAPACITY = 32
 FAILURE_REASON = {"gather": "unreachable", "mine": "unreachable", "craft": "cannot_craft", "smelt": "cannot_smelt"}
 # what a dead bot process (or a dead local server) raises; each restart is followed by a redo
 DIED = (BridgeCrashed, BridgeTimeout, ServerUnavailable)
@@ -45,7 +41,7 @@ MAX_RESTARTS = 3  # in a row within one call; one more death ends the run with R
 T = TypeVar("T")
 
 
-class LiveMinecraftEnv(gym.Env):
+class LiveMinecraftEnv(MinecraftBase):
     """Minecraft through a mineflayer bot, with the simulator's actions, observations and info keys.
 
     ## Description
@@ -66,10 +62,12 @@ class LiveMinecraftEnv(gym.Env):
     ``info["detail"]["restarted"]``). Every restart is listed in ``info["restarts"]`` of the reset or step
     during which it happened (the key is there only then): ``{"what": "bot" | "server", "during": "step" |
     "reset" | "observe", "error": "<one line>"}``. More than 3 restarts in a row within one call, or a fresh
-    bot that cannot be given back what the old one held, raise :class:`bridge.errors.RecoveryFailed`. A
-    server at ``host`` is never restarted: when it cannot be reached, or drops the bot,
-    :class:`bridge.errors.ServerUnavailable` is raised. Faults can be injected on purpose with the
-    ``ADAM_FAULT_KILL_*`` environment variables (:mod:`env.live.faults`; off by default).
+    bot that cannot be given back what the old one held, raise :class:`env.live.errors.LiveUnavailable`
+    named ``RecoveryFailed``. A server at ``host`` is never restarted: when it cannot be reached, or drops the
+    bot, :class:`env.live.errors.LiveUnavailable` named ``ServerUnavailable`` is raised. ``LiveUnavailable``
+    is the world contract's ``EnvironmentUnavailable`` (so is a missing Node.js or bridge install); its
+    ``name`` is the bridge error's (:mod:`bridge.errors`), which is its ``__cause__``. Faults can be
+    injected on purpose with the ``ADAM_FAULT_KILL_*`` environment variables (:mod:`env.live.faults`; off by default).
 
     ## Action Space
     ``Discrete(47)``: the simulator's action ids, in its order (:attr:`action_names`).
@@ -130,8 +128,6 @@ class LiveMinecraftEnv(gym.Env):
       10,000) and is declared ``nondeterministic``; an unsupported ``render_mode`` is refused at construction.
     """
 
-    metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
-
     def __init__(
         self,
         host: str | None = None,
@@ -154,33 +150,20 @@ class LiveMinecraftEnv(gym.Env):
     ) -> None:
         if variant != "original":
             raise ValueError(f"the live game has its own rules: variant must be 'original', got {variant!r}")
-        check_render_mode(render_mode, self.metadata["render_modes"])
-        # names, spaces and the intervention check only
-        sim = MinecraftEnv(
-            variant="original", goal=goal, render_frames=False, intervention_capacity=INTERVENTION_CAPACITY
+        # Item kinds one intervention may set: the bot's inventory slots less those kept free for what the next
+        # action yields (bridge/bot/data/inventory.json); counts that need more slots (32 axes take 32) are
+        # lowered to fit, and reported as ``info["trimmed"]``.
+        super().__init__(
+            goal=goal,
+            render_frames=render_frames,
+            frame_size=frame_size,
+            terminate_on_goal=terminate_on_goal,
+            render_mode=render_mode,
+            intervention_capacity=intervention_capacity(),
         )
-        self._sim = sim
-        self.intervention_capacity = INTERVENTION_CAPACITY
-        self.render_mode = render_mode
-        self.render_frames = render_frames
-        self.frame_size = (int(frame_size[0]), int(frame_size[1]))
-        self.frames = LiveFrames(frame_source)
+        with environment_errors():
+            self.frames = LiveFrames(frame_source)
         self.search_radius = search_radius
-        self.terminate_on_goal = terminate_on_goal
-        self.goal = sim.goal
-        self.variant = sim.variant
-        self.vocabulary = sim.vocabulary  # the identity: the live game shows real names
-        self._specs: tuple[ActionSpec, ...] = action_library()
-        self.action_names: tuple[str, ...] = sim.action_names
-        self.movement_actions: tuple[str, ...] = sim.movement_actions
-        self.item_names: tuple[str, ...] = sim.item_names
-        self._item_index = {name: i for i, name in enumerate(self.item_names)}
-        self.action_space = sim.action_space
-        w, h = self.frame_size
-        self.observation_space = spaces.Dict(
-            {"inventory": sim.observation_space["inventory"], "frame": spaces.Box(0, 255, (h, w, 3), np.uint8)}
-        )
-        self._blank = np.zeros((h, w, 3), dtype=np.uint8)
         self.faults = Faults.from_environ()
         if host is not None and "server" in self.faults.targets:
             raise ValueError("ADAM_FAULT_KILL_SERVER_* kills the local arena only; it cannot apply to a server at host")
@@ -199,35 +182,23 @@ class LiveMinecraftEnv(gym.Env):
             log.warning("fault injection on: %s", self.faults)
         self._last: Observation | None = None
         self._frame_now = self._blank
-        self._held: dict[str, int] = {}  # what the bot holds (as far as known): given back to a fresh bot
+        self._kept: dict[str, int] = {}  # what the bot holds (as far as known): given back to a fresh bot
         self._where: tuple[int, int] | None = None  # the column it stands on: a fresh bot is put back there
-        self._goal_reached = False
         self._ticks = 0
         self.crashes = 0
 
+    WORLD_NAME = "Minecraft (live)"
+    RESET_OPTIONS = ("inventory", "position")
+
     # ------------------------------------------------------------------------------- interface
-    def action_index(self, name: str) -> int:
-        return self._sim.action_index(name)
-
-    @property
-    def world_spec(self):
-        """The simulator's declaration (the same actions, items and milestones), with the live capacity."""
-        return replace(self._sim.world_spec, name="Minecraft (live)", capacity=INTERVENTION_CAPACITY)
-
-    def resolve_item(self, name: str) -> str:
-        return self._sim.resolve_item(name)
-
-    def resolve_block(self, name: str) -> str:
-        return self._sim.resolve_block(name)
-
-    def ground_truth(self) -> list:
+    def ground_truth(self) -> list[CausalRelation]:
         """The true relations of this live world, for scoring only: the simulator's rules (the same items and
         recipes) over the blocks the world places. For the local arena, the blocks it places
         (``bridge.local_server.arena_blocks``: no deepslate, so cobblestone has no alternative there); for a
         server at ``host``, whose world is not known here, the simulator's world (all its blocks)."""
         if self.session.local:
-            return world_relations(self._sim.rules, arena_blocks())
-        return self._sim.ground_truth()
+            return world_relations(self.rules, arena_blocks())
+        return super().ground_truth()
 
     @property
     def client(self):
@@ -235,10 +206,23 @@ class LiveMinecraftEnv(gym.Env):
         return self.session.open()
 
     # ---------------------------------------------------------------------------------- gym API
+    @converts_bridge_errors
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
-        super().reset(seed=seed)
-        options = reset_options(options, RESET_OPTIONS)
-        inventory = self._validate_inventory(options["inventory"]) if "inventory" in options else None
+        return super().reset(seed=seed, options=options)
+
+    @converts_bridge_errors
+    def step(self, action: int | str) -> tuple[dict, float, bool, bool, dict]:
+        return super().step(action)
+
+    @converts_bridge_errors
+    def render(self) -> np.ndarray | None:
+        return super().render()
+
+    def close(self) -> None:
+        self.session.close()
+
+    # ------------------------------------------------------------------------------------- hooks
+    def _reset_world(self, seed: int | None, options: dict[str, Any], inventory: dict[str, int] | None) -> dict:
         position = tuple(int(c) for c in options["position"]) if "position" in options else None
         self.session.open()  # a server or bot that cannot start is not a crash: it raises here
         restarts: list[dict[str, str]] = []
@@ -250,7 +234,7 @@ class LiveMinecraftEnv(gym.Env):
             if inventory is None and position is not None:
                 return {}
             result = self.client.set_inventory(inventory or {})
-            self._held = result.inventory
+            self._kept = result.inventory
             return result.detail.get("trimmed") or {}
 
         self._trigger.arm(self.faults.due("intervention") if inventory is not None else (), "intervention")
@@ -263,24 +247,15 @@ class LiveMinecraftEnv(gym.Env):
         if trimmed:
             log.debug("intervention: %s did not fit in the 36 inventory slots", trimmed)
         self._look(restarts)
-        self._goal_reached = self._inventory().get(self.goal, 0) > 0
-        info = self._info()
+        extra: dict[str, Any] = {}
         if trimmed:
-            info["trimmed"] = trimmed
+            extra["trimmed"] = trimmed
         if restarts:
-            info["restarts"] = restarts
-        return self._observation(), info
+            extra["restarts"] = restarts
+        return extra
 
-    def step(self, action: int | str) -> tuple[dict, float, bool, bool, dict]:
-        index = self.action_index(action) if isinstance(action, str) else int(action)
-        if not 0 <= index < len(self._specs):
-            raise ValueError(
-                f"invalid action {action!r}; valid: 0..{len(self._specs) - 1} or one of {self.action_names}"
-            )
-        if self._last is None:
-            raise RuntimeError("call reset() before step()")
-        spec = self._specs[index]
-        before = self._inventory()
+    def _execute(self, spec: ActionSpec) -> StepOutcome:
+        before = self._held()
         started = time.monotonic()
         error: dict[str, Any] | None = None
         restarts: list[dict[str, str]] = []
@@ -298,7 +273,7 @@ class LiveMinecraftEnv(gym.Env):
             self._trigger.disarm()
         if isinstance(outcome, SkillResult):
             success, reason, detail = outcome.success, outcome.reason, outcome.detail
-            self._held = outcome.inventory
+            self._kept = outcome.inventory
         else:
             success, reason, detail = False, FAILURE_REASON.get(spec.kind, "moved"), {}
             if isinstance(outcome, BridgeError):  # the bot or the local server died during the action
@@ -306,37 +281,38 @@ class LiveMinecraftEnv(gym.Env):
                 detail = {"restarted": True}
         wall = time.monotonic() - started
         self._look(restarts)
-        consumed, added = inventory_delta(before, self._inventory())
-        reward = 0.0
-        if not self._goal_reached and self._inventory().get(self.goal, 0) > 0:
-            self._goal_reached = True
-            reward = 1.0
+        consumed, added = inventory_delta(before, self._held())
         step_ticks = int(round(wall * 20))
         self._ticks += step_ticks
-        info = self._info()
-        info.update(
-            action=self.action_names[index],
-            success=bool(success),
-            reason=reason,
-            consumed=consumed,
-            added=added,
-            step_ticks=step_ticks,
-            steps=0,
-            wall=wall,
-            detail=detail,
-        )
+        info: dict[str, Any] = {"steps": 0, "wall": wall, "detail": detail}
         if error is not None:
             info["error"] = error
         if restarts:
             info["restarts"] = restarts
-        terminated = self.terminate_on_goal and self._goal_reached
-        return self._observation(), reward, terminated, False, info
+        return StepOutcome(bool(success), reason, consumed, added, step_ticks, info)
 
-    def render(self) -> np.ndarray | None:
-        return self._frame(force=True) if self.render_mode == "rgb_array" else None
+    def _held(self) -> dict[str, int]:
+        assert self._last is not None
+        return dict(sorted(self._last.inventory.items()))
 
-    def close(self) -> None:
-        self.session.close()
+    def _world_info(self) -> dict[str, Any]:
+        last = self._last
+        assert last is not None
+        return {
+            "position": last.position,
+            "facing": last.facing,
+            "nearby": list(last.nearby),
+            "ticks": self._ticks,
+            "health": last.health,
+            "frame_source": self.frames.source if self.render_frames else None,
+        }
+
+    def _draw_frame(self) -> np.ndarray:
+        w, h = self.frame_size
+        return self.frames.render(self.client, w, h)
+
+    def _observed_frame(self) -> np.ndarray:
+        return self._frame_now.copy()
 
     # --------------------------------------------------------------------------------- helpers
     def _run(self, spec: ActionSpec) -> SkillResult:
@@ -388,7 +364,7 @@ class LiveMinecraftEnv(gym.Env):
     def _restore(self) -> None:
         """Give a fresh bot what the old one held, and put it on the column where the old one stood."""
         client = self.client
-        self._held = client.set_inventory(self._held).inventory
+        self._kept = client.set_inventory(self._kept).inventory
         if self._where is not None:
             try:
                 client.teleport(*self._where)
@@ -402,43 +378,8 @@ class LiveMinecraftEnv(gym.Env):
             self._last, self._frame_now = self._attempt("observe", self._observe_once, restarts)  # type: ignore[misc]
         finally:
             self._trigger.disarm()
-        self._held = dict(self._last.inventory)
+        self._kept = dict(self._last.inventory)
         self._where = (self._last.position[0], self._last.position[2])
 
     def _observe_once(self) -> tuple[Observation, np.ndarray]:
         return self.client.observe(), self._frame()
-
-    def _inventory(self) -> dict[str, int]:
-        assert self._last is not None
-        return dict(self._last.inventory)
-
-    def _validate_inventory(self, inventory: Any) -> dict[str, int]:
-        """The simulator's check (same item names, same errors naming the bad value and the valid items)."""
-        return self._sim._validate_inventory(inventory)
-
-    def _observation(self) -> dict[str, np.ndarray]:
-        counts = np.zeros(len(self.item_names), dtype=np.int32)
-        assert self._last is not None
-        for item, count in self._last.inventory.items():
-            if item in self._item_index:
-                counts[self._item_index[item]] = min(count, MAX_COUNT)
-        return {"inventory": counts, "frame": self._frame_now.copy()}
-
-    def _frame(self, force: bool = False) -> np.ndarray:
-        if not (self.render_frames or force):
-            return self._blank.copy()
-        w, h = self.frame_size
-        return self.frames.render(self.client, w, h)
-
-    def _info(self) -> dict[str, Any]:
-        last = self._last
-        assert last is not None
-        return {
-            "inventory": dict(sorted(last.inventory.items())),
-            "position": last.position,
-            "facing": last.facing,
-            "nearby": list(last.nearby),
-            "ticks": self._ticks,
-            "health": last.health,
-            "frame_source": self.frames.source if self.render_frames else None,
-        }

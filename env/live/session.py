@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from bridge.client import BotClient
 from bridge.errors import BridgeError, ServerUnavailable
-from bridge.process import minecraft_version
 from bridge.local_server import LocalServer
+from bridge.process import minecraft_version
 
 log = logging.getLogger(__name__)
 

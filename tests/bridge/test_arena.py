@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from bridge.process import BRIDGE_DIR, minecraft_version, node_command
 from bridge.local_server import arena_blocks
+from bridge.process import BRIDGE_DIR, minecraft_version, node_command
 
 pytestmark = pytest.mark.live
 

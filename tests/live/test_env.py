@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
+from env import LIVE_ENV_ID
 from env.interface.handle import EnvWorld
-from env.live import LIVE_ENV_ID, register
 from env.live.game_env import LiveMinecraftEnv
 from env.minecraft import MinecraftEnv
 
@@ -34,8 +34,7 @@ def test_same_actions_items_and_spaces_as_the_simulator():
     live.close()  # nothing was started: construction is cheap
 
 
-def test_registration_is_explicit():
-    assert register() == LIVE_ENV_ID
+def test_registration_is_the_one_in_env_registration():
     spec = gym.spec(LIVE_ENV_ID)
     # a factory, so that gym.make hands render_mode to the constructor (tests/env/test_gym_contract.py)
     assert spec.entry_point == "env.registration:make_live" and spec.nondeterministic

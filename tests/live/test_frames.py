@@ -16,8 +16,9 @@ from bridge.client import BotClient
 from bridge.display import VIEWER_DIR_ENV, VirtualDisplay
 from bridge.errors import ViewerUnavailable
 from bridge.local_server import LocalServer
-from env.live.game_env import LiveMinecraftEnv
+from env.live.errors import LiveUnavailable
 from env.live.frames import FRAME_SOURCES, LiveFrames
+from env.live.game_env import LiveMinecraftEnv
 
 PIT_EDGE = (11, 0)  # a terrace on the west side of the arena's open pit
 EAST = 270  # degrees (info["facing"]): facing the pit from there: open sky above its far rim, terrain below
@@ -122,8 +123,9 @@ def test_the_blocks_source_still_draws_the_known_blocks(make_env):
 
 def test_asking_for_the_viewer_where_it_is_not_installed_says_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setenv(VIEWER_DIR_ENV, str(tmp_path))  # an empty folder: no viewer there
-    with pytest.raises(ViewerUnavailable, match="not installed") as caught:
+    with pytest.raises(LiveUnavailable, match="not installed") as caught:  # an EnvironmentUnavailable
         LiveMinecraftEnv(frame_source="viewer", render_frames=True)
+    assert caught.value.name == "ViewerUnavailable" and isinstance(caught.value.__cause__, ViewerUnavailable)
     message = str(caught.value)
     assert "debian-packages.txt" in message and "npm ci" in message and str(tmp_path) in message
     assert "frame_source='blocks'" in message

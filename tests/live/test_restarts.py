@@ -10,8 +10,10 @@ import signal
 import pytest
 
 from bridge.errors import RecoveryFailed, SkillTimeout
-from env.live.game_env import MAX_RESTARTS, LiveMinecraftEnv
+from env.interface import EnvironmentUnavailable
+from env.live.errors import LiveUnavailable
 from env.live.faults import Faults, variable
+from env.live.game_env import MAX_RESTARTS, LiveMinecraftEnv
 
 PIT_EDGE = (11, 0)
 
@@ -87,9 +89,11 @@ def test_a_bot_that_keeps_dying_ends_with_one_clear_error(live_env, monkeypatch)
             os.kill(client.pid, signal.SIGKILL)
 
     monkeypatch.setattr(client, "after_send", kill_every_observation)
-    with pytest.raises(RecoveryFailed, match=f"died {MAX_RESTARTS + 1} times in a row in one observe call") as err:
+    with pytest.raises(LiveUnavailable, match=f"died {MAX_RESTARTS + 1} times in a row in one observe call") as err:
         live_env.step("move_forward")
     assert "\n" not in str(err.value)
+    assert err.value.name == "RecoveryFailed" and isinstance(err.value.__cause__, RecoveryFailed)
+    assert isinstance(err.value, EnvironmentUnavailable)  # what commands catch
 
 
 def test_a_fresh_bot_that_cannot_be_given_its_inventory_back_ends_with_one_clear_error(live_env, monkeypatch):
@@ -100,6 +104,6 @@ def test_a_fresh_bot_that_cannot_be_given_its_inventory_back_ends_with_one_clear
         raise SkillTimeout("inventory never matched", name="InventoryTimeout")
 
     monkeypatch.setattr(live_env.client, "set_inventory", refuse)  # the restore, right after the restart
-    with pytest.raises(RecoveryFailed, match="could not be given back what it held: InventoryTimeout") as err:
+    with pytest.raises(LiveUnavailable, match="could not be given back what it held: InventoryTimeout") as err:
         live_env.step("move_forward")
-    assert "\n" not in str(err.value)
+    assert "\n" not in str(err.value) and err.value.name == "RecoveryFailed"

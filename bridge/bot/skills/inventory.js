@@ -14,8 +14,9 @@ const sameCounts = (a, b) => {
   return [...keys].every(k => (a[k] ?? 0) === (b[k] ?? 0))
 }
 
-const INVENTORY_SLOTS = 36 // main inventory and hotbar
-const FREE_SLOTS = 4 // kept empty by interventions: room for what the next action crafts or picks up
+// main inventory and hotbar, and the slots interventions keep empty (room for what the next action crafts or
+// picks up): data/inventory.json, the one source, read by Python too (bridge.limits)
+const { slots: INVENTORY_SLOTS, freeSlots: FREE_SLOTS } = require('../data/inventory.json')
 
 /**
  * What of `wanted` fits in the inventory's slots, keeping FREE_SLOTS empty: counts of the items that
