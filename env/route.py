@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import gymnasium as gym
 
+from env.actions import movement_roles
 from env.data import load_toml
 
 MAX_DETOURS = 20  # movements tried when a target is out of reach
@@ -32,6 +33,7 @@ def route_actions() -> Iterator[str]:
 
 def play_route(env: gym.Env, goal: str = "diamond", on_step: Callable[[str, dict], None] | None = None) -> RouteResult:
     """Play the route on a reset env; on ``unreachable`` walk forward (turning now and then) and retry."""
+    roles = movement_roles()
     steps = 0
     for action in route_actions():
         detours = 0
@@ -45,7 +47,7 @@ def play_route(env: gym.Env, goal: str = "diamond", on_step: Callable[[str, dict
             if info["reason"] != "unreachable" or detours >= MAX_DETOURS:
                 return RouteResult(False, steps, action, info["reason"])
             detours += 1
-            move = "turn_right" if detours % 5 == 0 else "move_forward"
+            move = roles["turn_right"] if detours % 5 == 0 else roles["forward"]
             _, _, _, _, info = env.step(move)
             steps += 1
             if on_step:

@@ -4,16 +4,15 @@ EnvWorld drives it unchanged; a killed bot process costs one failed step, not th
 from __future__ import annotations
 
 import os
-import re
 import signal
 import threading
-from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
+from bridge.limits import intervention_capacity
 from env import LIVE_ENV_ID
 from env.interface.handle import EnvWorld
 from env.live.game_env import LiveMinecraftEnv
@@ -160,11 +159,8 @@ def test_bad_interventions_are_refused_like_the_simulator(live_env):
 
 
 def test_interventions_hold_at_most_32_item_kinds_and_tools_one_per_slot(live_env):
-    assert live_env.intervention_capacity == 32
-    # the bridge keeps 4 of the 36 slots free: the same figure on the Node side
-    js = (Path(__file__).parents[2] / "bridge" / "bot" / "skills" / "inventory.js").read_text()
-    slots = int(re.search(r"INVENTORY_SLOTS = (\d+)", js).group(1)) - int(re.search(r"FREE_SLOTS = (\d+)", js).group(1))
-    assert slots == live_env.intervention_capacity
+    # the bridge keeps 4 of the 36 slots free (bridge/bot/data/inventory.json, which the Node side reads too)
+    assert live_env.intervention_capacity == intervention_capacity() == 32
     too_many = {name: 1 for name in live_env.item_names[:33]}
     with pytest.raises(ValueError, match="at most 32 item kinds"):
         live_env.reset(options={"inventory": too_many})
