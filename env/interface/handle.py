@@ -101,7 +101,7 @@ class EnvWorld:
         self.on_reset(seed, options)
         _, info = self.env.reset(seed=seed, options=options)
         self._report_restarts(info)
-        self._inventory = _state(info)
+        self._inventory = state_of(info)
         self.last_info = info
         return info
 
@@ -116,29 +116,9 @@ class EnvWorld:
         _, _, _, _, info = self.env.step(self._index[action])
         self._report_restarts(info)
         self.counters.count_step()
-        self._inventory = _state(info)
+        t = transition_of(self.counters.steps, action, before, info)
+        self._inventory = dict(t.after)
         self.last_info = info
-        consumed, added = dict(info["consumed"]), dict(info["added"])
-        for name in sorted(k for k in before.keys() | self._inventory.keys() if k.startswith(PLACED)):
-            change = self._inventory.get(name, 0) - before.get(name, 0)
-            if change > 0:
-                added[name] = change
-            elif change < 0:
-                consumed[name] = -change
-        position = info.get("position")
-        t = Transition(
-            step=self.counters.steps,
-            action=action,
-            before=before,
-            after=self._inventory,
-            consumed=consumed,
-            added=added,
-            success=bool(info["success"]),
-            reason=str(info["reason"]),
-            ticks=int(info.get("step_ticks", 0)),
-            position=tuple(position) if position is not None else None,
-            nearby=tuple(info.get("nearby", ())),
-        )
         self.on_transition(t)
         return t
 
@@ -214,8 +194,36 @@ def _optional(env: gym.Env, name: str) -> Any:
         return None
 
 
-def _state(info: Mapping[str, Any]) -> dict[str, int]:
+def state_of(info: Mapping[str, Any]) -> dict[str, int]:
     """The agent's state from an info dict: the inventory, and the placed things under ``placed:`` names."""
     state = dict(info["inventory"])
     state.update({placed_name(str(k)): int(v) for k, v in (info.get("placed") or {}).items() if v})
     return state
+
+
+def transition_of(step: int, action: str, before: Mapping[str, int], info: Mapping[str, Any]) -> Transition:
+    """The :class:`Transition` of one step, from the state ``before`` it and the step's ``info`` (the keys of
+    :data:`env.interface.world.STEP_INFO`): a placed thing that appeared or went is added or consumed.
+    :class:`EnvWorld` and the recording wrapper (:mod:`env.recording`) both build their records with it."""
+    after = state_of(info)
+    consumed, added = dict(info["consumed"]), dict(info["added"])
+    for name in sorted(k for k in before.keys() | after.keys() if k.startswith(PLACED)):
+        change = after.get(name, 0) - before.get(name, 0)
+        if change > 0:
+            added[name] = change
+        elif change < 0:
+            consumed[name] = -change
+    position = info.get("position")
+    return Transition(
+        step=step,
+        action=action,
+        before=before,
+        after=after,
+        consumed=consumed,
+        added=added,
+        success=bool(info["success"]),
+        reason=str(info["reason"]),
+        ticks=int(info.get("step_ticks", 0)),
+        position=tuple(position) if position is not None else None,
+        nearby=tuple(info.get("nearby", ())),
+    )
