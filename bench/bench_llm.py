@@ -15,9 +15,9 @@ import tempfile
 from rich.console import Console
 from rich.table import Table
 
+from agent.milestones import union
 from agent.run import RunConfig, new_run
 from agent.runlog import read_events
-from agent.scoring import MILESTONE_ORDER
 
 try:
     from tests.support.llm_server import ScriptedServer, oracle_script
@@ -73,11 +73,12 @@ def main() -> None:
             f"{med([r.wall for r in results]):.2f}",
         )
     console.print(table)
+    labels = union(r.milestone_order for r in rows["llm"])  # the world's milestones
     per_milestone = Table(title="LLM calls and tokens until each milestone (median, llm mode)")
     per_milestone.add_column("measure")
-    for label in MILESTONE_ORDER:
+    for label in labels:
         per_milestone.add_column(label, justify="right")
-    counts = {label: ([], []) for label in MILESTONE_ORDER}
+    counts = {label: ([], []) for label in labels}
     for seed_events in llm_events:
         calls = tokens = 0
         for e in seed_events:
@@ -88,10 +89,10 @@ def main() -> None:
                 counts[e["label"]][0].append(calls)
                 counts[e["label"]][1].append(tokens)
     per_milestone.add_row(
-        "calls", *(f"{statistics.median(counts[m][0]):.0f}" if counts[m][0] else "-" for m in MILESTONE_ORDER)
+        "calls", *(f"{statistics.median(counts[m][0]):.0f}" if counts[m][0] else "-" for m in labels)
     )
     per_milestone.add_row(
-        "tokens", *(f"{statistics.median(counts[m][1]):.0f}" if counts[m][1] else "-" for m in MILESTONE_ORDER)
+        "tokens", *(f"{statistics.median(counts[m][1]):.0f}" if counts[m][1] else "-" for m in labels)
     )
     console.print(per_milestone)
 
