@@ -88,9 +88,7 @@ def main() -> None:
             elif e["kind"] == "milestone":
                 counts[e["label"]][0].append(calls)
                 counts[e["label"]][1].append(tokens)
-    per_milestone.add_row(
-        "calls", *(f"{statistics.median(counts[m][0]):.0f}" if counts[m][0] else "-" for m in labels)
-    )
+    per_milestone.add_row("calls", *(f"{statistics.median(counts[m][0]):.0f}" if counts[m][0] else "-" for m in labels))
     per_milestone.add_row(
         "tokens", *(f"{statistics.median(counts[m][1]):.0f}" if counts[m][1] else "-" for m in labels)
     )
