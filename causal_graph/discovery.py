@@ -16,7 +16,12 @@ bounded number of times: a missing target is not a missing cause.
 Where the world limits how many item kinds one intervention may set (``World.capacity``: the live
 game's inventory slots), "every known item" becomes the first ``capacity`` items of a priority order
 (the caller's, else tools seen serving other actions and then the newest items); the outcome says
-which items were stocked (``sampled``), so a learner can try again with the ones left out.
+which items were stocked (``sampled``), so a learner can try again with the ones left out. Placed
+things (``placed:workbench``: the world's state next to the agent, see :mod:`env.interface.world`) are
+stocked, tested and learned like items, but take no slot.
+
+Where the world caps a stack (``World.stack_limit``), an item is stocked at half its stack
+(:meth:`Discoverer.stock`), so that what an action uses is there and what it adds stays visible.
 """
 
 from __future__ import annotations
