@@ -212,3 +212,13 @@ class Learner:
                 if stop and stop():
                     return
                 self.refine(action)
+
+    def start_completing(self) -> None:
+        """From now on refine every cause of every learned relation, not only the ones that cannot be made (the
+        controller's goals are reached; :meth:`complete` does the same in one go)."""
+        self.state.completing = True
+
+    def forget_tries(self, action: str) -> None:
+        """Forget with which items ``action`` was tried, so that it is worth trying again (its relation was
+        removed to be re-learned)."""
+        self.state.tried_with.pop(action, None)
