@@ -128,6 +128,9 @@ class LiveMinecraftEnv(MinecraftBase):
       10,000) and is declared ``nondeterministic``; an unsupported ``render_mode`` is refused at construction.
     """
 
+    WORLD_NAME = "Minecraft (live)"
+    RESET_OPTIONS = ("inventory", "position")
+
     def __init__(
         self,
         host: str | None = None,
@@ -187,9 +190,6 @@ class LiveMinecraftEnv(MinecraftBase):
         self._ticks = 0
         self.crashes = 0
 
-    WORLD_NAME = "Minecraft (live)"
-    RESET_OPTIONS = ("inventory", "position")
-
     # ------------------------------------------------------------------------------- interface
     def ground_truth(self) -> list[CausalRelation]:
         """The true relations of this live world, for scoring only: the simulator's rules (the same items and
@@ -245,7 +245,7 @@ class LiveMinecraftEnv(MinecraftBase):
         finally:
             self._trigger.disarm()
         if trimmed:
-            log.debug("intervention: %s did not fit in the 36 inventory slots", trimmed)
+            log.debug("intervention: %s did not fit in the inventory's slots", trimmed)
         self._look(restarts)
         extra: dict[str, Any] = {}
         if trimmed:
