@@ -21,6 +21,7 @@ from agent.milestones import union
 from agent.replay.analysis import Analysis, replay
 from agent.replay.load import half_made_folders
 from agent.replay.tables import fitted_table
+from agent.worlds import is_minecraft
 
 # The settings that make runs comparable (the seed excepted); an LLM run also by what came of its LLM.
 GROUP_KEYS = ("variant", "goals", "env_goals", "llm", "llm_roles", "discovery", "learning", "env_id", "env_kwargs",
@@ -114,6 +115,9 @@ def configuration(analysis: Analysis) -> dict[str, Any]:
         out["llm_roles"] = []
     if out["learning"] is False:
         out["discovery"] = "none (no learning)"
+    if out["env_id"] and not is_minecraft(str(out["env_id"])):  # a variant names only a Minecraft world
+        out["variant"] = None
+    out["world"] = analysis.world_label
     return out
 
 
@@ -125,7 +129,8 @@ def group_label(config: dict[str, Any], varying: Sequence[str] = ()) -> str:
     if llm != "offline":
         llm += f" ({', '.join(config['llm_roles'] or [])})" if config.get("llm_roles") else ""
         llm += f", LLM {config['llm_status']}" if config.get("llm_status") else ""
-    parts = [str(config["variant"]), f"goals {goals or 'none'}", llm, f"discovery {config['discovery']}"]
+    world = config["variant"] or config.get("world") or "?"
+    parts = [str(world), f"goals {goals or 'none'}", llm, f"discovery {config['discovery']}"]
     parts.append(str(config["env_id"] or "?"))
     parts += [f"{key.replace('_', ' ')} {config.get(key)}" for key in varying if key not in (*LABEL_KEYS, "llm_roles")]
     return " · ".join(parts)

@@ -15,17 +15,26 @@ environment goals (``near:water``: the ``goal``/``environment_goal``/``goal_aban
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.goals import EnvironmentGoal
 from causal_graph.graph import CausalGraph
 
 ABANDONED, REACHED, PENDING = "abandoned", "reached", "not reached"
 
 
-def is_environment_goal(goal: str) -> bool:
-    """Environment goals are ``KIND:BLOCK`` (``near:water``); item goals are item names."""
-    return ":" in goal
+def is_environment_goal(goal: str, item_goals: Collection[str] = ()) -> bool:
+    """Whether a goal the log names is an environment goal (``near:water``, :class:`agent.goals.EnvironmentGoal`'s
+    form) rather than one of the run's ``item_goals`` (an item's name may hold a ``:`` too: ``placed:bench``)."""
+    if goal in item_goals:
+        return False
+    try:
+        EnvironmentGoal.parse(goal)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
@@ -134,7 +143,8 @@ class Outcomes:
         ``looks`` perception made to navigate toward it (by source). ``goals``: the ``goal`` events'
         steps."""
         names = [str(g) for g in config.get("env_goals") or ()]
-        names += [g for g in [*goals, *(a["goal"] for a in self.abandoned)] if is_environment_goal(str(g))]
+        items = {str(g) for g in config.get("goals") or ()}
+        names += [g for g in [*goals, *(a["goal"] for a in self.abandoned)] if is_environment_goal(str(g), items)]
         out: dict[str, dict[str, Any]] = {}
         for name in dict.fromkeys(map(str, names)):
             gave_up = next((a for a in self.abandoned if a.get("goal") == name), None)

@@ -15,6 +15,7 @@ from rich.console import Console
 from agent.cli import main
 from agent.live_view import live_panel
 from agent.milestones import LEGACY_LABELS, recorded_labels, union
+from agent.replay.aggregate import aggregate_groups, aggregate_markdown
 from agent.replay.analysis import replay
 from agent.run import RunConfig, new_run
 from agent.runlog import read_events
@@ -47,6 +48,9 @@ def test_a_world_without_ground_truth_runs_to_the_end_not_scored(tmp_path, capsy
     assert main(["replay", str(folder), "--no-report"]) == 0
     printed = " ".join(capsys.readouterr().out.split())
     assert "Tiny seed 0" in printed and "scores: not scored" in printed
+    (group,) = aggregate_groups([folder])["groups"]
+    assert group["label"].startswith("Tiny · goals axe") and group["configuration"]["variant"] is None
+    assert "| SHD (0 in k/n) | - | not scored |" in aggregate_markdown(group)
 
 
 def test_the_same_world_with_ground_truth_is_scored_exactly(tmp_path, capsys):
