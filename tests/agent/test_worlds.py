@@ -13,6 +13,7 @@ import pytest
 from rich.console import Console
 
 from agent.cli import main
+from agent.goals import EnvironmentGoal, ItemGoal
 from agent.live_view import live_panel
 from agent.milestones import LEGACY_LABELS, recorded_labels, union
 from agent.replay.aggregate import aggregate_groups, aggregate_markdown
@@ -126,3 +127,11 @@ def test_run_config_from_dict_reads_every_field_and_ignores_the_rest():
     data = {**config.to_dict(), "something_new": 1}
     assert RunConfig.from_dict(data) == config
     assert RunConfig.from_dict({"format": "adam-run-config"}) == RunConfig()
+
+
+def test_goals_are_typed_not_spelled():
+    assert ItemGoal("placed:bench").reached({"placed:bench": 1})  # an item's name may hold a ':'
+    goal = EnvironmentGoal.parse("near:water").shown_as(lambda block: "w4t3r")
+    assert goal.name == "near:water" and goal.satisfied(("w4t3r",)) and not goal.satisfied(("water",))
+    with pytest.raises(ValueError, match="invalid environment goal 'placed:bench'"):
+        EnvironmentGoal.parse("placed:bench")
