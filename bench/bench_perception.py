@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 import env  # noqa: F401  (registers the simulator ids)
+from env.actions import movement_roles
 from env.minecraft import MinecraftEnv
 from env.route import play_route
 from perception import NAVIGATION_MIN_FRACTION, OfflineDescriber, PerceptionNavigator
@@ -70,8 +71,9 @@ def episode(e: MinecraftEnv, seed: int, start: str, budget: int, make_chooser: C
 
 def perception_chooser(describer: OfflineDescriber) -> Callable[[int], Chooser]:
     def make(seed: int) -> Chooser:
-        nav = PerceptionNavigator()
-        return lambda obs, info: nav.next_move(describer.describe(obs["frame"]), "water")
+        nav = PerceptionNavigator()  # it picks movement roles; the simulator's action for each comes from the data
+        roles = movement_roles()
+        return lambda obs, info: roles[nav.next_move(describer.describe(obs["frame"]), "water")]
 
     return make
 

@@ -123,7 +123,10 @@ def milestone_table(summary: Mapping[str, Mapping[str, Any]], variant: str) -> l
         if agg is None:
             continue
         reached = agg["milestones"]
-        cells = [fmt(reached[m]["step"], reached[m]["reached"], agg["n"]) if m in reached else "-" for m in labels]
+        cells = [
+            fmt(reached[m]["step"], reached[m]["reached"], agg["n"]) if m in reached else fmt(None, 0, agg["n"])
+            for m in labels
+        ]
         model = [reached_model(agg)] if llm else []
         rows.append([method, *cells, f"{agg['goal_reached']['count']}/{agg['n']}", *model])
     for name, figures in PAPER_MILESTONES.get(variant, {}).items():
@@ -145,8 +148,7 @@ def graph_table(summary: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
                 method, variant, fmt(shd) if shd.get("mean") is None else f"{shd['mean']:.1f}±{shd['sd']:.1f}",
                 f"{shd.get('zero', 0)}/{shd.get('n', 0)}", _alternatives(agg), fmt(agg["steps"]),
                 fmt(agg["interventions"]),
-                "-" if agg["milestones"]["diamond"]["wall"]["mean"] is None
-                else f"{agg['milestones']['diamond']['wall']['mean']:.2f}",
+                _diamond_wall(agg),
                 *([reached_model(agg)] if llm else []),
             ])  # fmt: skip
     for name, figure in PAPER_SHD.items():
@@ -200,3 +202,9 @@ def terminal_table(rows: list[list[str]], title: str, width: int) -> Table:
     wrap = [i for i, h in enumerate(head) if h in WRAPPED_COLUMNS or h in milestones]
     optional = [head.index(h) for h in OPTIONAL_COLUMNS if h in head]
     return fitted_table(title, head, body, width, wrap=wrap, optional=optional)
+
+
+def _diamond_wall(agg: dict) -> str:
+    """The mean agent time to the diamond milestone of a group, '-' when none reached it (or none ran)."""
+    mean = ((agg["milestones"].get("diamond") or {}).get("wall") or {}).get("mean")
+    return "-" if mean is None else f"{mean:.2f}"
