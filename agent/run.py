@@ -171,9 +171,18 @@ class AgentRun:
         )
 
     def _perceiver(self) -> Perceiver | None:
+        """The frame describer of the run, for the world's frames: the offline describer reads them with the colours
+        the world declares (:meth:`EnvWorld.frame_palette`). A world that declares none gets no perception: a
+        ``see:`` goal (reached only by seeing it) or ``--perception llm`` (the vision model is offered the palette's
+        block kinds, and falls back to the offline describer) is then a ValueError at start; otherwise perception
+        only helps (navigation toward ``near:`` goals falls back to the world's exploration spiral, the actor goes
+        without a view), so the run goes on without it, saying so in one warning when it would have been used."""
         if self.config.perception == "off":
             return None
-        offline = OfflineDescriber(min_fraction=NAVIGATION_MIN_FRACTION)
+        palette = self.world.frame_palette()
+        if palette is None:
+            return self._without_perception()
+        offline = OfflineDescriber(palette, min_fraction=NAVIGATION_MIN_FRACTION)
         describer, source = offline, "offline"
         shown = self._shown_block  # block kinds as the agent knows them
         if self.config.perception == "llm" and not self.llm_down:  # an LLM down at start: the offline describer
@@ -190,6 +199,20 @@ class AgentRun:
             source,
             rename=shown,
         )
+
+    def _without_perception(self) -> None:
+        """No perception in a world without a frame palette: ValueError where it is needed, else a warning."""
+        world = self.world.spec.name
+        seen = [g for g in self.config.env_goals if EnvironmentGoal.parse(g).kind == "see"]
+        if seen:
+            raise ValueError(f"{world} declares no frame palette, so nothing can see {seen[0]!r}: use a near: goal")
+        if self.config.perception == "llm" and not self.llm_down:
+            raise ValueError(
+                f"--perception llm: {world} declares no frame palette (its block kinds), use --perception off"
+            )
+        if self.config.env_goals or (self.llm is not None and "actor" in self.config.llm_roles):
+            log.warning("%s declares no frame palette: the run goes on without perception", world)
+        return None
 
     def _shown_block(self, name: str) -> str:
         """A block kind the describer names, as the world shows it (unchanged when the world does not know it)."""

@@ -40,7 +40,7 @@ def describer_times(frames: int) -> tuple[float, float, int]:
         for _ in range(4):
             pool.append(obs["frame"])
             obs, *_ = e.step("turn_right")
-    describer = OfflineDescriber(expected_size=e.frame_size)
+    describer = OfflineDescriber(e.frame_palette(), expected_size=e.frame_size)
     describer.describe(pool[0])  # warm-up
     times = []
     for i in range(frames):
@@ -99,7 +99,7 @@ def main() -> None:
     console.print(f"OfflineDescriber.describe, 160x120 frame: median {median:.2f} ms, p95 {p95:.2f} ms ({n} frames)")
 
     e: MinecraftEnv = gym.make("adam/Minecraft-v0", render_frames=True).unwrapped
-    describer = OfflineDescriber(expected_size=e.frame_size, min_fraction=NAVIGATION_MIN_FRACTION)
+    describer = OfflineDescriber(e.frame_palette(), expected_size=e.frame_size, min_fraction=NAVIGATION_MIN_FRACTION)
     methods = {
         "perception navigator": perception_chooser(describer),
         "random walk": random_chooser(e.movement_actions),

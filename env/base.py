@@ -12,7 +12,7 @@ from gymnasium import spaces
 
 from env.actions import ActionSpec, movement_roles
 from env.catalogue import Catalogue, catalogue
-from env.interface import CausalRelation, Movements, WorldSpec
+from env.interface import CausalRelation, FramePalette, Movements, WorldSpec
 
 MAX_COUNT = 100_000  # the observation's inventory counts are capped here
 
@@ -56,8 +56,8 @@ class MinecraftBase(gym.Env):
     (:class:`env.live.game_env.LiveMinecraftEnv`); each plugs in its engine through the hooks below.
 
     The base owns: the names (actions, items and the vocabulary that shows them, from a
-    :class:`env.catalogue.Catalogue`), the spaces, the world contract (:attr:`world_spec`,
-    :meth:`resolve_item`, :meth:`resolve_block`, :meth:`ground_truth`), reset-option parsing against
+    :class:`env.catalogue.Catalogue`), the spaces, the world contract (:attr:`world_spec`, :meth:`resolve_item`,
+    :meth:`resolve_block`, :meth:`ground_truth`, :meth:`frame_palette`), reset-option parsing against
     :attr:`RESET_OPTIONS`, the one inventory check of an intervention (:meth:`validate_inventory`: known
     items, non-negative integer counts, at most ``intervention_capacity`` kinds), the step's action check,
     the goal reward (1.0 on the step the goal first enters the inventory since the last reset),
@@ -172,6 +172,13 @@ class MinecraftBase(gym.Env):
     def ground_truth(self) -> list[CausalRelation]:
         """The true causal relations of this variant, in the names the agent sees. For scoring only."""
         return self.catalogue.true_relations()
+
+    def frame_palette(self) -> FramePalette:
+        """The colours of this world's frames (the simulator's renderer; the live game's ``blocks`` frames share
+        them), for offline perception."""
+        from env.render import frame_palette  # numba compiles the renderer on import: only when asked
+
+        return frame_palette()
 
     def validate_inventory(self, inventory: Any) -> dict[str, int]:
         """An intervention's inventory in real names, zero counts left out; ValueError naming the bad item or

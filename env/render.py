@@ -23,6 +23,7 @@ except ImportError as exc:  # pragma: no cover - numba is a declared dependency
 
 from env.blocks import block_ids, block_names
 from env.data import load_toml
+from env.interface.frames import FramePalette
 
 FACES = ("top", "x", "z", "bottom")
 """Face classes in the order of the second axis of :func:`shaded_palette`."""
@@ -81,6 +82,26 @@ def sky_color(up: float) -> np.ndarray:
     horizon, zenith = _load().sky[0], _load().sky[1]
     t = min(max(float(up), 0.0), 1.0)
     return np.floor(horizon + (zenith - horizon) * t + 0.5).astype(np.uint8)
+
+
+@cache
+def frame_palette() -> FramePalette:
+    """The renderer's colours as the world contract's :class:`~env.interface.FramePalette`: every block but air with
+    its four shaded colours (:data:`FACES` order), the sky's horizon and zenith colours and the sun's colour. What
+    :class:`perception.offline.OfflineDescriber` reads the frames of :func:`render_frame` with."""
+    shaded = shaded_palette()[1:]  # air is never drawn
+
+    def rgb(colour: np.ndarray) -> tuple[int, int, int]:
+        r, g, b = (int(c) for c in colour)
+        return r, g, b
+
+    return FramePalette(
+        blocks=block_names()[1:],
+        shades=tuple(tuple(rgb(c) for c in faces) for faces in shaded),
+        horizon=rgb(sky_color(0.0)),
+        zenith=rgb(sky_color(1.0)),
+        sun=rgb(_load().sky[2].astype(np.uint8)),  # as the kernel draws it
+    )
 
 
 @njit(cache=True, nogil=True, inline="always")

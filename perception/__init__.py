@@ -1,7 +1,8 @@
 """Perception: first-person frames -> structured descriptions (block kinds, where, a short text).
 
 * :class:`Describer` - the protocol: ``describe(frame) -> Description``.
-* :class:`OfflineDescriber` - reads the simulator's rendered frames from the pixels alone (palette colours).
+* :class:`OfflineDescriber` - reads a world's flat-coloured frames from the pixels alone, by the world's palette
+  (:class:`env.interface.FramePalette`, declared through its ``frame_palette()``).
 * :class:`PerceptionNavigator` - picks movement roles (forward, left, turn_left, ...) toward a block kind.
 * :class:`FrameError` - an empty, undecodable, wrong-size or unrecognisable frame.
 """

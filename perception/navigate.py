@@ -25,7 +25,7 @@ movements are not relative, forward-and-turn, has no use for it and explores wit
 The state (the spiral, the scan under way, the last sidestep, the hint pause) lives in the object;
 :meth:`PerceptionNavigator.reset` starts over. Success is decided by the environment
 (``info["nearby"]``: within 4 blocks), not here; the navigator only picks moves. Small, far targets
-matter: describe frames for navigation with ``OfflineDescriber(min_fraction=NAVIGATION_MIN_FRACTION)``
+matter: describe frames for navigation with ``OfflineDescriber(palette, min_fraction=NAVIGATION_MIN_FRACTION)``
 so that a pond a few pixels large at 30 blocks is not dropped as noise.
 """
 

@@ -1,14 +1,17 @@
-"""The offline describer: names block kinds in a frame of the simulator's renderer from its pixels alone.
+"""The offline describer: names block kinds in a flat-coloured frame from its pixels alone, by the world's palette.
 
-How it works. :mod:`env.render` draws every block pixel as exactly ``round(base colour x face factor)``
-(``env/data/palette.toml``: 18 blocks x 4 faces, any two blocks' colours >= 16 apart) and every other
-pixel as sky (a gradient from the horizon colour to the zenith colour) or the sun disc. The describer
-classifies each distinct colour of the frame once: an exact palette match first, otherwise the nearest of
-the 72 shaded block colours, the sky gradient (a segment in RGB) and the sun, accepted within
-``tolerance`` (default 24, Euclidean RGB: absorbs light JPEG or resampling noise) and left ``unknown``
-beyond it. The pixels are then counted per block kind in a 3 x 3 grid (``left | centre | right`` x
-``upper | middle | lower``); cells under ``min_fraction`` of the frame (default 0.5%) are dropped, except
-that a kind whose total passes the threshold is kept at its largest cell.
+The palette is the world's (:class:`env.interface.FramePalette`, declared through the world contract's
+``frame_palette()``; a world without one gets no offline perception). The simulator's renderer (:mod:`env.render`)
+declares its own: every block pixel is exactly ``round(base colour x face factor)`` (``env/data/palette.toml``:
+18 blocks x 4 faces, any two blocks' colours >= 16 apart) and every other pixel is sky (a gradient from the
+horizon colour to the zenith colour) or the sun disc.
+
+How it works. The describer classifies each distinct colour of the frame once: an exact palette match first,
+otherwise the nearest of the palette's block colours (72 for the simulator), the sky gradient (a segment in RGB)
+and the sun, accepted within ``tolerance`` (default 24, Euclidean RGB: absorbs light JPEG or resampling noise) and
+left ``unknown`` beyond it. The pixels are then counted per block kind in a 3 x 3 grid (``left | centre | right``
+x ``upper | middle | lower``); cells under ``min_fraction`` of the frame (default 0.5%) are dropped, except that a
+kind whose total passes the threshold is kept at its largest cell.
 
 Distance heuristic. At pitch 0 the horizon is the middle row, and with the 70 degree vertical field of
 view the lower third of the frame shows level ground within about 7 blocks of the eye (1.62 blocks above
@@ -18,10 +21,10 @@ the ground). A kind is ``near`` in a column when its footprint reaches the lower
 close ground is near all the way up, the canopy of that tree alone reads far). Sky is always ``far``;
 sky in the lower third means an open edge (the end of the world).
 
-What it can see: which of the simulator's 18 block kinds (and sky) show in the frame, how much of the
-frame each covers and roughly where (left / centre / right, upper / middle / lower, near / far), down
-to about 0.5% of the pixels (a 2 x 2 block face at ~20 blocks). It uses only the renderer's colour palette
-(what a person looking at the frame sees), never the simulator's voxels, position or inventory.
+What it can see (in the simulator's frames): which of the 18 block kinds (and sky) show in the frame, how much
+of the frame each covers and roughly where (left / centre / right, upper / middle / lower, near / far), down
+to about 0.5% of the pixels (a 2 x 2 block face at ~20 blocks). It uses only the palette (what a person looking
+at the frame sees), never the world's voxels, position or inventory.
 
 What it cannot see: anything behind the first block a ray hits (no seeing through leaves, water or
 hills; a cave's ores behind its walls stay hidden; with the eye in water the renderer draws water
@@ -38,9 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from env.blocks import block_names
-from env.data import load_toml
-from env.render import shaded_palette, sky_color
+from env.interface.frames import FramePalette
 from perception.description import DISTANCES, HORIZONTAL, SKY, VERTICAL, Description, Region, summarise
 from perception.errors import FrameError
 from perception.protocol import FrameLike, load_frame
@@ -52,14 +53,16 @@ def _pack(rgb: np.ndarray) -> np.ndarray:
 
 
 class OfflineDescriber:
-    """Describes frames of :func:`env.render.render_frame` by nearest palette colour (see the module doc).
+    """Describes a world's flat-coloured frames by nearest colour of its ``palette`` (see the module doc).
 
+    ``palette``: the world's :class:`env.interface.FramePalette` (a world env's ``frame_palette()``).
     ``expected_size`` ``(width, height)``: refuse frames of another size. ``max_unknown``: refuse frames
-    with a larger share of unrecognised pixels (not a frame of this renderer).
+    with a larger share of unrecognised pixels (not a frame drawn with this palette).
     """
 
     def __init__(
         self,
+        palette: FramePalette,
         expected_size: tuple[int, int] | None = None,
         tolerance: float = 24.0,
         min_fraction: float = 0.005,
@@ -76,17 +79,20 @@ class OfflineDescriber:
         self.min_fraction = float(min_fraction)
         self.near_fraction = float(near_fraction)
         self.max_unknown = float(max_unknown)
-        shaded = shaded_palette()[1:]  # drop air
-        self.names: tuple[str, ...] = (*block_names()[1:], SKY)
+        if not isinstance(palette, FramePalette):
+            raise TypeError(f"palette must be an env.interface.FramePalette, got {type(palette).__name__}")
+        self.palette = palette
+        self.names: tuple[str, ...] = (*palette.blocks, SKY)
         """Label i of :meth:`classify` names ``names[i]``; label ``len(names)`` is unknown."""
-        self._colours = shaded.reshape(-1, 3).astype(np.float64)
-        self._colour_labels = np.repeat(np.arange(len(shaded)), shaded.shape[1])
-        keys = _pack(shaded.reshape(-1, 3))
+        colours = [colour for shades in palette.shades for colour in shades]
+        self._colours = np.asarray(colours, dtype=np.float64)
+        self._colour_labels = np.repeat(np.arange(len(palette.blocks)), [len(shades) for shades in palette.shades])
+        keys = _pack(np.asarray(colours, dtype=np.uint8))
         order = np.argsort(keys, kind="stable")
         self._keys, self._key_labels = keys[order], self._colour_labels[order]
-        self._horizon = sky_color(0.0).astype(np.float64)
-        self._zenith = sky_color(1.0).astype(np.float64)
-        self._sun = np.asarray(load_toml("palette.toml")["sun"]["color"], dtype=np.float64)
+        self._horizon = np.asarray(palette.horizon, dtype=np.float64)
+        self._zenith = np.asarray(palette.zenith, dtype=np.float64)
+        self._sun = None if palette.sun is None else np.asarray(palette.sun, dtype=np.float64)
 
     @property
     def unknown_label(self) -> int:
@@ -106,9 +112,10 @@ class OfflineDescriber:
             nearest = np.argmin(d_blocks, axis=1)
             d_block = d_blocks[np.arange(rest.size), nearest]
             span = self._zenith - self._horizon
-            t = np.clip((rgb - self._horizon) @ span / float(span @ span), 0.0, 1.0)
+            t = np.clip((rgb - self._horizon) @ span / (float(span @ span) or 1.0), 0.0, 1.0)  # or: a one-colour sky
             d_sky = np.linalg.norm(rgb - (self._horizon + t[:, None] * span), axis=1)
-            d_sky = np.minimum(d_sky, np.linalg.norm(rgb - self._sun, axis=1))
+            if self._sun is not None:
+                d_sky = np.minimum(d_sky, np.linalg.norm(rgb - self._sun, axis=1))
             best = np.where(d_sky < d_block, len(self.names) - 1, self._colour_labels[nearest])
             best = np.where(np.minimum(d_sky, d_block) <= self.tolerance, best, self.unknown_label)
             labels[rest] = best
@@ -139,7 +146,7 @@ class OfflineDescriber:
         unknown = float(counts[self.unknown_label].sum()) / total
         if unknown > self.max_unknown:
             raise FrameError(
-                f"not a frame of the simulator's renderer: {unknown:.0%} of its pixels match no palette colour "
+                f"not a frame drawn with the world's palette: {unknown:.0%} of its pixels match no palette colour "
                 f"within {self.tolerance:g} (the offline describer cannot read textured real-game frames)"
             )
         regions = self._regions(counts, total)

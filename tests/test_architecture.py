@@ -30,11 +30,7 @@ CONTRACT_USERS = ("agent", "causal_graph", "perception")
 ALLOWED_ENV = {"env"}  # the package itself: importing it registers the world ids
 CLI_EXTRA = {"env.demo"}  # the command line may launch the simulator's own showcase (a scripted route, no agent)
 # Known breaks of the one rule, each with its reason; the test fails when one is fixed, so the entry goes too.
-KNOWN_RULE_BREAKS = {
-    ("perception/offline.py", "env.blocks"): "the offline describer decodes the simulator's palette",
-    ("perception/offline.py", "env.data"): "the offline describer decodes the simulator's palette",
-    ("perception/offline.py", "env.render"): "the offline describer decodes the simulator's palette",
-}
+KNOWN_RULE_BREAKS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,15 @@
   reset options it honours, and the :class:`World` protocol the agent acts through;
 * :mod:`env.interface.handle` — :class:`EnvWorld`, which wraps any world env as a :class:`World`;
 * :mod:`env.interface.transition` — :class:`Transition` (one executed action) and :class:`Counters`;
-* :mod:`env.interface.relation` — :class:`CausalRelation` and :class:`Need`, the form of learned and true relations.
+* :mod:`env.interface.relation` — :class:`CausalRelation` and :class:`Need`, the form of learned and true relations;
+* :mod:`env.interface.frames` — :class:`FramePalette`, the colours of a world's frames (optional: offline perception).
 
 These modules import nothing of a world's rules, data or generator; the agent imports them and the gymnasium ids.
 """
 
 from __future__ import annotations
 
+from env.interface.frames import FramePalette
 from env.interface.relation import CausalRelation, Evidence, Need
 from env.interface.transition import Counters, Transition
 from env.interface.world import (
@@ -30,6 +32,7 @@ __all__ = [
     "Counters",
     "EnvironmentUnavailable",
     "Evidence",
+    "FramePalette",
     "Movements",
     "Need",
     "Transition",

@@ -11,6 +11,7 @@ from typing import Any
 
 import gymnasium as gym
 
+from env.interface.frames import FramePalette
 from env.interface.relation import CausalRelation
 from env.interface.transition import Counters, Transition
 from env.interface.world import PLACED, WorldSpec, placed_name, split_state
@@ -74,6 +75,11 @@ class EnvWorld:
     def ground_truth(self) -> list[CausalRelation] | None:
         """The world's true relations (for scoring only), or None when it has none."""
         method = _optional(self.env, "ground_truth")
+        return None if method is None else method()
+
+    def frame_palette(self) -> FramePalette | None:
+        """The colours the world draws its frames with (for offline perception), or None when it declares none."""
+        method = _optional(self.env, "frame_palette")
         return None if method is None else method()
 
     def resolve_item(self, name: str) -> str:

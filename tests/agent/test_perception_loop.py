@@ -15,6 +15,7 @@ from agent.cli import main
 from agent.perceive import Perceiver
 from agent.run import RunConfig, new_run
 from agent.runlog import read_events
+from env.render import frame_palette
 from perception.offline import OfflineDescriber
 from tests.support.llm_server import ScriptedServer, oracle_script
 
@@ -55,7 +56,7 @@ def test_multimodal_describer_gets_a_valid_image_and_its_text_reaches_the_actor(
 )
 def test_a_bad_frame_is_logged_and_the_step_goes_on_without_perception(frame):
     events = []
-    perceiver = Perceiver(lambda: frame, lambda: 5, OfflineDescriber(expected_size=(160, 120)),
+    perceiver = Perceiver(lambda: frame, lambda: 5, OfflineDescriber(frame_palette(), expected_size=(160, 120)),
                           lambda kind, **data: events.append((kind, data)))  # fmt: skip
     assert perceiver.look("navigate") is None
     ((kind, data),) = events

@@ -71,7 +71,7 @@ def test_invalid_settings():
 def test_near_water_from_perception_on_seeds_0_to_9(record_property):
     """``near:water`` from spawn on seeds 0-9, moves chosen from the described frame only."""
     e = gym.make("adam/Minecraft-v0", render_frames=True).unwrapped
-    describer = OfflineDescriber(expected_size=e.frame_size, min_fraction=NAVIGATION_MIN_FRACTION)
+    describer = OfflineDescriber(e.frame_palette(), expected_size=e.frame_size, min_fraction=NAVIGATION_MIN_FRACTION)
     roles = e.world_spec.movements.roles  # the navigator's roles as the simulator's actions
     moves_per_seed = {}
     for seed in range(10):

@@ -11,9 +11,10 @@ from PIL import Image
 
 import env  # noqa: F401  (registers the simulator ids)
 from env.blocks import block_id
-from env.render import render_frame
+from env.render import frame_palette, render_frame
 from perception import Describer, Description, FrameError, OfflineDescriber, Region
 
+PALETTE = frame_palette()  # the simulator's, as its world declares it
 W, H = 160, 120
 GROUND = 4  # y index of the grass layer; the eye stands on y = GROUND + 1
 
@@ -31,7 +32,7 @@ def eye(x: float = 20.5, z: float = 10.5, y: float = GROUND + 1 + 1.62) -> tuple
 
 
 def describe(voxels: np.ndarray, at: tuple[float, float, float], yaw: float = 0.0, **kwargs) -> Description:
-    return OfflineDescriber(**kwargs).describe(Image.fromarray(render_frame(voxels, at, yaw, 0.0, W, H)))
+    return OfflineDescriber(PALETTE, **kwargs).describe(Image.fromarray(render_frame(voxels, at, yaw, 0.0, W, H)))
 
 
 def columns(description: Description, block: str) -> dict[str, float]:
@@ -95,7 +96,7 @@ def test_an_open_scene_has_sky_above_and_ground_below():
 def test_the_sun_counts_as_sky():
     v = flat_world()
     frame = render_frame(v, eye(), 0.0, np.radians(40), W, H)  # look straight at the sun (40 degrees up, south)
-    d = OfflineDescriber().describe(frame)
+    d = OfflineDescriber(PALETTE).describe(frame)
     assert d.kinds == {"sky"} and d.unknown == 0
 
 
@@ -112,7 +113,7 @@ def test_jpeg_noise_and_encoded_inputs():
     frame = render_frame(v, eye(), 0.0, 0.0, W, H)
     buf = io.BytesIO()
     Image.fromarray(frame).save(buf, format="JPEG", quality=90)
-    describer = OfflineDescriber(expected_size=(W, H))
+    describer = OfflineDescriber(PALETTE, expected_size=(W, H))
     noisy = describer.describe(buf.getvalue())
     exact = describer.describe(frame)
     assert noisy.kinds == exact.kinds and noisy.unknown < 0.05
@@ -123,9 +124,9 @@ def test_jpeg_noise_and_encoded_inputs():
 def test_describe_from_a_path(tmp_path):
     path = tmp_path / "frame.png"
     Image.fromarray(render_frame(flat_world(), eye(), 0.0, 0.0, W, H)).save(path)
-    d = OfflineDescriber().describe(path)
+    d = OfflineDescriber(PALETTE).describe(path)
     assert d.width == W and d.height == H and "grass_block" in d.kinds
-    assert isinstance(OfflineDescriber(), Describer)
+    assert isinstance(OfflineDescriber(PALETTE), Describer)
 
 
 def test_description_round_trips_through_a_dict():
@@ -147,30 +148,32 @@ def test_description_round_trips_through_a_dict():
         (np.zeros((120, 160), np.uint8), r"\(height, width, 3\) uint8"),
         (Image.new("L", (160, 120)), "colour mode 'L'"),
         (np.zeros((120, 160, 3), np.uint8), "blank frame"),
-        (np.random.default_rng(0).integers(0, 256, (120, 160, 3), dtype=np.uint8), "not a frame of the simulator"),
+        (np.random.default_rng(0).integers(0, 256, (120, 160, 3), dtype=np.uint8), "not a frame drawn with the world"),
         (12, "cannot describe a int"),
     ],
 )
 def test_bad_frames_raise_frame_error(frame, message):
     with pytest.raises(FrameError, match=message):
-        OfflineDescriber().describe(frame)
+        OfflineDescriber(PALETTE).describe(frame)
 
 
 def test_wrong_size_and_missing_file(tmp_path):
     frame = render_frame(flat_world(), eye(), 0.0, 0.0, 80, 60)
     with pytest.raises(FrameError, match="80x60 pixels but 160x120"):
-        OfflineDescriber(expected_size=(160, 120)).describe(frame)
+        OfflineDescriber(PALETTE, expected_size=(160, 120)).describe(frame)
     with pytest.raises(FrameError, match="cannot read frame file"):
-        OfflineDescriber().describe(tmp_path / "missing.png")
+        OfflineDescriber(PALETTE).describe(tmp_path / "missing.png")
     assert issubclass(FrameError, ValueError)
 
 
 def test_a_frame_of_the_real_simulator():
     e = gym.make("adam/Minecraft-v0", render_frames=True)
     obs, _ = e.reset(seed=0)
-    d = OfflineDescriber(expected_size=e.unwrapped.frame_size).describe(Image.fromarray(obs["frame"]))
+    palette = e.unwrapped.frame_palette()  # what the world declares through the contract
+    assert palette == PALETTE
+    d = OfflineDescriber(palette, expected_size=e.unwrapped.frame_size).describe(Image.fromarray(obs["frame"]))
     assert d.unknown == 0
     assert d.sees("grass_block") and d.is_near("grass_block")
     assert d.kinds <= {"grass_block", "dirt", "sand", "water", "oak_log", "oak_leaves", "stone", "sky"}
     obs, *_ = e.step("turn_right")  # seed 0's spawn faces a forest; a quarter turn right shows the sky
-    assert "sky" in OfflineDescriber().describe(obs["frame"]).kinds
+    assert "sky" in OfflineDescriber(PALETTE).describe(obs["frame"]).kinds
