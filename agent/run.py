@@ -203,9 +203,13 @@ class AgentRun:
     def _without_perception(self) -> None:
         """No perception in a world without a frame palette: ValueError where it is needed, else a warning."""
         world = self.world.spec.name
-        seen = [g for g in self.config.env_goals if EnvironmentGoal.parse(g).kind == "see"]
+        seen = [goal for goal in map(EnvironmentGoal.parse, self.config.env_goals) if goal.kind == "see"]
         if seen:
-            raise ValueError(f"{world} declares no frame palette, so nothing can see {seen[0]!r}: use a near: goal")
+            goal = seen[0]
+            raise ValueError(
+                f"the goal {goal.name} needs perception, but {world} declares no frame palette to read its frames "
+                f"with; use near:{goal.block}"
+            )
         if self.config.perception == "llm" and not self.llm_down:
             raise ValueError(
                 f"--perception llm: {world} declares no frame palette (its block kinds), use --perception off"

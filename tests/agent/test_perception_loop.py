@@ -7,6 +7,7 @@ import base64
 import io
 import json
 
+import gymnasium as gym
 import numpy as np
 import pytest
 from PIL import Image
@@ -15,6 +16,7 @@ from agent.cli import main
 from agent.perceive import Perceiver
 from agent.run import RunConfig, new_run
 from agent.runlog import read_events
+from env.minecraft import MinecraftEnv
 from env.render import frame_palette
 from perception.offline import OfflineDescriber
 from tests.support.llm_server import ScriptedServer, oracle_script
@@ -73,3 +75,37 @@ def test_a_run_survives_broken_frames(tmp_path):
     assert result.goal_reached
     events, _ = read_events(result.run_dir / "events.jsonl")
     assert any(e["kind"] == "perception_error" for e in events)
+
+
+class UnpaintedMinecraft(MinecraftEnv):
+    """The simulator, declaring no frame palette: a world whose frames no offline describer can read."""
+
+    def frame_palette(self) -> None:
+        return None
+
+
+UNPAINTED = "tests/UnpaintedMinecraft-v0"
+if UNPAINTED not in gym.registry:
+    gym.register(UNPAINTED, entry_point=UnpaintedMinecraft, kwargs={"render_frames": False, "render_mode": "rgb_array"})
+
+
+def test_a_world_without_a_frame_palette_runs_without_perception_and_says_so(tmp_path, caplog):
+    run = new_run(RunConfig(env_id=UNPAINTED, out=str(tmp_path), picture=False, env_goals=("near:water",)))
+    assert run.controller.perceiver is None  # near:water: the world's nearby blocks say when, the spiral leads
+    world = run.world.spec.name
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [f"{world} declares no frame palette: the run goes on without perception"]
+    caplog.clear()
+    assert new_run(RunConfig(env_id=UNPAINTED, out=str(tmp_path), picture=False)).controller.perceiver is None
+    assert not caplog.records  # nothing would have used perception: nothing to say
+
+
+def test_a_see_goal_in_a_world_without_a_frame_palette_is_one_error_line(tmp_path, capsys):
+    args = ["run", "--env", UNPAINTED, "--goal", "diamond", "--env-goal", "see:water", "--out", str(tmp_path)]
+    code = main([*args, "--no-picture"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.count("\n") == 0
+    assert err.startswith("error: the goal see:water needs perception, but Minecraft")
+    assert err.endswith("declares no frame palette to read its frames with; use near:water")
+    with pytest.raises(ValueError, match=r"^--perception llm: .+ declares no frame palette \(its block kinds\)"):
+        new_run(RunConfig(env_id=UNPAINTED, out=str(tmp_path), picture=False, perception="llm"))
