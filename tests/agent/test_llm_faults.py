@@ -26,6 +26,7 @@ from agent.perceive import Perceiver
 from agent.runlog import read_events
 from causal_graph import CausalGraph, CausalRelation
 from env.interface import Transition
+from env.render import frame_palette
 from perception.offline import OfflineDescriber
 from tests.support.llm_server import Scripted, ScriptedServer, first_then, oracle_script, role_of
 
@@ -200,14 +201,14 @@ def test_a_perception_fallback_is_labelled_offline_with_the_reason():
     events, emit = recorder()
     with ScriptedServer(lambda request: Scripted('{"blocks": [], "text": ""}')) as server:
         client = RecordingClient(OpenAIClient("m", server.base_url, timeout=5, max_retries=0), emit)
-        describer = LLMDescriber(client, emit, ["stone"], OfflineDescriber())
+        describer = LLMDescriber(client, emit, ["stone"], OfflineDescriber(frame_palette()))
         description = describer.describe(frame)
     assert describer.last_source.startswith("offline (llm fallback: empty")
-    assert description == OfflineDescriber().describe(frame)
+    assert description == OfflineDescriber(frame_palette()).describe(frame)
     # and the perception event says who described the frame
     with ScriptedServer(lambda request: Scripted('{"blocks": [], "text": ""}')) as server:
         client = RecordingClient(OpenAIClient("m", server.base_url, timeout=5, max_retries=0), emit)
-        describer = LLMDescriber(client, emit, ["stone"], OfflineDescriber())
+        describer = LLMDescriber(client, emit, ["stone"], OfflineDescriber(frame_palette()))
         Perceiver(world.render, lambda: 0, describer, emit, source="llm").look("test")
     perception = [data for kind, data in events if kind == "perception"]
     assert perception and perception[-1]["source"].startswith("offline (llm fallback: empty")
@@ -285,7 +286,7 @@ def test_obfuscated_perception_prompts_carry_only_the_names_the_agent_knows(tmp_
         prompts = [json.dumps(r["messages"]) for r in server.requests if role_of(r) == "perception"]
     assert code == 0 and json.loads(capsys.readouterr().out)["goal_reached"]
     assert prompts
-    real = [name for name in OfflineDescriber().names if name != "sky"]
+    real = [name for name in OfflineDescriber(frame_palette()).names if name != "sky"]
     for prompt in prompts:
         leaked = [name for name in real if name in prompt]
         assert not leaked, f"real block names in a perception prompt: {leaked}"
