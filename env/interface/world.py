@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from env.interface.frames import FramePalette
+from env.interface.relation import CausalRelation
 from env.interface.transition import Counters, Transition
 
 PLACED = "placed:"  # the prefix of a placed thing in the agent's state: "placed:workbench"
@@ -200,3 +202,19 @@ class World(Protocol):
     def inventory(self) -> dict[str, int]: ...
 
     def stack_limit(self, item: str) -> int | None: ...
+
+    def ground_truth(self) -> list[CausalRelation] | None:
+        """The world's true relations, for scoring after the fact only; None when it has none."""
+        ...
+
+    def resolve_item(self, name: str) -> str:
+        """An item a person named (a real name in a world that shows others) as the agent sees it."""
+        ...
+
+    def resolve_block(self, name: str) -> str:
+        """A block kind of an environment goal as the world reports it nearby."""
+        ...
+
+    def frame_palette(self) -> FramePalette | None:
+        """The colours the world draws its frames with (for offline perception); None when it declares none."""
+        ...
