@@ -213,8 +213,11 @@ def transition_of(step: int, action: str, before: Mapping[str, int], info: Mappi
     :class:`EnvWorld` and the recording wrapper (:mod:`env.recording`) both build their records with it."""
     after = state_of(info)
     consumed, added = dict(info["consumed"]), dict(info["added"])
+    lost = {str(k): int(v) for k, v in (info.get("lost") or {}).items() if v}
+    lost_placed = {placed_name(str(k)): int(v) for k, v in (info.get("lost_placed") or {}).items() if v}
+    lost.update(lost_placed)
     for name in sorted(k for k in before.keys() | after.keys() if k.startswith(PLACED)):
-        change = after.get(name, 0) - before.get(name, 0)
+        change = after.get(name, 0) - before.get(name, 0) + lost_placed.get(name, 0)
         if change > 0:
             added[name] = change
         elif change < 0:
@@ -232,4 +235,5 @@ def transition_of(step: int, action: str, before: Mapping[str, int], info: Mappi
         ticks=int(info.get("step_ticks", 0)),
         position=tuple(position) if position is not None else None,
         nearby=tuple(info.get("nearby", ())),
+        lost=lost,
     )

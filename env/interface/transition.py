@@ -14,6 +14,9 @@ class Transition:
 
     ``success`` and ``reason`` are what the skill itself reports (``ok``, ``unreachable``, ``no_drop``,
     ``cannot_craft``, ``cannot_smelt``, ``moved``); ``step`` counts environment steps in the run.
+    ``lost``: what the world took during the step, not the action (a station a creeper blew up, a placed
+    thing a mob broke); it is in neither ``consumed`` nor ``after``, and the record carries it only when
+    something was lost (logs written before it existed read the same).
     """
 
     step: int
@@ -28,9 +31,10 @@ class Transition:
     position: tuple[int, int, int] | None = None
     nearby: tuple[str, ...] = ()
     frame: str | None = None  # reference to a saved frame, when frames are kept
+    lost: Mapping[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "step": self.step,
             "action": self.action,
             "before": dict(self.before),
@@ -44,6 +48,9 @@ class Transition:
             "nearby": list(self.nearby),
             "frame": self.frame,
         }
+        if self.lost:
+            data["lost"] = dict(self.lost)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Transition:
@@ -61,6 +68,7 @@ class Transition:
             position=tuple(pos) if pos else None,
             nearby=tuple(data.get("nearby", ())),
             frame=data.get("frame"),
+            lost=dict(data.get("lost") or {}),
         )
 
 

@@ -32,7 +32,9 @@ MOVEMENT_KINDS = ("relative", "absolute", "none")
 
 # What every step's info holds (required), and what it may hold (optional), for :class:`env.interface.handle.EnvWorld`.
 STEP_INFO = ("inventory", "action", "success", "reason", "consumed", "added")
-STEP_INFO_OPTIONAL = ("placed", "position", "nearby", "step_ticks", "restarts", "error")
+# "lost" / "lost_placed": items / placed things the world took during the step, not the action (a station a
+# creeper blew up); a world leaves them out of "consumed" (see Transition.lost).
+STEP_INFO_OPTIONAL = ("placed", "position", "nearby", "step_ticks", "restarts", "error", "lost", "lost_placed")
 RESET_INFO = ("inventory",)
 RESET_INFO_OPTIONAL = ("placed", "position", "nearby", "restarts", "trimmed")
 
