@@ -77,6 +77,7 @@ exits by its goals instead), 130 Ctrl-C (the line printed says how to resume).
 examples:
   adam run --variant adam_modified --seed 3 --max-steps 5000
   adam run --env examples.workshop:workshop/Workshop-v0 --goal lantern
+  adam run --conditions durability,stacks,noisy:0.1 --seed 2
   adam run --resume runs/20261202-141720-330691-original-s0
 """
 LIVE_EPILOG = """\
@@ -111,6 +112,12 @@ VARIANTS_HELP = "original | adam_modified | obfuscated | random:SEED (the random
 ENV_HELP = (
     "the world: a registered gymnasium id that implements the world contract (docs/worlds.md), a world in "
     "your own package as package.module:Name-v0 (default adam/Minecraft-v0, the simulator)"
+)
+CONDITIONS_HELP = (
+    "the simulator's conditions, comma-separated, any of: durability (tools wear out), stacks (1.19 stack sizes, "
+    "36 slots), scarce (few reachable ores), noisy:P (a macro-action fails with probability P), hostile:P (a station "
+    "is lost with probability P per step), cap:N (every stack caps at N); e.g. durability,stacks,noisy:0.1 "
+    "(default none: the simulator's plain rules)"
 )
 RUN_VARIANTS_HELP = f"{VARIANTS_HELP}; only for this project's Minecraft worlds (default: the --env id's own)"
 ROLES_HELP = (
@@ -148,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--env", default="adam/Minecraft-v0", metavar="ID", help=ENV_HELP)
     run.add_argument("--variant", help=RUN_VARIANTS_HELP)
     run.add_argument("--seed", type=int, default=0, help="world and agent seed (default 0)")
+    run.add_argument("--conditions", metavar="LIST", default="", help=CONDITIONS_HELP)
     run.add_argument(
         "--max-steps", type=int, default=20_000, help="environment step budget; the run stops at it (default 20000)"
     )
@@ -201,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--name", default="", help="run folder name suffix (default live-local, or live with --host)")
     live.add_argument("--quiet", action="store_true", help="no live view and no result table, warnings only")
     live.add_argument("--json", action="store_true", help="print one JSON object with the result")
+    live.add_argument("--conditions", metavar="LIST", default="", help=argparse.SUPPRESS)  # refused, in one line
 
     items = _sub(sub, "items", "list the item names a world's agent can see", ITEMS_EPILOG)
     items.add_argument("--env", default="adam/Minecraft-v0", metavar="ID", help=ENV_HELP)

@@ -33,7 +33,7 @@ from agent.run import (
     resume_run,
 )
 from agent.runlog import RunInterrupted
-from agent.worlds import check_registered, default_variant, is_minecraft, make_env
+from agent.worlds import check_registered, default_variant, is_minecraft, make_env, parse_conditions
 from env.interface.handle import world_spec
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,11 @@ def summary_lines(result: RunResult) -> list[str]:
 
 def live_command(args: argparse.Namespace, console: Console | None = None) -> int:
     """``adam live``: the offline agent in the live game (a local flying-squid arena by default)."""
+    if args.conditions:
+        raise ValueError(
+            f"adam live takes no --conditions ({args.conditions}): the live game has its own (tools wear out, "
+            "stacks cap, mobs break things); --conditions is for adam run's simulator"
+        )
     kwargs = {"host": args.host, "port": args.port} if args.host else {"server_seed": args.seed}
     if args.version:
         kwargs["version"] = args.version
@@ -127,6 +132,7 @@ def run_command(args: argparse.Namespace, console: Console | None = None) -> int
             env_goals=tuple(args.env_goal or ()),
             perception=perception,
             frames=args.frames,
+            conditions=parse_conditions(args.conditions),
         )
         config.validate()  # a bad option is named before the endpoint is asked anything
         run = new_run(config, llm_down=llm_preflight(config))

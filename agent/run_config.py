@@ -10,7 +10,7 @@ from typing import Any, get_origin, get_type_hints
 from agent.goals import EnvironmentGoal
 from agent.llm.client import redact_url
 from agent.llm.prompts import ROLES
-from agent.worlds import is_minecraft
+from agent.worlds import is_minecraft, is_simulator
 
 # The simulator runs the N "parallel" samples of an action one after another in its one world, so each
 # sample fells a tree or digs an ore (and what lies on the way to it). A world holds 158-279 oak logs;
@@ -28,6 +28,19 @@ def check_variant(variant: str) -> None:
         raise ValueError(
             f"--variant {variant} needs its seed, as in random:3 (the seed picks the changed recipes, so that "
             "the run can be repeated)"
+        )
+
+
+def check_conditions(conditions: tuple[str, ...], env_id: str) -> None:
+    """ValueError (naming ``--conditions``) for conditions that are not names, or for a world that is not this
+    project's simulator. Whether each one is a condition the simulator knows is its own check: ``gym.make``
+    raises ValueError for a bad one, before a run folder is made (:func:`agent.worlds.make_env`)."""
+    if not isinstance(conditions, tuple) or not all(isinstance(c, str) and c.strip() == c and c for c in conditions):
+        raise ValueError(f"--conditions must be names separated by commas (durability,noisy:0.1), got {conditions!r}")
+    if conditions and not is_simulator(env_id):
+        raise ValueError(
+            f"--conditions applies only to this project's simulator (adam/Minecraft-v0 and its variants), not to "
+            f"{env_id}"
         )
 
 
@@ -59,9 +72,12 @@ class RunConfig:
     frames: bool = False  # keep the frames where perception ran (frames/ in the run folder)
     env_id: str = "adam/Minecraft-v0"  # adam/MinecraftLive-v0 for the live game
     env_kwargs: dict[str, Any] = field(default_factory=dict)  # e.g. host/port of a live server
+    # the simulator's opt-in conditions (durability, stacks, scarce, noisy:P, hostile:P, cap:N): gym.make(conditions=)
+    conditions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = {**asdict(self), "goals": list(self.goals), "llm_roles": list(self.llm_roles)}
+        data["conditions"] = list(self.conditions)
         data["base_url"] = redact_url(self.base_url)
         return {**data, "format": "adam-run-config", "version": 1}
 
@@ -98,6 +114,7 @@ class RunConfig:
             )
         for goal in self.env_goals:
             EnvironmentGoal.parse(goal)
+        check_conditions(self.conditions, self.env_id)
         if self.llm_fallback not in LLM_FALLBACKS:
             raise ValueError(f"invalid --llm-fallback {self.llm_fallback!r}; valid: {', '.join(LLM_FALLBACKS)}")
         if self.max_steps < 1:

@@ -22,6 +22,21 @@ def is_minecraft(env_id: str) -> bool:
     return env_id in MINECRAFT_IDS
 
 
+def is_simulator(env_id: str) -> bool:
+    """Whether ``env_id`` is one of this project's simulator ids (they take ``conditions=``; the live game does not)."""
+    return env_id in ENV_IDS
+
+
+def parse_conditions(text: str) -> tuple[str, ...]:
+    """``--conditions durability,noisy:0.1`` as a tuple of names (spaces stripped); ValueError for an empty name."""
+    if not text:
+        return ()
+    names = tuple(part.strip() for part in text.split(","))
+    if not all(names):
+        raise ValueError(f"--conditions {text!r}: an empty condition name; e.g. --conditions durability,noisy:0.1")
+    return names
+
+
 def default_variant(env_id: str) -> str:
     """The variant a simulator id is registered with (``adam/MinecraftModified-v0``: ``adam_modified``);
     ``original`` for any other id."""
@@ -52,13 +67,30 @@ def check_registered(env_id: str) -> None:
         raise ValueError(f"--env {env_id}: no gymnasium env is registered as {name!r}{how}") from None
 
 
-def make_env(env_id: str, seed: int, variant: str, env_kwargs: Mapping[str, Any]) -> gym.Env:
+def make_env(
+    env_id: str, seed: int, variant: str, env_kwargs: Mapping[str, Any], conditions: tuple[str, ...] = ()
+) -> gym.Env:
     """``gym.make`` the world ``env_id`` (the Minecraft settings only for a Minecraft id, see the module
-    docstring); ValueError naming it when it is not registered or does not implement the world contract."""
+    docstring); ValueError naming it when it is not registered or does not implement the world contract.
+    ``conditions`` (a simulator id only) go to the simulator as ``conditions=``, only when there are some (so a
+    default run makes the env exactly as before); a condition the simulator refuses is its ValueError, named."""
     check_registered(env_id)
+    if conditions and not is_simulator(env_id):
+        raise ValueError(f"--conditions applies only to this project's simulator, not to {env_id}")
     if is_minecraft(env_id):
         kwargs = {"variant": variant, "render_frames": False, "render_mode": "rgb_array", "vocabulary_seed": seed}
-        env = gym.make(env_id, **kwargs, **env_kwargs)
+        if conditions:
+            kwargs["conditions"] = tuple(conditions)
+        try:
+            env = gym.make(env_id, **kwargs, **env_kwargs)
+        except ValueError as err:  # the simulator's own check of each condition (a bad variant is its own line)
+            if not conditions or "condition" not in str(err).lower():
+                raise
+            raise ValueError(f"--conditions {','.join(conditions)}: {err}") from None
+        except TypeError as err:
+            if not conditions or "conditions" not in str(err):
+                raise
+            raise ValueError(f"--conditions: {env_id} takes no conditions in this version of the simulator") from None
     else:
         env = gym.make(env_id, **env_kwargs)
     try:
