@@ -5,6 +5,12 @@ its targets within ``search_radius`` blocks horizontally, walks there (over the 
 two-high tunnel to it (underground), breaks it and keeps its drops when a valid harvest tool is held.
 Blocks dug on the way drop their own items too (dirt, cobblestone, coal met underground): the
 realistic by-products of digging. Crafting and smelting follow :class:`env.rules.Rules`.
+
+Two opt-in conditions (:mod:`env.conditions`) live here: ``limits`` (an :class:`env.conditions.InventoryLimits`:
+gains that do not fit are dropped, listed in :attr:`Engine.dropped` for the step) and ``max_uses`` (tool ->
+uses: a gather/mine action whose target needs a harvest tool wears the held one it digs with, the fastest, by one
+use; blocks dug on the way do not; at ``max_uses`` that tool breaks and leaves the inventory). Both are None by
+default: no limits, no wear.
 """
 
 from __future__ import annotations
@@ -12,12 +18,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from env.actions import ActionSpec
 from env.blocks import block_id, block_names
 from env.rules import Recipe, Rules
+
+if TYPE_CHECKING:
+    from env.conditions import InventoryLimits
 
 WALK_TICKS = 5  # ~4.3 blocks per second
 CRAFT_TICKS = 10
@@ -68,6 +78,10 @@ class Engine:
         self.search_radius = search_radius
         self.move_distance = move_distance
         self.inventory: dict[str, int] = {}
+        self.limits: InventoryLimits | None = None  # stacks / cap (env.conditions); None: no limits
+        self.max_uses: Mapping[str, int] | None = None  # durability: tool -> uses; None: tools never wear
+        self.wear: dict[str, int] = {}  # tool -> uses spent on the one in use
+        self.dropped: dict[str, int] = {}  # what the last action gained that did not fit
         self.ticks = 0
         self.facing = 0
         self._names = block_names()
@@ -163,6 +177,7 @@ class Engine:
     # ------------------------------------------------------------------------------------ actions
     def execute(self, spec: ActionSpec) -> Outcome:
         before = dict(self.inventory)
+        self.dropped = {}
         if spec.kind in ("gather", "mine"):
             success, reason, ticks, steps = self._collect(spec.blocks)
         elif spec.kind == "craft":
@@ -178,6 +193,11 @@ class Engine:
         return Outcome(success, reason, consumed, added, ticks, steps)
 
     def _give(self, item: str, count: int) -> None:
+        if count > 0 and self.limits is not None:
+            keep = min(count, self.limits.room(self.inventory, item))
+            if keep < count:
+                self.dropped[item] = self.dropped.get(item, 0) + count - keep
+            count = keep
         if count > 0:
             self.inventory[item] = self.inventory.get(item, 0) + count
 
@@ -188,6 +208,10 @@ class Engine:
                 self.inventory[item] = left
             else:
                 del self.inventory[item]
+
+    def lose(self, item: str, count: int) -> None:
+        """The world takes ``count`` held ``item`` (not an action: a station a creeper blew up)."""
+        self._take({item: min(count, self.inventory.get(item, 0))})
 
     def _has(self, recipe: Recipe) -> bool:
         inv = self.inventory
@@ -227,9 +251,36 @@ class Engine:
             self.position = (nx, self.stand_height(nx, nz), nz)
         ticks += steps * WALK_TICKS
         had = dict(self.inventory)
+        tool = self._digging_tool(self._names[self.voxels[tx, ty, tz]]) if self.max_uses is not None else None
         ticks += self._break(tx, ty, tz)
+        if tool is not None:
+            self._wear(tool)
         got = any(self.inventory.get(d.item, 0) > had.get(d.item, 0) for d in self._target_drops(blocks))
         return got, "ok" if got else "no_drop", ticks, steps
+
+    def _digging_tool(self, block: str) -> str | None:
+        """The held tool that harvests ``block`` (the fastest valid one), when it needs one and one is held."""
+        tools = self.rules.harvest_tools.get(block)
+        held = sorted(t for t in tools or () if self.inventory.get(t, 0) > 0)
+        if not held:
+            return None
+        speeds = self.rules.dig_speed.get(block, {})
+        return max(held, key=lambda t: speeds.get(t, 1.0))
+
+    def _wear(self, tool: str) -> None:
+        """One use of ``tool``; at its ``max_uses`` the one in use breaks (leaves the inventory)."""
+        uses = (self.max_uses or {}).get(tool)
+        if uses is None:
+            return
+        self.wear[tool] = self.wear.get(tool, 0) + 1
+        if self.wear[tool] >= uses:
+            del self.wear[tool]
+            self._take({tool: 1})
+
+    def uses_left(self) -> dict[str, int]:
+        """tool -> uses left of the one in use, for every held tool that wears (empty without ``max_uses``)."""
+        uses = self.max_uses or {}
+        return {t: uses[t] - self.wear.get(t, 0) for t in sorted(self.inventory) if t in uses}
 
     def _target_drops(self, blocks: tuple[str, ...]) -> list:
         return [d for b in blocks for d in self.rules.drops.get(b, ())]

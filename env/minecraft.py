@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from env.actions import ActionSpec
 from env.base import MAX_COUNT, MinecraftBase, StepOutcome
+from env.conditions import (
+    DEFAULT_STACK,
+    Conditions,
+    inventory_limits,
+    make_scarce,
+    max_uses,
+    ores_left,
+    parse_conditions,
+    slots_and_capacity,
+    stack_sizes,
+)
 from env.engine import Engine
+from env.interface import WorldSpec
+from env.rules import CRAFTING_TABLE, FURNACE
 from env.techtree import smelt_results
 from env.terrain import generate, world_config
 
 __all__ = ["MAX_COUNT", "MinecraftEnv"]
+
+CONDITIONS_STREAM = 17  # the conditions' random stream: seeded with the env's seed, apart from np_random's
+STATIONS = (CRAFTING_TABLE, FURNACE)  # what ``hostile`` destroys
 
 
 class MinecraftEnv(MinecraftBase):
@@ -90,7 +108,11 @@ class MinecraftEnv(MinecraftBase):
         terminate_on_goal: bool = False,
         render_mode: str | None = None,
         intervention_capacity: int | None = None,
+        conditions: str | Iterable[str] | Conditions | None = None,
     ) -> None:
+        self.conditions: Conditions = parse_conditions(conditions)
+        if self.conditions.stacks and intervention_capacity is None:
+            intervention_capacity = slots_and_capacity()[1]
         super().__init__(
             variant=variant,
             vocabulary_seed=vocabulary_seed,
@@ -104,6 +126,21 @@ class MinecraftEnv(MinecraftBase):
         self.search_radius = search_radius
         self._engine: Engine | None = None
         self.world_seed: int | None = None
+        self._limits = inventory_limits(self.conditions)
+        self._kept_ores: dict[str, np.ndarray] = {}  # scarce: ore kind -> the ore blocks kept
+        self._conditions_rng: np.random.Generator | None = None  # noisy / hostile draws
+
+    @property
+    def world_spec(self) -> WorldSpec:
+        """The base's spec; with ``stacks`` also 1.19's stack sizes (``cap:N`` is not declared)."""
+        spec = super().world_spec
+        if not self.conditions.stacks:
+            return spec
+        sizes = stack_sizes()
+        limits = {
+            self.vocabulary.shown(i): sizes[i] for i in self._real_items if sizes.get(i, DEFAULT_STACK) != DEFAULT_STACK
+        }
+        return dataclasses.replace(spec, stack_limits=limits, default_stack=DEFAULT_STACK)
 
     @property
     def engine(self) -> Engine:
@@ -132,21 +169,62 @@ class MinecraftEnv(MinecraftBase):
                 smelt_results(self.rules),
                 search_radius=self.search_radius,
             )
+            if self.conditions.scarce is not None:
+                self._kept_ores = make_scarce(
+                    self._engine.voxels, self._engine.position, self.search_radius, self.conditions.scarce_ores
+                )
         engine = self.engine
         engine.rng = self.np_random
+        extra: dict[str, Any] = {}
+        if self.conditions:
+            engine.limits = self._limits
+            engine.max_uses = max_uses() if self.conditions.durability else None
+            if seed is not None or self._conditions_rng is None:
+                self._conditions_rng = np.random.default_rng((self.np_random_seed, CONDITIONS_STREAM))
+            extra["conditions"] = str(self.conditions)
         if inventory is not None or not keep:
             engine.inventory = dict(inventory or {})
+            engine.wear = {}  # interventions give fresh tools
+            if self._limits is not None:
+                engine.inventory, trimmed = self._limits.fit(engine.inventory)
+                if trimmed:
+                    extra["trimmed"] = self.vocabulary.shown_counts(trimmed)
         if "position" in options:
             x, z = (int(c) for c in options["position"])
             sx, _, sz = engine.voxels.shape
             if not (0 <= x < sx and 0 <= z < sz):
                 raise ValueError(f"position {(x, z)} is outside the world (0..{sx - 1}, 0..{sz - 1})")
             engine.position = (x, engine.stand_height(x, z), z)
-        return {}
+        return extra
 
     def _execute(self, spec: ActionSpec) -> StepOutcome:
-        o = self.engine.execute(spec)
-        return StepOutcome(o.success, o.reason, o.consumed, o.added, o.ticks, {"steps": o.steps})
+        if not self.conditions:
+            o = self.engine.execute(spec)
+            return StepOutcome(o.success, o.reason, o.consumed, o.added, o.ticks, {"steps": o.steps})
+        return self._execute_in_conditions(spec)
+
+    def _execute_in_conditions(self, spec: ActionSpec) -> StepOutcome:
+        """One action under the conditions: ``noisy`` may fail it first (nothing happens), then the engine runs it
+        (``stacks``/``cap``: ``info["dropped"]``; ``durability``), then ``hostile`` may take a held station."""
+        c, rng, engine = self.conditions, self._conditions_rng, self.engine
+        assert rng is not None  # set by every reset under conditions
+        info: dict[str, Any] = {}
+        if c.noisy is not None and not spec.is_movement and rng.random() < c.noisy:
+            outcome = StepOutcome(False, "lost_way", {}, {}, 0, {"steps": 0})
+        else:
+            o = engine.execute(spec)
+            outcome = StepOutcome(o.success, o.reason, o.consumed, o.added, o.ticks, {"steps": o.steps})
+            if engine.dropped:
+                info["dropped"] = self.vocabulary.shown_counts(engine.dropped)
+        if c.hostile is not None and rng.random() < c.hostile:
+            held = [s for s in STATIONS if engine.inventory.get(s, 0) > 0]
+            if held:
+                station = held[int(rng.integers(len(held)))] if len(held) > 1 else held[0]
+                engine.lose(station, 1)
+                info["lost"] = {self.vocabulary.shown(station): 1}
+        if not info:
+            return outcome
+        return dataclasses.replace(outcome, info={**outcome.info, **info})
 
     def _held(self) -> dict[str, int]:
         return self.engine.inventory
@@ -159,7 +237,19 @@ class MinecraftEnv(MinecraftBase):
             "nearby": [self.vocabulary.shown(b) for b in engine.nearby_blocks()],
             "ticks": engine.ticks,
             "world_seed": self.world_seed,
+            **self._conditions_info(),
         }
+
+    def _conditions_info(self) -> dict[str, Any]:
+        """The conditions' own info keys: ``durability`` (tool -> uses left of the one in use) and ``ores_left``."""
+        if not self.conditions:
+            return {}
+        info: dict[str, Any] = {}
+        if self.conditions.durability:
+            info["durability"] = self.vocabulary.shown_counts(self.engine.uses_left())
+        if self.conditions.scarce is not None:
+            info["ores_left"] = self.vocabulary.shown_counts(ores_left(self.engine.voxels, self._kept_ores))
+        return info
 
     def _draw_frame(self) -> np.ndarray:
         from env.render import render_frame
