@@ -21,7 +21,21 @@ things (``placed:workbench``: the world's state next to the agent, see :mod:`env
 stocked, tested and learned like items, but take no slot.
 
 Where the world caps a stack (``World.stack_limit``), an item is stocked at half its stack
-(:meth:`Discoverer.stock`), so that what an action uses is there and what it adds stays visible.
+(:meth:`Discoverer.stock`), so that what an action uses is there and what it adds stays visible. A world
+that does not declare its caps shows them when it trims an intervention (reset info ``trimmed``: item ->
+how many did not fit): the discoverer remembers what fitted as the item's cap (:attr:`Discoverer.caps`),
+redoes the intervention at half of it, and stocks the item so from then on.
+
+**A world that weighs in.** A trial that fails for a reason the world gives that has nothing to do with
+the causes (:data:`WORLD_FAILURES`, or the world took something during the step: ``Transition.lost``) is
+no evidence: it is retried, a bounded number of times (``DiscoveryConfig.world_retries``). Once the world
+has shown such a chance failure (:attr:`Discoverer.noisy`), no cause is accepted on one observation: a
+do()-test that fails is repeated, and the majority of up to ``DiscoveryConfig.confirm`` runs decides. A
+world that never shows one gets exactly one run per test.
+
+Yields are re-checked against every later success of the action (the alternatives' trials, the trials of
+:meth:`Discoverer.refine`): a learned yield a success did not add is dropped
+(:func:`causal_graph.proposer.recheck_yields`).
 """
 
 from __future__ import annotations
@@ -31,7 +45,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from causal_graph.proposer import HypothesisProposer, OfflineProposer, consistent_consumption, reproducible_effects
+from causal_graph.proposer import (
+    HypothesisProposer,
+    OfflineProposer,
+    consistent_consumption,
+    recheck_yields,
+    reproducible_effects,
+)
 from env.interface import Transition, World, is_placed
 from env.interface.relation import CausalRelation, Evidence, Need
 
@@ -39,25 +59,53 @@ log = logging.getLogger(__name__)
 
 EventSink = Callable[[str, dict[str, Any]], None]
 
+# Failure reasons a world gives that have nothing to do with the action's causes, so never evidence against one:
+# "unreachable" (nothing to act on within reach: exploring answers it, see Discoverer._act) and "lost_way" (the agent
+# lost its way: a noisy world's chance failure). A failed step in which the world took something (Transition.lost:
+# a station blown up) is world-caused too. Of these, all but "unreachable" are chance: a world that gives one is noisy.
+WORLD_FAILURES = ("unreachable", "lost_way")
+MAP_FAILURES = ("unreachable",)  # a fact of the map, not chance: a deterministic world gives it too
+
+
+def world_caused(t: Transition) -> bool:
+    """Whether ``t`` failed for a reason the world caused (:data:`WORLD_FAILURES`, or something lost in the step)."""
+    return not t.success and (t.reason in WORLD_FAILURES or bool(t.lost))
+
+
+def shows_noise(t: Transition) -> bool:
+    """Whether ``t`` is a world-caused failure that chance decided (not a fact of the map): the world is noisy."""
+    return world_caused(t) and (t.reason not in MAP_FAILURES or bool(t.lost))
+
 
 @dataclass(frozen=True)
 class DiscoveryConfig:
     """``samples`` per action; ``stock`` count of each known item when sampling (in a world whose stacks cap,
     at most half the item's stack, see :meth:`Discoverer.stock`); ``max_detours`` explorations when a
-    target is out of reach; ``max_alternatives`` per cause."""
+    target is out of reach; ``max_alternatives`` per cause; ``world_retries``: how often a trial that failed for
+    a reason the world caused (:func:`world_caused`) is run again before the discovery ends ``world_failed``;
+    ``confirm``: in a noisy world, the most runs of one failing do()-test (the majority decides; 1: never
+    repeat)."""
 
     samples: int = 1
     stock: int = 32
     max_detours: int = 24
     max_alternatives: int = 4
     find_alternatives: bool = True
+    world_retries: int = 4
+    confirm: int = 3
+
+    def __post_init__(self) -> None:
+        for name, low in (("samples", 1), ("stock", 1), ("max_detours", 0), ("world_retries", 0), ("confirm", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ValueError(f"DiscoveryConfig.{name} must be an integer >= {low}, got {value!r}")
 
 
 @dataclass
 class DiscoveryOutcome:
     """``status``: ``explained``, ``no_effect`` (nothing reproducible with the known items),
     ``unreachable`` (no target found even after exploring), ``unverified`` (the hypothesis alone
-    did not reproduce the effect)."""
+    did not reproduce the effect), ``world_failed`` (a trial kept failing for reasons the world caused)."""
 
     action: str
     status: str
@@ -70,6 +118,10 @@ class DiscoveryOutcome:
 
 class Unreachable(Exception):
     """The action's target stayed out of reach after exploring."""
+
+
+class WorldFailed(Exception):
+    """A trial kept failing for reasons the world caused (``DiscoveryConfig.world_retries`` exhausted)."""
 
 
 class Discoverer:
@@ -88,6 +140,9 @@ class Discoverer:
         self.on_event = on_event or (lambda kind, data: None)
         self.fallback = OfflineProposer()
         self._priority: list[str] = []  # which items to stock first when over capacity (per discovery)
+        self.noisy = False  # the world has shown a chance failure (shows_noise): confirm failing do()-tests
+        self.world_failures = 0  # trials retried because the world caused their failure
+        self.caps: dict[str, int] = {}  # item -> the most of it an intervention was seen to hold (reset "trimmed")
 
     # ------------------------------------------------------------------------------ running
     def _act(self, action: str) -> Transition:
@@ -101,22 +156,86 @@ class Discoverer:
         raise Unreachable(action)
 
     def _trial(self, action: str, inventory: Mapping[str, int], purpose: str) -> Transition:
-        if self.world.inventory() != dict(inventory):
-            self.world.intervene(inventory)
-        t = self._act(action)
-        self.on_event(
-            "intervention",
-            {"action": action, "purpose": purpose, "inventory": dict(inventory), "success": t.success, "step": t.step},
-        )
-        return t
+        """Run ``action`` from ``inventory`` (counts over a learned cap lowered, see :meth:`_within_caps`); a
+        failure the world caused is retried up to ``world_retries`` times, then :class:`WorldFailed`."""
+        inventory = self._within_caps(inventory)
+        for attempt in range(self.config.world_retries + 1):
+            if self.world.inventory() != inventory:
+                self.world.intervene(inventory)
+                if self._learn_caps(inventory):
+                    inventory = self._within_caps(inventory)
+                    self.world.intervene(inventory)
+            t = self._act(action)
+            event = {"action": action, "purpose": purpose, "inventory": dict(inventory), "success": t.success}
+            event["step"] = t.step
+            if not world_caused(t):
+                self.on_event("intervention", event)
+                return t
+            self.world_failures += 1
+            self.noisy = self.noisy or shows_noise(t)
+            self.on_event("intervention", {**event, "world_failure": t.reason, "attempt": attempt + 1})
+            log.debug("%s: the world failed the trial (%s, lost %s); again", action, t.reason, dict(t.lost))
+        raise WorldFailed(action)
+
+    def _confirmed(self, action: str, inventory: Mapping[str, int], purpose: str, runs: list[Transition]) -> bool:
+        """Whether ``action`` works from ``inventory``: one run; in a noisy world a failure is run again, and where
+        the two disagree the majority of up to ``confirm`` runs decides. Every run is appended to ``runs``."""
+        t = self._trial(action, inventory, purpose)
+        runs.append(t)
+        if t.success or not self.noisy or self.config.confirm < 2:
+            return t.success
+        fails, wins = 1, 0
+        need = self.config.confirm // 2 + 1
+        while fails < need and wins < need and fails + wins < self.config.confirm:
+            t = self._trial(action, inventory, purpose)
+            runs.append(t)
+            wins, fails = wins + t.success, fails + (not t.success)
+            if fails == 2 and wins == 0:  # two failures agree: no flip, no third run
+                return False
+        return wins > fails
 
     # ---------------------------------------------------------------------------- capacity
     def stock(self, item: str) -> int:
         """How many of ``item`` a trial stocks: :attr:`DiscoveryConfig.stock`, or where the world caps the
         item's stack (``World.stack_limit``), half the stack rounded up, so that what an action adds to the
         item (up to the other half) stays visible and what it uses (up to half a stack) is there."""
-        limit = self.world.stack_limit(item) if hasattr(self.world, "stack_limit") else None
+        limit = self.cap(item)
         return self.config.stock if limit is None else max(1, min(self.config.stock, limit - limit // 2))
+
+    def cap(self, item: str) -> int | None:
+        """The most of ``item`` the world holds as far as known: its declared stack limit, or what an intervention
+        was seen to hold (:attr:`caps`), whichever is lower; None when neither is known."""
+        limit = self.world.stack_limit(item) if hasattr(self.world, "stack_limit") else None
+        seen = self.caps.get(item)
+        return seen if limit is None else limit if seen is None else min(limit, seen)
+
+    def room(self, item: str, held: int) -> bool:
+        """Whether one more ``item`` fits beside ``held`` (as far as the known caps tell)."""
+        limit = self.cap(item)
+        return limit is None or held < limit
+
+    def _within_caps(self, inventory: Mapping[str, int]) -> dict[str, int]:
+        """``inventory`` with every count over an item's learned cap lowered to the item's stock."""
+        return {i: (min(q, self.stock(i)) if i in self.caps and q > self.caps[i] else q) for i, q in inventory.items()}
+
+    def _learn_caps(self, asked: Mapping[str, int]) -> bool:
+        """Remember what fitted of the items the last intervention trimmed (reset info ``trimmed``: item -> how many
+        did not fit); True when a cap was learned or lowered."""
+        info = getattr(self.world, "last_info", None) or {}
+        trimmed = info.get("trimmed") or {}
+        held = info.get("inventory") or {}
+        learned = False
+        for item, cut in trimmed.items():
+            if item not in asked or not cut:
+                continue
+            fitted = int(held.get(item, asked[item] - int(cut)))
+            if fitted >= 1 and fitted < self.caps.get(item, fitted + 1):
+                self.caps[item] = fitted
+                learned = True
+                log.debug(
+                    "%s: an intervention held %d, not %d; stocking %d", item, fitted, asked[item], self.stock(item)
+                )
+        return learned
 
     @property
     def capacity(self) -> int | None:
@@ -157,6 +276,8 @@ class Discoverer:
             outcome = self._discover(action, list(known), outcome, set(likely_held))
         except Unreachable:
             outcome.status = "unreachable"
+        except WorldFailed:
+            outcome.status, outcome.relation = "world_failed", None
         finally:
             if self.world.inventory() != saved:
                 self.world.intervene(saved)
@@ -189,11 +310,10 @@ class Discoverer:
         verified: set[tuple[str, ...]] = set()
 
         def works(held: Sequence[str]) -> bool:
-            t = self._trial(action, {**hyp.consumed, **{i: 1 for i in held}}, "do")
-            core.append(t)
-            if t.success:
+            ok = self._confirmed(action, {**hyp.consumed, **{i: 1 for i in held}}, "do", core)
+            if ok:
                 verified.add(tuple(held))
-            return t.success
+            return ok
 
         if works(()):
             kept: list[str] = []
@@ -214,6 +334,7 @@ class Discoverer:
         if not effects:
             return outcome
         alternatives: dict[str, tuple[str, ...]] = {}
+        tested = len(core)  # the alternatives' trials come after
         if self.config.find_alternatives:
             alternatives = self._alternatives(action, consumed, kept, known, outcome.runs)
         needs = {i: Need(q, True, alternatives.get(i, ())) for i, q in consumed.items()}
@@ -227,6 +348,7 @@ class Discoverer:
             Evidence(samples=len(samples), interventions=len(core) - len(samples), confirmations=wins),
             confidence=wins / len(core),
         )
+        relation = recheck_yields(relation, outcome.runs[tested:], self.room)  # the alternatives' successes
         outcome.relation, outcome.status = relation, "explained"
         self.on_event("relation", relation.to_dict())
         return outcome
@@ -278,7 +400,7 @@ class Discoverer:
             found = self._alternatives(
                 relation.action, relation.consumed(), list(relation.held()), list(known), outcome.runs, only=causes
             )
-        except Unreachable:
+        except (Unreachable, WorldFailed):
             found = {}
         finally:
             if self.world.inventory() != saved:
@@ -287,10 +409,17 @@ class Discoverer:
         for cause, alts in found.items():
             old = needs[cause]
             needs[cause] = Need(old.quantity, old.consumed, tuple(dict.fromkeys((*old.alternatives, *alts))))
-        outcome.relation = replace(relation, needs=needs)
+        outcome.relation = recheck_yields(replace(relation, needs=needs), outcome.runs, self.room)
         outcome.steps = self.world.counters.steps - start_steps
         outcome.interventions = self.world.counters.interventions - start_iv
-        if found:
+        if found or outcome.relation.yields != relation.yields:
+            if outcome.relation.yields != relation.yields:
+                log.info(
+                    "%s: yields %s re-checked to %s",
+                    relation.action,
+                    dict(relation.yields),
+                    dict(outcome.relation.yields),
+                )
             self.on_event("relation", outcome.relation.to_dict())
         return outcome
 

@@ -8,6 +8,16 @@ When the world's interventions hold fewer item kinds than the agent knows (``Wor
 try stocks the most promising ones (:meth:`Learner.priority`: a few not yet tried with this action,
 the causes of learned relations, then the newest) and the action stays worth trying until every
 known item has been in one of its tries.
+
+**Noise.** Once the world has shown a chance failure (:attr:`LearnerState.noisy`: a discovery trial or a
+transition passed to :meth:`Learner.check` failed for a reason the world caused), an action whose try ended
+``no_effect``, ``unverified`` or ``world_failed`` is tried again later (after the actions with new items), up
+to ``noisy_tries`` tries with the same items: one unlucky sample is not final. A world that never shows
+one is learned exactly as before.
+
+**Yields re-checked.** :meth:`Learner.check` takes any later transition (the controller's own steps): a
+success of a learned action that did not add a learned yield drops it (a by-product the discovery runs
+happened to share, :func:`causal_graph.proposer.recheck_yields`).
 """
 
 from __future__ import annotations
@@ -17,8 +27,9 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from causal_graph.discovery import Discoverer, DiscoveryOutcome
+from causal_graph.discovery import Discoverer, DiscoveryOutcome, shows_noise
 from causal_graph.graph import CausalGraph
+from causal_graph.proposer import recheck_yields
 from env.interface import Transition
 
 log = logging.getLogger(__name__)
@@ -34,15 +45,25 @@ class LearnerState:
     refined_with: dict[str, list[str]] = field(default_factory=dict)  # action -> known items at last refine
     # True once the goals are reached: look for alternatives to every cause, not only those the agent cannot make
     completing: bool = False
+    noisy: bool = False  # the world has shown a chance failure: single outcomes are not final
+    tries: dict[str, int] = field(default_factory=dict)  # action -> tries in a row with the same items (noisy only)
+    caps: dict[str, int] = field(default_factory=dict)  # item -> what an intervention was seen to hold of it
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "known": list(self.known),
             "tried_with": dict(self.tried_with),
             "status": dict(self.status),
             "refined_with": dict(self.refined_with),
             "completing": self.completing,
         }
+        if self.noisy:  # written only when used: a deterministic world's checkpoint reads as before
+            data["noisy"] = True
+        if self.tries:
+            data["tries"] = dict(self.tries)
+        if self.caps:
+            data["caps"] = dict(self.caps)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> LearnerState:
@@ -52,7 +73,13 @@ class LearnerState:
             dict(data.get("status", {})),
             dict(data.get("refined_with", {})),
             bool(data.get("completing", False)),
+            bool(data.get("noisy", False)),
+            {str(k): int(v) for k, v in (data.get("tries") or {}).items()},
+            {str(k): int(v) for k, v in (data.get("caps") or {}).items()},
         )
+
+
+RETRY_STATUSES = ("no_effect", "unverified", "world_failed")  # outcomes a noisy world may have caused
 
 
 class Learner:
@@ -66,8 +93,12 @@ class Learner:
         state: LearnerState | None = None,
         on_outcome: Callable[[DiscoveryOutcome], None] | None = None,
         order_seed: int = 0,
+        noisy_tries: int = 2,
     ) -> None:
+        if isinstance(noisy_tries, bool) or not isinstance(noisy_tries, int) or noisy_tries < 1:
+            raise ValueError(f"noisy_tries must be a positive integer, got {noisy_tries!r}")
         self.discoverer = discoverer
+        self.noisy_tries = noisy_tries
         self.graph = graph
         # The library's order must not act as an unlock table: try actions in a seeded random order.
         self.actions = [a for a in actions if a not in discoverer.world.movement_actions]
@@ -76,6 +107,8 @@ class Learner:
         self.on_outcome = on_outcome or (lambda o: None)
         for action in self.actions:
             graph.add_action(action)
+        discoverer.noisy = discoverer.noisy or self.state.noisy
+        discoverer.caps.update(self.state.caps)
 
     def observe(self, items: Iterable[str]) -> None:
         known = self.state.known
@@ -87,12 +120,48 @@ class Learner:
         self.observe(t.after)
 
     def worth_trying(self) -> list[str]:
+        """Unexplained actions not yet tried with every known item; in a noisy world, then those whose last try
+        may have been the world's doing (:data:`RETRY_STATUSES`), until ``noisy_tries`` tries with the same items."""
         known = set(self.state.known)
-        return [
+        fresh = [
             a
             for a in self.actions
             if not self.graph.explained(a) and (a not in self.state.tried_with or known - set(self.state.tried_with[a]))
         ]
+        if not self.state.noisy:
+            return fresh
+        again = [
+            a
+            for a in self.actions
+            if a not in fresh
+            and not self.graph.explained(a)
+            and self.state.status.get(a) in RETRY_STATUSES
+            and self.state.tries.get(a, 1) < self.noisy_tries
+        ]
+        return fresh + again
+
+    def check(self, t: Transition) -> list[str]:
+        """Weigh a transition seen after learning (the controller calls this with each of its own steps): a chance
+        failure the world caused marks the world noisy; a success of a learned action that did not add a learned
+        yield (where the stack had room) drops that yield, with a ``relation`` event. Returns the dropped yields."""
+        if shows_noise(t) and not self.state.noisy:
+            log.info(
+                "%s failed for a reason the world caused (%s): from now on no single outcome is final",
+                t.action,
+                t.reason,
+            )
+            self.state.noisy = self.discoverer.noisy = True
+        rel = self.graph.relation(t.action)
+        if rel is None or not t.success:
+            return []
+        checked = recheck_yields(rel, [t], self.discoverer.room)
+        if checked is rel:
+            return []
+        dropped = sorted(set(rel.yields) - set(checked.yields))
+        log.info("%s: yields %s re-checked to %s", t.action, dict(rel.yields), dict(checked.yields))
+        self.graph.set_relation(checked)
+        self.discoverer.on_event("relation", checked.to_dict())
+        return dropped
 
     def done(self) -> bool:
         return not self.worth_trying()
@@ -155,6 +224,7 @@ class Learner:
         outcome = self.discoverer.refine(
             rel, self.state.known, self.refinable_causes(action), priority=self._priority_if_limited(action)
         )
+        self._note_world()
         if outcome.relation is not None:
             self.graph.set_relation(outcome.relation)
         outcome.status = "refined"
@@ -165,7 +235,11 @@ class Learner:
         known = list(self.state.known)
         tools = {i for rel in self.graph.relations() for i, need in rel.needs.items() if not need.consumed}
         priority = self._priority_if_limited(action)
+        same = set(known) == set(self.state.tried_with.get(action, ()))
         outcome = self.discoverer.discover(action, known, [i for i in known if i in tools], priority=priority)
+        self._note_world()
+        if self.state.noisy:
+            self.state.tries[action] = self.state.tries.get(action, 1) + 1 if same else 1
         if self.discoverer.capacity is not None and len(outcome.sampled) < len(known):
             # over capacity: remember only what this try stocked
             before = self.state.tried_with.get(action, [])
@@ -181,6 +255,14 @@ class Learner:
         log.debug("%s: %s (%d steps, %d interventions)", action, outcome.status, outcome.steps, outcome.interventions)
         self.on_outcome(outcome)
         return outcome
+
+    def _note_world(self) -> None:
+        """Keep what the discoverer saw of the world (noise, caps) in the state, for a resumed run."""
+        if self.discoverer.noisy and not self.state.noisy:
+            log.info("the world failed a trial for a reason of its own: from now on no single outcome is final")
+            self.state.noisy = True
+        if self.discoverer.caps != self.state.caps:
+            self.state.caps = dict(self.discoverer.caps)
 
     def learn_round(self, stop: Callable[[], bool] | None = None) -> int:
         """Try every action worth trying once (in library order); returns how many were explained."""

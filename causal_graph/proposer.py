@@ -6,11 +6,12 @@ through the same protocol without changing the discovery procedure.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from env.interface import Transition
+from env.interface.relation import CausalRelation
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,38 @@ def consistent_consumption(runs: Sequence[Transition]) -> dict[str, int]:
     for t in wins[1:]:
         common &= set(t.consumed)
     return {i: min(t.consumed[i] for t in wins) for i in sorted(common)}
+
+
+def recheck_yields(
+    relation: CausalRelation, runs: Sequence[Transition], room: Callable[[str, int], bool] | None = None
+) -> CausalRelation:
+    """``relation`` with its yields re-checked against later successful runs of its action (a learned yield must
+    be added by every success): a yield absent from a success is dropped (a by-product of the way there that the
+    first runs happened to share), a smaller count lowers it. ``room(item, held)``: whether the world had room for
+    one more of ``item`` while ``held`` were held (default: always); a yield missing where the stack may have been
+    full is no evidence. A success that added none of the learned yields contradicts the whole relation, not one
+    yield: it changes nothing here (a re-test decides). Returns ``relation`` itself when nothing changed."""
+    yields = dict(relation.yields)
+    ranges = {i: tuple(relation.yield_range.get(i, (q, q))) for i, q in yields.items()}
+    for t in runs:
+        if not t.success or t.action != relation.action:
+            continue
+        present = {i for i in yields if t.added.get(i, 0) > 0}
+        if not present:
+            continue
+        for i in [i for i in yields if i not in present]:
+            if room is None or room(i, t.before.get(i, 0)):
+                del yields[i]
+        for i in present:
+            n = t.added[i]
+            if n < yields[i]:
+                yields[i] = n
+                ranges[i] = (n, ranges[i][1])
+    if yields == dict(relation.yields):
+        return relation
+    return replace(
+        relation, yields=yields, yield_range={i: r for i, r in ranges.items() if i in yields and r[0] != r[1]}
+    )
 
 
 class OfflineProposer:
