@@ -78,20 +78,61 @@ class MinecraftEnv(MinecraftBase):
     ``metadata["render_modes"]``; any other (``"human"``: there is no window) raises ValueError at
     construction, through ``gym.make`` too. ``intervention_capacity`` (None: an intervention may set any
     number of item kinds; N: at most N, as in the live game where they must fit in the inventory's slots —
-    more raise ValueError).
+    more raise ValueError). ``conditions`` (default none: the world as described above, unchanged): see
+    Conditions.
 
     ``reset(options=...)`` keys: ``inventory`` (dict, sets the inventory exactly: a do()-intervention),
     ``position`` ((x, z) world column to stand on), ``keep_world``, ``world_seed``. With ``inventory``
     or ``position`` and no seed, the current world is kept (and, without ``inventory``, the inventory).
 
     ``gymnasium.utils.env_checker.check_env`` passes on every registered simulator id (same seed, same
-    observations, rewards and infos).
+    observations, rewards and infos), with any conditions too.
+
+    ## Conditions
+    Real-world conditions, all opt-in (:mod:`env.conditions`), composable with each other and with every
+    variant: ``conditions="durability,stacks,scarce,noisy:0.1,hostile:0.02,cap:9"`` (or a sequence of such
+    strings; ``gym.make("adam/Minecraft-v0", conditions=...)``). Anything else raises one ValueError naming the
+    valid forms. The parsed conditions are the attribute :attr:`conditions` (``str()`` is the canonical form)
+    and reset info ``conditions`` (only when some are on, so a default run's infos are as they always were).
+
+    * ``durability``: tools wear out after 1.19's ``maxDurability`` uses (minecraft-data: a wooden pickaxe 59,
+      stone 131, iron 250, diamond 1561, golden 32). A gather/mine action whose target block needs a harvest
+      tool uses the held valid tool it digs with (the fastest) once; blocks dug on the way, and blocks that
+      need no tool, wear nothing. The use that reaches the limit breaks that tool: one leaves the inventory,
+      shown in that step's ``consumed`` (a held stack of N wears the one in use; the next starts fresh).
+      Interventions give fresh tools. Info ``durability``: tool -> uses left of the one in use, every held tool.
+    * ``stacks``: 1.19 stack sizes (``stackSize``: 64, 16, or 1 for tools) in a 36-slot inventory. Gains that
+      do not fit are dropped: not in ``added``, listed in the step's info ``dropped`` (item -> count).
+      Interventions set at most 32 item kinds (``intervention_capacity`` 32 unless given, as in the live
+      game), and counts that need more than the 36 slots are lowered to fit (the counts taking most slots
+      first, a stack at a time, as the live game's bridge does), reported as reset info ``trimmed``. The world
+      declares it: ``world_spec.capacity`` 32, ``stack_limits`` (the items whose stack is not 64) and
+      ``default_stack`` 64.
+    * ``cap:N`` (N >= 1): at most N of every item; gains beyond it are dropped (info ``dropped``), interventions
+      over it lowered to N (reset info ``trimmed``). Not declared in ``world_spec``: the agent does not know.
+    * ``scarce`` / ``scarce:D``: a generated world keeps only 3 diamond ores (D with ``scarce:D``, D >= 0),
+      4 gold ores and 6 iron ores, deepslate ones included: the nearest to the spawn among those within
+      ``search_radius`` columns of it; every other ore block of those kinds, anywhere, is stone (or deepslate).
+      Nothing regenerates: interventions keep the world, so mined ores stay gone until a reset makes a new
+      world. Info ``ores_left`` (reset and step): ``diamond_ore``, ``gold_ore``, ``iron_ore`` -> kept blocks
+      still in the world (fewer than stated only when the world had fewer within reach).
+    * ``noisy:P``: each macro-action (not a movement) fails with probability P before it starts: success
+      False, reason ``lost_way`` (it lost its way; the block was not reached), nothing consumed or added,
+      no ticks, the agent where it was. Drops stochastic in 1.19 stay so.
+    * ``hostile:P``: with probability P per step (after the action), a held station (``crafting_table`` or
+      ``furnace``; one of them, drawn, when both are held) is lost, as when a creeper blows it up: one leaves
+      the inventory and is reported as info ``lost`` (item -> count), not in ``consumed``
+      (:attr:`env.interface.Transition.lost`).
+
+    ``noisy`` and ``hostile`` draw from their own generator, seeded with the env's seed at ``reset(seed=...)``
+    (``np_random_seed``), so a seed repeats exactly and ``noisy:0.0`` gives the default world's drops.
 
     ## Version History
     * v0: initial release. Since then, within v0 (same spaces, actions, rewards and info keys): the ids
       truncate at 20,000 steps (were 10,000), as ``adam run``'s ``--max-steps``; an unsupported
       ``render_mode`` is refused at construction (``gym.make`` used to wrap the env for ``"human"``, then
-      fail for want of pygame); ``variant="random"`` without a seed is refused (it meant ``random:0``).
+      fail for want of pygame); ``variant="random"`` without a seed is refused (it meant ``random:0``);
+      the opt-in ``conditions`` argument (off by default; the default world is bit-identical).
     """
 
     RESET_OPTIONS = ("inventory", "keep_world", "world_seed", "position")
