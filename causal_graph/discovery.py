@@ -24,7 +24,7 @@ Where the world caps a stack (``World.stack_limit``), an item is stocked at half
 (:meth:`Discoverer.stock`), so that what an action uses is there and what it adds stays visible. A world
 that does not declare its caps shows them when it trims an intervention (reset info ``trimmed``: item ->
 how many did not fit): the discoverer remembers what fitted as the item's cap (:attr:`Discoverer.caps`),
-redoes the intervention at half of it, and stocks the item so from then on.
+redoes the intervention at one less than it, and stocks the item so from then on.
 
 **A world that weighs in.** A trial that fails for a reason the world gives that has nothing to do with
 the causes (:data:`WORLD_FAILURES`, or the world took something during the step: ``Transition.lost``) is
@@ -198,8 +198,14 @@ class Discoverer:
     def stock(self, item: str) -> int:
         """How many of ``item`` a trial stocks: :attr:`DiscoveryConfig.stock`, or where the world caps the
         item's stack (``World.stack_limit``), half the stack rounded up, so that what an action adds to the
-        item (up to the other half) stays visible and what it uses (up to half a stack) is there."""
+        item (up to the other half) stays visible and what it uses (up to half a stack) is there. Where the cap
+        is one an intervention showed (:attr:`caps`, lower than the declared one), one less than the cap: an
+        action may use all but one of a stack (a furnace takes 8 of a 9-stack), one more stays visible, and the
+        count of what it adds comes from the do()-tests, which hold only what the action uses."""
+        seen = self.caps.get(item)
         limit = self.cap(item)
+        if seen is not None and seen == limit:
+            return max(1, min(self.config.stock, seen - 1))
         return self.config.stock if limit is None else max(1, min(self.config.stock, limit - limit // 2))
 
     def cap(self, item: str) -> int | None:
@@ -329,7 +335,7 @@ class Discoverer:
             outcome.status = "unverified"
             return outcome
         consumed = consistent_consumption(core)
-        effects, ranges = reproducible_effects(core)
+        effects, ranges = reproducible_effects(core, self.room if self.caps else None)
         outcome.runs = core
         if not effects:
             return outcome
@@ -337,6 +343,8 @@ class Discoverer:
         tested = len(core)  # the alternatives' trials come after
         if self.config.find_alternatives:
             alternatives = self._alternatives(action, consumed, kept, known, outcome.runs)
+        if self.noisy:  # a success without a kept cause (nor any alternative of it) outweighs the failures
+            kept = [i for i in kept if not _worked_without(action, i, alternatives.get(i, ()), outcome.runs)]
         needs = {i: Need(q, True, alternatives.get(i, ())) for i, q in consumed.items()}
         needs.update({i: Need(1, False, alternatives.get(i, ())) for i in kept})
         wins = sum(1 for t in core if t.success)
@@ -503,6 +511,11 @@ class Discoverer:
         t = self._trial(action, {**base, candidates[0]: 1}, "alternative")
         runs.append(t)
         return candidates if t.success else []
+
+
+def _worked_without(action: str, cause: str, alternatives: Sequence[str], runs: Sequence[Transition]) -> bool:
+    """Whether some success of ``action`` in ``runs`` held neither ``cause`` nor any of its ``alternatives``."""
+    return any(t.success and t.action == action and not ({cause, *alternatives} & set(t.before)) for t in runs)
 
 
 def _hyp_dict(hyp) -> dict[str, Any]:

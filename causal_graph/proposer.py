@@ -38,9 +38,13 @@ class HypothesisProposer(Protocol):
     def propose(self, action: str, samples: Sequence[Transition], known: Sequence[str]) -> Hypothesis | None: ...
 
 
-def reproducible_effects(runs: Sequence[Transition]) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+def reproducible_effects(
+    runs: Sequence[Transition], room: Callable[[str, int], bool] | None = None
+) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
     """Effects: items added in every successful run and never in a failed one (by-products of the way
-    there vary between runs, or also appear when the action fails). Returns (min counts, ranges)."""
+    there vary between runs, or also appear when the action fails). Returns (min counts, ranges).
+    ``room(item, held)``: whether one more ``item`` fits beside ``held``; a run that left the item's stack full
+    shows that the item was added, not how many (its count is left out where another run shows it)."""
     wins = [t for t in runs if t.success]
     if not wins:
         return {}, {}
@@ -49,7 +53,10 @@ def reproducible_effects(runs: Sequence[Transition]) -> tuple[dict[str, int], di
     for t in wins[1:]:
         common &= set(t.added)
     common -= noise
-    ranges = {i: (min(t.added[i] for t in wins), max(t.added[i] for t in wins)) for i in sorted(common)}
+    ranges = {}
+    for i in sorted(common):
+        counted = [t for t in wins if room is None or room(i, t.after.get(i, 0))] or wins
+        ranges[i] = (min(t.added[i] for t in counted), max(t.added[i] for t in counted))
     return {i: r[0] for i, r in ranges.items()}, ranges
 
 
@@ -71,8 +78,9 @@ def recheck_yields(
     be added by every success): a yield absent from a success is dropped (a by-product of the way there that the
     first runs happened to share), a smaller count lowers it. ``room(item, held)``: whether the world had room for
     one more of ``item`` while ``held`` were held (default: always); a yield missing where the stack may have been
-    full is no evidence. A success that added none of the learned yields contradicts the whole relation, not one
-    yield: it changes nothing here (a re-test decides). Returns ``relation`` itself when nothing changed."""
+    full is no evidence, nor a count that filled the stack. A success that added none of the learned yields
+    contradicts the whole relation, not one yield: it changes nothing here (a re-test decides). Returns
+    ``relation`` itself when nothing changed."""
     yields = dict(relation.yields)
     ranges = {i: tuple(relation.yield_range.get(i, (q, q))) for i, q in yields.items()}
     for t in runs:
@@ -86,7 +94,7 @@ def recheck_yields(
                 del yields[i]
         for i in present:
             n = t.added[i]
-            if n < yields[i]:
+            if n < yields[i] and (room is None or room(i, t.after.get(i, 0))):
                 yields[i] = n
                 ranges[i] = (n, ranges[i][1])
     if yields == dict(relation.yields):
