@@ -10,7 +10,8 @@ Two opt-in conditions (:mod:`env.conditions`) live here: ``limits`` (an :class:`
 gains that do not fit are dropped, listed in :attr:`Engine.dropped` for the step) and ``max_uses`` (tool ->
 uses: a gather/mine action whose target needs a harvest tool wears the held one it digs with, the fastest, by one
 use; blocks dug on the way do not; at ``max_uses`` that tool breaks and leaves the inventory). Both are None by
-default: no limits, no wear.
+default: no limits, no wear. ``found_anywhere`` (default empty): blocks whose nearest one is found in the whole
+world, not only within ``search_radius`` (the few ores a scarce world keeps stay reachable wherever the agent is).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class Engine:
         self.max_uses: Mapping[str, int] | None = None  # durability: tool -> uses; None: tools never wear
         self.wear: dict[str, int] = {}  # tool -> uses spent on the one in use
         self.dropped: dict[str, int] = {}  # what the last action gained that did not fit
+        self.found_anywhere: frozenset[str] = frozenset()  # blocks found beyond search_radius (scarce ores)
         self.ticks = 0
         self.facing = 0
         self._names = block_names()
@@ -155,8 +157,9 @@ class Engine:
         pts = np.concatenate(candidates) if candidates else np.empty((0, 3), np.int32)
         if not pts.size:
             return None
-        near = (np.abs(pts[:, 0] - px) <= self.search_radius) & (np.abs(pts[:, 2] - pz) <= self.search_radius)
-        pts = pts[near]
+        if not set(blocks) <= self.found_anywhere:
+            near = (np.abs(pts[:, 0] - px) <= self.search_radius) & (np.abs(pts[:, 2] - pz) <= self.search_radius)
+            pts = pts[near]
         pts = pts[np.isin(self.voxels[pts[:, 0], pts[:, 1], pts[:, 2]], ids)]
         if not pts.size:
             return None

@@ -13,6 +13,7 @@ from env.actions import ActionSpec
 from env.base import MAX_COUNT, MinecraftBase, StepOutcome
 from env.conditions import (
     DEFAULT_STACK,
+    SCARCE_ORES,
     Conditions,
     inventory_limits,
     make_scarce,
@@ -113,6 +114,7 @@ class MinecraftEnv(MinecraftBase):
     * ``scarce`` / ``scarce:D``: a generated world keeps only 3 diamond ores (D with ``scarce:D``, D >= 0),
       4 gold ores and 6 iron ores, deepslate ones included: the nearest to the spawn among those within
       ``search_radius`` columns of it; every other ore block of those kinds, anywhere, is stone (or deepslate).
+      The kept ones stay reachable wherever the agent goes: their search is not limited to ``search_radius``.
       Nothing regenerates: interventions keep the world, so mined ores stay gone until a reset makes a new
       world. Info ``ores_left`` (reset and step): ``diamond_ore``, ``gold_ore``, ``iron_ore`` -> kept blocks
       still in the world (fewer than stated only when the world had fewer within reach).
@@ -214,6 +216,7 @@ class MinecraftEnv(MinecraftBase):
                 self._kept_ores = make_scarce(
                     self._engine.voxels, self._engine.position, self.search_radius, self.conditions.scarce_ores
                 )
+                self._engine.found_anywhere = frozenset(b for kind in self._kept_ores for b in SCARCE_ORES[kind][0])
         engine = self.engine
         engine.rng = self.np_random
         extra: dict[str, Any] = {}

@@ -272,6 +272,14 @@ def test_scarce_counts_are_kept_across_interventions_and_set_by_scarce_d():
     assert e.reset(seed=0)[1]["ores_left"]["diamond_ore"] == 1  # a new world has its one diamond again
 
 
+def test_the_few_ores_of_a_scarce_world_stay_reachable_from_afar():
+    e = make("scarce")
+    e.reset(seed=0)
+    _, info = e.reset(options={"inventory": {"iron_pickaxe": 1}, "position": (90, 5)})
+    assert info["ores_left"]["diamond_ore"] == 3
+    assert e.step("mine_diamond_ore")[4]["reason"] == "ok"  # 60+ columns away: beyond the search radius
+
+
 # ---------------------------------------------------------------------------------------------- noisy
 def test_noisy_one_always_loses_its_way_and_changes_nothing():
     e = make("noisy:1.0")
