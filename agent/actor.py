@@ -14,7 +14,7 @@ from typing import Protocol
 from agent.memory import MemoryPool
 from agent.planner import PlanStep
 from causal_graph.graph import CausalGraph
-from env.interface import Transition, World
+from env.interface import CausalRelation, Transition, World
 
 
 class Chooser(Protocol):
@@ -40,13 +40,35 @@ class OfflineChooser:
 
 @dataclass
 class StepResult:
-    """``ok``: every run of the step did what the graph predicts. ``why``: otherwise, what went wrong."""
+    """``ok``: every run of the step did what the graph predicts. ``why``: otherwise, what went wrong.
+    ``excused``: when the world explains the failure (:func:`world_excuse`), how; such a failure does not count
+    against the relation."""
 
     step: PlanStep
     ok: bool
     runs: int = 0
     why: str = ""
+    excused: str = ""
     transitions: list[Transition] = field(default_factory=list)
+
+
+WORLD_REASONS = ("lost_way",)  # failures the world reports as its own (a macro-action that lost its way)
+
+
+def world_excuse(t: Transition, relation: CausalRelation | None) -> str:
+    """Why the world, not the learned ``relation``, explains the failed transition ``t`` ('' when nothing does): the
+    world said so (:data:`WORLD_REASONS`), the world took something during the step (``t.lost``: a station a creeper
+    blew up), or a cause of the relation was not held before the step (a tool that broke, a station lost earlier)."""
+    if t.reason in WORLD_REASONS:
+        return f"the world: {t.reason}"
+    if t.lost:
+        return "the world took " + ", ".join(sorted(t.lost))
+    missing = [
+        item
+        for item, need in (relation.needs.items() if relation else ())
+        if not any(t.before.get(i, 0) >= need.quantity for i in (item, *need.alternatives))
+    ]
+    return f"a cause was not held: {', '.join(sorted(missing))}" if missing else ""
 
 
 class Actor:
@@ -102,7 +124,9 @@ class Actor:
             if not t.success or missing:
                 result.ok = False
                 result.why = f"{t.reason}; expected {', '.join(missing) or 'success'}"
-                self.memory.fail(step.action, t.step, result.why)
+                result.excused = world_excuse(t, rel)
+                if not result.excused:  # a failure the world explains does not count against the relation
+                    self.memory.fail(step.action, t.step, result.why)
                 return result
         self._detours = 0
         return result

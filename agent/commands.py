@@ -22,6 +22,7 @@ from rich.text import Text
 
 from agent.live_view import LiveView, live_panel
 from agent.llm.status import UNAVAILABLE
+from agent.resources import resource_text
 from agent.run import (
     EXIT_LLM_UNAVAILABLE,
     AgentRun,
@@ -73,6 +74,7 @@ def summary_lines(result: RunResult) -> list[str]:
         line = f"LLM {llm.get('model')}: {llm.get('status')} — {llm.get('answers')} valid answer(s) in "
         line += f"{llm.get('calls')} call(s), {llm.get('tokens')} tokens"
         lines.append(f"{line} ({llm['reason']})" if llm.get("reason") else line)
+    lines.append(resource_text(result.resources))
     return [*lines, result.end_reason, f"run folder: {result.run_dir}"]
 
 

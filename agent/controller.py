@@ -18,9 +18,10 @@ from agent.goals import EnvironmentGoal, Goal, ItemGoal
 from agent.memory import MemoryPool
 from agent.perceive import Perceiver
 from agent.planner import GraphPlanner, Planner, PlanStep
+from agent.resources import LEARNING, PURSUIT, add
 from causal_graph.graph import CausalGraph
 from causal_graph.learner import Learner
-from env.interface import World
+from env.interface import Transition, World
 from perception.navigate import PerceptionNavigator
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 RELEARN_AFTER = 3  # mismatches of one action before its relation is re-learned
 MAX_ENVIRONMENT_MOVES = 300  # movements toward one environment-factor goal before it is abandoned
 MAX_RELEARNS = 2  # re-learning an action that still fails after this many times ends the run (stuck)
+MAX_EXCUSED = 12  # plan-step failures in a row that the world explained before the goal is abandoned (stuck)
+COUNTED_PHASES = {"learn": LEARNING, "pursue": PURSUIT}  # the phases whose successes agent.resources counts
 
 
 class StepBudgetExhausted(Exception):
@@ -54,6 +57,9 @@ class ControllerState:
     relearned: dict[str, int] = field(default_factory=dict)  # action -> times its relation was re-learned
     goals_abandoned: dict[str, str] = field(default_factory=dict)  # goal -> why
     env_moves: dict[str, int] = field(default_factory=dict)  # environment goal -> movements made for it
+    # action -> {"learning": n, "pursuit": n, "added": ...}: its successes before the first goal (agent.resources)
+    taken: dict[str, dict[str, Any]] = field(default_factory=dict)
+    excused: dict[str, int] = field(default_factory=dict)  # action -> plan-step failures in a row the world explained
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -182,8 +188,17 @@ class Controller:
         self._check_milestones()
         if result.ok:
             self.state.plan.pop(0)
+            self.state.excused.pop(step.action, None)
             return
         self.state.plan = []  # re-plan from what the world really did
+        if result.excused:  # the world, not the relation: the plan is simply re-made
+            excused = self.state.excused[step.action] = self.state.excused.get(step.action, 0) + 1
+            self.emit("mismatch", action=step.action, why=result.why, runs=result.runs, excused=result.excused)
+            if excused >= MAX_EXCUSED:
+                why = f"stuck: {step.action} failed {excused} times in a row for reasons of the world ({result.why})"
+                self._abandon(item, why)
+            return
+        self.state.excused.pop(step.action, None)
         self.emit("mismatch", action=step.action, why=result.why, runs=result.runs)
         if not self.learning and self.memory.failures_of(step.action) >= RELEARN_AFTER:
             self._abandon(item, f"stuck: {step.action} failed {RELEARN_AFTER} times ({result.why}); no learning")
@@ -197,10 +212,24 @@ class Controller:
                 )
                 return
             self.state.relearned[step.action] = self.state.relearned.get(step.action, 0) + 1
-            self.emit("relearn", action=step.action)
-            self.graph.remove_relation(step.action)
-            self.learner.forget_tries(step.action)
-            self.memory.forget_failures(step.action)
+            self._retest(step.action)
+
+    def _retest(self, action: str) -> None:
+        """Re-test the relation of ``action`` that plans keep contradicting: discovery runs again with every item
+        known, and its result replaces the relation; the relation stays in the graph until then (and stays, when the
+        re-test explains nothing: one contradiction is no proof that a tested relation is wrong)."""
+        self.emit("retest", action=action)
+        self.state.phase = "learn"
+        self.current = f"re-testing {action}"
+        self.memory.forget_failures(action)
+        self.learner.learn(action)
+
+    def count_taken(self, t: Transition) -> None:
+        """Count a successful transition toward :mod:`agent.resources` (before the first goal is reached, while
+        learning or pursuing it); called for every transition of the run."""
+        phase = COUNTED_PHASES.get(self.state.phase)
+        if t.success and phase and not self.state.goals_reached:
+            add(self.state.taken, t.action, phase, t.added)
 
     def _learn_next(self) -> bool:
         """Learn one unexplained action, else refine one whose cause cannot be made; False if neither."""

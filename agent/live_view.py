@@ -17,6 +17,7 @@ from rich.text import Text
 
 from agent.controller import Controller
 from agent.llm.status import UNAVAILABLE
+from agent.resources import resource_text
 from agent.run import AgentRun
 
 REFRESH_S = 0.125  # how often the view is redrawn (the elapsed time moves even inside a long tick)
@@ -71,6 +72,7 @@ class _Head:
 def live_panel(run: AgentRun, c: Controller) -> Group:
     head = _Head(run, c)
     now = Text(f"now: {c.current}", style="cyan", overflow="ellipsis", no_wrap=True)
+    taken = Text(resource_text(run.resources()), style="dim", overflow="ellipsis", no_wrap=True)
     plan = Table(title="plan", show_header=False, box=None)
     if c.state.phase == "pursue":
         for action, count, _ in c.state.plan[:8]:
@@ -84,7 +86,7 @@ def live_panel(run: AgentRun, c: Controller) -> Group:
         milestones.add_row(label, f"step {m['step']}" if m else "-")
     row = Table.grid(padding=(0, 2))
     row.add_row(plan, inventory, *([milestones] if c.milestone_items else []))
-    return Group(*(part for part in (head, llm_line(run), now, row) if part is not None))
+    return Group(*(part for part in (head, llm_line(run), now, taken, row) if part is not None))
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from agent.llm.vision import LLMDescriber
 from agent.memory import MemoryPool
 from agent.milestones import labels, world_record
 from agent.perceive import Perceiver
+from agent.resources import resource_table, shown_first
 from agent.run_config import (  # noqa: F401  (RunConfig and the limits are imported from here too)
     EXIT_LLM_UNAVAILABLE,
     LLM_FALLBACKS,
@@ -66,6 +67,7 @@ class RunResult:
     llm: dict[str, Any] = field(default_factory=dict)
     world: str = ""  # the world's name (its WorldSpec)
     milestone_order: tuple[str, ...] = ()  # the world's milestone labels, in order (none: none)
+    resources: dict[str, dict[str, int]] = field(default_factory=dict)  # agent.resources.resource_table
 
     @property
     def scored(self) -> bool:
@@ -88,6 +90,7 @@ class RunResult:
             "wall": round(self.wall, 3),
             "score": self.score,
             "llm": self.llm,
+            "resources": self.resources,
             "run_dir": str(self.run_dir),
         }
 
@@ -285,9 +288,20 @@ class AgentRun:
             self._graph_dirty = True  # learned or refined
 
     def attach_logging(self) -> None:
-        self.world.on_transition = lambda t: self.log.event("transition", **t.to_dict())
+        self.world.on_transition = self._on_transition
         self.world.on_reset = lambda seed, options: self.log.event("reset", seed=seed, options=options)
         self.world.on_restart = lambda restart: self.log.event("restart", **restart)
+
+    def _on_transition(self, t: Transition) -> None:
+        self.log.event("transition", **t.to_dict())
+        self.controller.count_taken(t)
+
+    def resources(self) -> dict[str, dict[str, int]]:
+        """What the world gave up before the first goal, per world-taking action (:mod:`agent.resources`); the actions
+        that yield a goal item first."""
+        table = resource_table(self.controller.state.taken, self.graph)
+        goals = [g.item for g in self.controller.goals if isinstance(g, ItemGoal)]
+        return {action: table[action] for action in shown_first(table, self.graph, goals)}
 
     def close(self) -> None:
         """Release the log and the environment (``loop`` does this itself)."""
@@ -348,6 +362,7 @@ class AgentRun:
             llm=self.llm_result(),
             world=self.world.spec.name,
             milestone_order=labels(self.world.spec),
+            resources=self.resources(),
         )
         atomic_write_json(self.folder / "result.json", result.to_json(), indent=1)
         return result

@@ -41,6 +41,7 @@ from agent.replay.checks import RETRY_FIELDS, GraphCheck, check_graph, check_res
 from agent.replay.load import RunFolder, load_run, never_started
 from agent.replay.outcomes import Outcomes
 from agent.replay.scores import check_score
+from agent.resources import LEARNING, PURSUIT, add, resource_table, shown_first
 from causal_graph.graph import CausalGraph
 
 LEARN, PURSUE, LEARN_REST = "learn", "pursue", "learn_rest"
@@ -77,6 +78,7 @@ class Analysis:
     perception: dict[str, Any] = field(default_factory=dict)  # frames described per why/source, errors
     milestone_labels: tuple[str, ...] = ()  # the world's milestones, in order (as the run recorded them)
     world: str = ""  # the world's name as the run recorded it ("": a log from before the record)
+    resources: dict[str, dict[str, int]] = field(default_factory=dict)  # agent.resources.resource_table
 
     @property
     def world_label(self) -> str:
@@ -147,6 +149,7 @@ class Analysis:
             "resumes": self.resumes,
             "restarts": {"count": self.restart_counts, "events": self.restarts},
             "transitions": self.transitions,
+            "resources": self.resources,
             "result": self.run.result,
         }
 
@@ -175,10 +178,13 @@ def analyse(run: RunFolder) -> Analysis:
     frame_refs: dict[str, tuple[int, str]] = {}
     restarts: list[dict[str, Any]] = []
     transition_steps: list[Any] = []
+    taken: dict[str, dict[str, Any]] = {}  # agent.resources: successes before the first goal, per phase
 
     def flush(to: str) -> None:
         nonlocal steps
         for t in pending:
+            if to in _TAKEN_PHASES and not goals and t.get("success") and isinstance(t.get("added"), dict):
+                add(taken, str(t.get("action")), _TAKEN_PHASES[to], t["added"])
             stats, step = phases[to], t.get("step")
             step = step if isinstance(step, int) else steps
             stats["steps"] += 1
@@ -246,6 +252,9 @@ def analyse(run: RunFolder) -> Analysis:
     flush(phase)
 
     graph = rebuild_graph(relations, actions, run.problems)
+    table = resource_table(taken, graph)
+    item_goals = [str(g) for g in run.config.get("goals") or ()]
+    resources = {action: table[action] for action in shown_first(table, graph, item_goals)}
     analysis = Analysis(
         run=run,
         graph=graph,
@@ -270,12 +279,16 @@ def analyse(run: RunFolder) -> Analysis:
         perception=outcomes.perception_counts(),
         milestone_labels=recorded_labels(run.events, run.result),
         world=_world_name(run),
+        resources=resources,
     )
     counts = {"steps": steps, "interventions": interventions}
     analysis.checks = check_result(run.result, milestones, counts, llm_usage(llm)) + check_score(run.result)
+    if isinstance(run.result, dict) and "resources" in run.result and run.result["resources"] != resources:
+        analysis.checks.append(f"resources: {resources} in the log, {run.result['resources']} in result.json")
     return analysis
 
 
+_TAKEN_PHASES = {LEARN: LEARNING, PURSUE: PURSUIT}  # the phases agent.resources counts (not learn_rest)
 _MILESTONE_KEYS = ("item", "step", "wall", "critical_step", "interventions")
 
 

@@ -75,7 +75,7 @@ class Outcomes:
                 self.discovery[status][action] += 1
         elif kind == "mismatch":
             self.mismatches[(str(event.get("action")), str(event.get("why")))] += 1
-        elif kind == "relearn":
+        elif kind in ("relearn", "retest"):
             self.relearned.append(str(event.get("action")))
         elif kind == "goal_abandoned":
             self.abandoned.append({k: event.get(k) for k in ("goal", "reason", "step")})

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from agent.replay.analysis import Analysis
+from agent.resources import resource_text
 
 MAX_LINES_LISTED = 12  # problems or graph differences shown to people
 MAX_RESTARTS_LISTED = 8
@@ -58,7 +59,7 @@ def goal_lines(analysis: Analysis) -> list[str]:
             lines.append(f"goal {goal}: abandoned at step {abandoned[goal]['step']} ({abandoned[goal]['reason']})")
         else:
             lines.append(f"goal {goal}: not reached")
-    return lines + environment_goal_lines(analysis)
+    return [*lines, *environment_goal_lines(analysis), resource_text(analysis.resources)]
 
 
 def environment_goal_lines(analysis: Analysis) -> list[str]:

@@ -1,0 +1,83 @@
+"""Scarce resources consumed by learning: what the world gave up before the (first) goal was reached.
+
+An action *takes from the world* when its learned relation consumes nothing from the inventory but yields items
+(a gather or mine action: the world's blocks are the only thing it uses up). The agent does not know which
+blocks are scarce (it knows no "ore"), so every such action is counted: the number of its successful transitions
+before the first goal was reached, split by what the run was doing — ``learning`` (discovery: samples and
+do()-tests) or ``pursuit`` (executing a plan toward the goal). Learning after the goal (``learn_rest``) is not
+counted.
+
+The run counts as it goes (:meth:`agent.controller.Controller.count_taken`, by the controller's phase);
+``adam replay`` counts the same from ``events.jsonl`` alone (by the phases it derives), so old logs show it too.
+Both keep counts for every action and choose the world-taking ones with the final graph (:func:`resource_table`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from causal_graph.graph import CausalGraph
+from env.interface import CausalRelation
+
+LEARNING, PURSUIT = "learning", "pursuit"
+SHOWN = 3  # actions shown in the summary line and the live view
+
+
+def takes_from_world(relation: CausalRelation | None) -> bool:
+    """Whether ``relation`` uses nothing up from the inventory but yields items (it takes them from the world)."""
+    return relation is not None and not relation.consumed() and bool(relation.yields)
+
+
+def add(counts: dict[str, dict], action: str, phase: str, added: Mapping[str, int]) -> None:
+    """Count one successful transition of ``action`` in ``phase`` (``learning`` or ``pursuit``) and the items it
+    added (``counts[action]``: ``{"learning": n, "pursuit": n, "added": {phase: {item: n}}}``)."""
+    if phase not in (LEARNING, PURSUIT):
+        raise ValueError(f"phase must be {LEARNING!r} or {PURSUIT!r}, got {phase!r}")
+    row = counts.setdefault(action, {LEARNING: 0, PURSUIT: 0, "added": {}})
+    row[phase] = row.get(phase, 0) + 1
+    items = row.setdefault("added", {}).setdefault(phase, {})
+    for item, n in added.items():
+        items[item] = items.get(item, 0) + int(n)
+
+
+def resource_table(counts: Mapping[str, Mapping], graph: CausalGraph) -> dict[str, dict[str, int]]:
+    """The world-taking actions of ``graph`` (:func:`takes_from_world`) with their successes per phase and the
+    items of their learned yields those successes added (``{"mine_diamond_ore": {"learning": 5, "pursuit": 1,
+    "learning_items": 10, "pursuit_items": 2}, ...}``), most taken while learning first; actions never counted
+    are left out."""
+    rows = {}
+    for action, row in counts.items():
+        relation = graph.relation(action)
+        if not takes_from_world(relation) or not (row.get(LEARNING, 0) or row.get(PURSUIT, 0)):
+            continue
+        added = row.get("added") or {}
+        rows[action] = {LEARNING: int(row.get(LEARNING, 0)), PURSUIT: int(row.get(PURSUIT, 0))}
+        for phase in (LEARNING, PURSUIT):
+            rows[action][f"{phase}_items"] = sum(int((added.get(phase) or {}).get(i, 0)) for i in relation.yields)
+    return dict(sorted(rows.items(), key=lambda kv: (-kv[1][LEARNING], -kv[1][PURSUIT], kv[0])))
+
+
+def shown_first(table: Mapping[str, Mapping[str, int]], graph: CausalGraph, goals: Sequence[str]) -> list[str]:
+    """The actions of a :func:`resource_table` in the order people read them: those that yield a goal item first
+    (what learning took from the goal's own supply), then the table's order."""
+    wanted = set(goals)
+    return sorted(table, key=lambda a: not (wanted & set(getattr(graph.relation(a), "yields", ()))))
+
+
+def resource_text(table: Mapping[str, Mapping[str, int]], order: Sequence[str] = (), shown: int = SHOWN) -> str:
+    """One line: ``taken from the world before the goal, learning+pursuit: mine_diamond_ore 5+1 (items 10+2),
+    ...``: the first ``shown`` actions in ``order`` (default the table's); says so when nothing was taken."""
+    if not table:
+        return "taken from the world before the goal: nothing"
+    names = [a for a in order if a in table] or list(table)
+    parts = [
+        f"{a} {table[a][LEARNING]}+{table[a][PURSUIT]} (items {table[a].get('learning_items', 0)}+"
+        f"{table[a].get('pursuit_items', 0)})"
+        for a in names[:shown]
+    ]
+    more = len(table) - len(parts)
+    return (
+        "taken from the world before the goal, learning+pursuit: "
+        + ", ".join(parts)
+        + (f", … ({more} more)" if more > 0 else "")
+    )
