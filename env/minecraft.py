@@ -179,10 +179,8 @@ class MinecraftEnv(MinecraftBase):
         spec = super().world_spec
         if not self.conditions.stacks:
             return spec
-        sizes = stack_sizes()
-        limits = {
-            self.vocabulary.shown(i): sizes[i] for i in self._real_items if sizes.get(i, DEFAULT_STACK) != DEFAULT_STACK
-        }
+        sizes = {i: stack_sizes().get(i, DEFAULT_STACK) for i in self._real_items}
+        limits = {self.vocabulary.shown(i): n for i, n in sizes.items() if n != DEFAULT_STACK}
         return dataclasses.replace(spec, stack_limits=limits, default_stack=DEFAULT_STACK)
 
     @property
