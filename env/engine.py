@@ -7,7 +7,8 @@ Blocks dug on the way drop their own items too (dirt, cobblestone, coal met unde
 realistic by-products of digging. Crafting and smelting follow :class:`env.rules.Rules`.
 
 Two opt-in conditions (:mod:`env.conditions`) live here: ``limits`` (an :class:`env.conditions.InventoryLimits`:
-gains that do not fit are dropped, listed in :attr:`Engine.dropped` for the step) and ``max_uses`` (tool ->
+gains that do not fit are dropped, listed in :attr:`Engine.dropped` for the step; a craft or smelt whose result
+would not fit is not done) and ``max_uses`` (tool ->
 uses: a gather/mine action whose target needs a harvest tool wears the held one it digs with, the fastest, by one
 use; blocks dug on the way do not; at ``max_uses`` that tool breaks and leaves the inventory). Both are None by
 default: no limits, no wear. ``found_anywhere`` (default empty): blocks whose nearest one is found in the whole
@@ -39,7 +40,9 @@ FACINGS = ((0, 1), (-1, 0), (0, -1), (1, 0))  # (dx, dz) for yaw 0, 90, 180, 270
 @dataclass(frozen=True)
 class Outcome:
     """What one macro-action did. ``reason`` is one of ``ok``, ``unreachable`` (no target within reach),
-    ``no_drop`` (broke the target but got nothing), ``cannot_craft``, ``cannot_smelt``, ``moved``."""
+    ``no_drop`` (broke the target but got nothing), ``cannot_craft``, ``cannot_smelt``, ``moved``; with
+    ``limits`` also ``inventory_full`` (the target's drops fell for want of room; a craft or smelt whose result
+    would not fit, done not at all)."""
 
     success: bool
     reason: str
@@ -83,6 +86,7 @@ class Engine:
         self.max_uses: Mapping[str, int] | None = None  # durability: tool -> uses; None: tools never wear
         self.wear: dict[str, int] = {}  # tool -> uses spent on the one in use
         self.dropped: dict[str, int] = {}  # what the last action gained that did not fit
+        self._full = False  # the last craft/smelt had no room for its result
         self.found_anywhere: frozenset[str] = frozenset()  # blocks found beyond search_radius (scarce ores)
         self.ticks = 0
         self.facing = 0
@@ -180,15 +184,15 @@ class Engine:
     # ------------------------------------------------------------------------------------ actions
     def execute(self, spec: ActionSpec) -> Outcome:
         before = dict(self.inventory)
-        self.dropped = {}
+        self.dropped, self._full = {}, False
         if spec.kind in ("gather", "mine"):
             success, reason, ticks, steps = self._collect(spec.blocks)
         elif spec.kind == "craft":
             success, reason, ticks, steps = self._craft(spec.item or ""), "", CRAFT_TICKS, 0
-            reason = "ok" if success else "cannot_craft"
+            reason = "ok" if success else "inventory_full" if self._full else "cannot_craft"
         elif spec.kind == "smelt":
             success, ticks, steps = self._smelt(spec.item or ""), SMELT_TICKS, 0
-            reason = "ok" if success else "cannot_smelt"
+            reason = "ok" if success else "inventory_full" if self._full else "cannot_smelt"
         else:
             success, reason, ticks, steps = self._move(spec)
         self.ticks += ticks
@@ -259,6 +263,8 @@ class Engine:
         if tool is not None:
             self._wear(tool)
         got = any(self.inventory.get(d.item, 0) > had.get(d.item, 0) for d in self._target_drops(blocks))
+        if not got and any(d.item in self.dropped for d in self._target_drops(blocks)):
+            return False, "inventory_full", ticks, steps  # the drops fell: no room for them
         return got, "ok" if got else "no_drop", ticks, steps
 
     def _digging_tool(self, block: str) -> str | None:
@@ -312,10 +318,21 @@ class Engine:
     def _craft(self, item: str) -> bool:
         for recipe in self.rules.recipes_for(item):
             if recipe.method == "craft" and self._has(recipe):
+                if not self._fits(recipe):
+                    return False
                 self._take(recipe.consumed)
                 self._give(recipe.result, recipe.count)
                 return True
         return False
+
+    def _fits(self, recipe: Recipe) -> bool:
+        """Whether the whole result of ``recipe`` fits once its ingredients are taken (always, without limits);
+        when not, the action does nothing and says ``inventory_full``."""
+        if self.limits is None:
+            return True
+        after = {i: n - recipe.consumed.get(i, 0) for i, n in self.inventory.items()}
+        self._full = self.limits.room({i: n for i, n in after.items() if n > 0}, recipe.result) < recipe.count
+        return not self._full
 
     def _smelt(self, source: str) -> bool:
         result = self.smelt_results.get(source)
@@ -323,6 +340,8 @@ class Engine:
             return False
         for recipe in self.rules.recipes_for(result):
             if recipe.method == "smelt" and source in recipe.consumed and self._has(recipe):
+                if not self._fits(recipe):
+                    return False
                 self._take(recipe.consumed)
                 self._give(recipe.result, recipe.count)
                 return True

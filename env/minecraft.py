@@ -103,13 +103,16 @@ class MinecraftEnv(MinecraftBase):
       shown in that step's ``consumed`` (a held stack of N wears the one in use; the next starts fresh).
       Interventions give fresh tools. Info ``durability``: tool -> uses left of the one in use, every held tool.
     * ``stacks``: 1.19 stack sizes (``stackSize``: 64, 16, or 1 for tools) in a 36-slot inventory. Gains that
-      do not fit are dropped: not in ``added``, listed in the step's info ``dropped`` (item -> count).
+      do not fit are dropped: not in ``added``, listed in the step's info ``dropped`` (item -> count); a
+      gather/mine action whose target's drops all fell says reason ``inventory_full`` (success False), and a
+      craft or smelt whose whole result would not fit is not done (``inventory_full``, nothing consumed).
       Interventions set at most 32 item kinds (``intervention_capacity`` 32 unless given, as in the live
       game), and counts that need more than the 36 slots are lowered to fit (the counts taking most slots
       first, a stack at a time, as the live game's bridge does), reported as reset info ``trimmed``. The world
       declares it: ``world_spec.capacity`` 32, ``stack_limits`` (the items whose stack is not 64) and
       ``default_stack`` 64.
-    * ``cap:N`` (N >= 1): at most N of every item; gains beyond it are dropped (info ``dropped``), interventions
+    * ``cap:N`` (N >= 1): at most N of every item; gains beyond it are dropped (info ``dropped``, reason
+      ``inventory_full`` as with ``stacks``), interventions
       over it lowered to N (reset info ``trimmed``). Not declared in ``world_spec``: the agent does not know.
     * ``scarce`` / ``scarce:D``: a generated world keeps only 3 diamond ores (D with ``scarce:D``, D >= 0),
       4 gold ores and 6 iron ores, deepslate ones included: the nearest to the spawn among those within

@@ -201,6 +201,7 @@ def test_with_stacks_a_gain_beyond_a_full_inventory_is_lost(cobblestone, kept):
     assert info["inventory"]["cobblestone"] == kept
     if cobblestone == 64:
         assert "cobblestone" not in info["added"] and info["dropped"]["cobblestone"] >= 1
+        assert (info["success"], info["reason"]) == (False, "inventory_full")
     else:
         assert info["added"]["cobblestone"] == 1 and info["dropped"].get("cobblestone", 0) == 0
 
@@ -235,8 +236,19 @@ def test_cap_caps_every_item_without_declaring_it():
     step = e.step("gather_stone")[4]
     assert step["inventory"]["cobblestone"] == 9 and step["dropped"]["cobblestone"] >= 1
     assert "cobblestone" not in step["added"]
+    assert step["reason"] == "inventory_full"
     e.reset(options={"inventory": {"cobblestone": 8, "wooden_pickaxe": 1}})
     assert e.step("gather_stone")[4]["inventory"]["cobblestone"] == 9
+
+
+@pytest.mark.parametrize(("sticks", "reason", "after"), [(5, "ok", 9), (6, "inventory_full", 6)])
+def test_a_craft_whose_result_would_not_fit_is_not_done(sticks, reason, after):
+    e = make("cap:9")
+    e.reset(seed=0)
+    e.reset(options={"inventory": {"oak_planks": 2, "stick": sticks}})
+    info = e.step("craft_sticks")[4]  # 2 planks -> 4 sticks
+    assert (info["reason"], info["inventory"]["stick"]) == (reason, after)
+    assert info["consumed"] == ({"oak_planks": 2} if reason == "ok" else {})
 
 
 # --------------------------------------------------------------------------------------------- scarce
