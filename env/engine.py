@@ -6,13 +6,13 @@ two-high tunnel to it (underground), breaks it and keeps its drops when a valid 
 Blocks dug on the way drop their own items too (dirt, cobblestone, coal met underground): the
 realistic by-products of digging. Crafting and smelting follow :class:`env.rules.Rules`.
 
-Two opt-in conditions (:mod:`env.conditions`) live here: ``limits`` (an :class:`env.conditions.InventoryLimits`:
+Two opt-in conditions (:mod:`env.conditions`) live here. ``limits`` (an :class:`env.conditions.InventoryLimits`):
 gains that do not fit are dropped, listed in :attr:`Engine.dropped` for the step; a craft or smelt whose result
-would not fit is not done) and ``max_uses`` (tool ->
-uses: a gather/mine action whose target needs a harvest tool wears the held one it digs with, the fastest, by one
-use; blocks dug on the way do not; at ``max_uses`` that tool breaks and leaves the inventory). Both are None by
-default: no limits, no wear. ``found_anywhere`` (default empty): blocks whose nearest one is found in the whole
-world, not only within ``search_radius`` (the few ores a scarce world keeps stay reachable wherever the agent is).
+would not fit is not done. ``max_uses`` (tool -> uses): a gather/mine action whose target needs a harvest tool
+wears the held one it digs with (the fastest) by one use; blocks dug on the way do not; at ``max_uses`` that
+tool breaks and leaves the inventory. Both are None by default: no limits, no wear. And ``found_anywhere``
+(default empty): blocks whose nearest one is found in the whole world, not only within ``search_radius`` (the few
+ores a scarce world keeps stay reachable wherever the agent is).
 """
 
 from __future__ import annotations
