@@ -216,13 +216,19 @@ class Controller:
 
     def _retest(self, action: str) -> None:
         """Re-test the relation of ``action`` that plans keep contradicting: discovery runs again with every item
-        known, and its result replaces the relation; the relation stays in the graph until then (and stays, when the
-        re-test explains nothing: one contradiction is no proof that a tested relation is wrong)."""
+        known (what the agent holds now included), and its result replaces the relation; the relation stays in the
+        graph until then. Only a re-test that does not reproduce the action at all (not ``unreachable``: the world
+        may have run out of the target) drops it (``relearn``), for learning to learn it again when more is known."""
         self.emit("retest", action=action)
         self.state.phase = "learn"
         self.current = f"re-testing {action}"
         self.memory.forget_failures(action)
-        self.learner.learn(action)
+        self.learner.observe(self.world.inventory())
+        outcome = self.learner.learn(action)
+        if outcome.relation is None and outcome.status != "unreachable":
+            self.emit("relearn", action=action)
+            self.graph.remove_relation(action)
+            self.learner.forget_tries(action)
 
     def count_taken(self, t: Transition) -> None:
         """Count a successful transition toward :mod:`agent.resources` (before the first goal is reached, while

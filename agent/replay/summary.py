@@ -89,7 +89,7 @@ def failure_lines(analysis: Analysis) -> list[str]:
         lines.append(f"failed plan steps ({reason}): {sum(actions.values())} — {_top(actions)}")
     lines += [f"plan step did not do what the graph predicts: {m['action']} x{m['count']}: {m['why']}"
               for m in f["mismatches"]]  # fmt: skip
-    lines += [f"relation re-learned (the plan kept failing): {action}" for action in f["relearned"]]
+    lines += [f"relation re-tested or re-learned (the plan kept failing): {action}" for action in f["relearned"]]
     lines += [f"LLM unavailable after {u['failures']} failed calls: {u['error']}" for u in f["llm_unavailable"]]
     lines += [f"LLM call failed ({why}): {n}" for why, n in f["llm_errors"].items()]
     lines += [f"LLM {x['role']} reply rejected ({x['failure']}): {x['count']}" for x in f["llm_failures"]]
