@@ -177,6 +177,17 @@ def test_a_by_product_taken_for_a_yield_is_dropped_by_a_later_success_without_it
     assert graph.relation("mine_diamond_ore").yields == truth.relation("mine_diamond_ore").yields == {"diamond": 1}
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["original", "adam_modified", "obfuscated"])
+def test_seed_15_ends_with_shd_zero(tmp_path, variant):
+    """The whole run: seed 15 took cobbled_deepslate for a yield of mine_diamond_ore (SHD 1); refining the action
+    later re-checks its yields with the refine's own successes, and the extra edge goes, at the same step count."""
+    from agent.run import RunConfig, new_run
+
+    result = new_run(RunConfig(variant=variant, seed=15, out=str(tmp_path), picture=False)).loop()
+    assert result.goal_reached and result.score["shd"] == 0, result.score["differences"]
+
+
 def test_refine_re_checks_the_yields_with_its_own_successes():
     w = mc(15)
     rel = first_success_relation(w)
