@@ -231,6 +231,8 @@ CHECKPOINT_SCHEMA = Fields(
         relearned=COUNT,
         goals_abandoned=Each(str),
         env_moves=COUNT,
+        taken=Each(Fields(learning=int, pursuit=int, added=Each(COUNT))),  # agent.resources
+        excused=COUNT,
     ),
     graph=dict,  # checked by CausalGraph.from_dict, which names the relation at fault
     learner=Fields(known=NAMES, tried_with=Each(NAMES), status=Each(str), refined_with=Each(NAMES), completing=bool),
