@@ -365,3 +365,29 @@ def test_a_capped_world_is_learned_whole_with_its_quantities(knobs):
     graph, learner = learn_forge(w)
     assert forge_shd(w, graph)[0] == 0
     assert learner.state.caps and set(learner.state.caps.values()) == {9}
+
+
+# ------------------------------------------------------------------------------- the simulator's conditions
+@pytest.mark.parametrize(
+    ("conditions", "noisy", "capped"),
+    [
+        ("noisy:0.1", True, False),
+        ("hostile:0.02", True, False),
+        ("cap:9", False, True),
+        ("cap:9,noisy:0.3", True, True),
+    ],
+)
+def test_the_simulator_under_a_condition_is_learned_whole(conditions, noisy, capped):
+    """The real simulator's conditions (``conditions=``): seed 0 learned whole, alternatives included, with the
+    world's noise noticed (and only then) and the caps an intervention showed remembered (and only then)."""
+    w = EnvWorld(gym.make("adam/Minecraft-v0", render_frames=False, conditions=conditions))
+    w.reset(seed=0)
+    graph = CausalGraph()
+    learner = Learner(Discoverer(w), graph, w.action_names)
+    learner.learn_all()
+    learner.complete()
+    truth = CausalGraph.from_relations(w.env.unwrapped.ground_truth())
+    result = score(graph, truth)
+    assert (result["shd"], result["quantity_errors"]) == (0, 0), edge_differences(graph, truth)
+    assert learner.state.noisy == noisy
+    assert bool(learner.state.caps) == capped and set(learner.state.caps.values()) <= {9}
