@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from agent.cli import main
+from agent.replay.analysis import replay
 from agent.runlog import FAULT_KILL_ENV, FAULT_SIGNAL_ENV, load_checkpoint, read_events
 
 
@@ -49,6 +50,7 @@ def test_kill_9_then_resume_reaches_diamond_with_every_transition_once(tmp_path,
     steps = [e["step"] for e in events if e["kind"] == "transition"]
     assert steps == list(range(1, out["steps"] + 1)), "every transition exactly once"
     assert sum(1 for e in events if e["kind"] == "resume") == 1
+    assert out["resources"] and replay(folder).resources == out["resources"]  # counted across the kill, once
 
 
 @pytest.mark.slow
