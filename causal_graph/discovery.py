@@ -344,7 +344,7 @@ class Discoverer:
         if self.config.find_alternatives:
             alternatives = self._alternatives(action, consumed, kept, known, outcome.runs)
         if self.noisy:  # a success without a kept cause (nor any alternative of it) outweighs the failures
-            kept = [i for i in kept if not _worked_without(action, i, alternatives.get(i, ()), outcome.runs)]
+            kept = [i for i in kept if not _worked_without(action, i, consumed, kept, alternatives, outcome.runs)]
         needs = {i: Need(q, True, alternatives.get(i, ())) for i, q in consumed.items()}
         needs.update({i: Need(1, False, alternatives.get(i, ())) for i in kept})
         wins = sum(1 for t in core if t.success)
@@ -513,9 +513,21 @@ class Discoverer:
         return candidates if t.success else []
 
 
-def _worked_without(action: str, cause: str, alternatives: Sequence[str], runs: Sequence[Transition]) -> bool:
-    """Whether some success of ``action`` in ``runs`` held neither ``cause`` nor any of its ``alternatives``."""
-    return any(t.success and t.action == action and not ({cause, *alternatives} & set(t.before)) for t in runs)
+def _worked_without(
+    action: str,
+    cause: str,
+    consumed: Mapping[str, int],
+    kept: Sequence[str],
+    alternatives: Mapping[str, Sequence[str]],
+    runs: Sequence[Transition],
+) -> bool:
+    """Whether some success of ``action`` in ``runs`` held neither ``cause`` nor any of its alternatives, and
+    nothing but the other causes and their alternatives (so nothing unnamed could have served in its place)."""
+    allowed = {*consumed, *kept, *(a for alts in alternatives.values() for a in alts)} - {
+        cause,
+        *alternatives.get(cause, ()),
+    }
+    return any(t.success and t.action == action and {i for i, n in t.before.items() if n} <= allowed for t in runs)
 
 
 def _hyp_dict(hyp) -> dict[str, Any]:
