@@ -74,7 +74,10 @@ class Outcomes:
             if status != "explained":
                 self.discovery[status][action] += 1
         elif kind == "mismatch":
-            self.mismatches[(str(event.get("action")), str(event.get("why")))] += 1
+            why = str(event.get("why"))
+            if event.get("excused"):  # the world explained it: not counted against the relation
+                why += f" (the world's doing, not counted: {event['excused']})"
+            self.mismatches[(str(event.get("action")), why)] += 1
         elif kind in ("relearn", "retest"):
             self.relearned.append(str(event.get("action")))
         elif kind == "goal_abandoned":

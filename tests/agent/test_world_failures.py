@@ -14,6 +14,7 @@ import pytest
 from agent.actor import world_excuse
 from agent.cli import main
 from agent.controller import RELEARN_AFTER
+from agent.replay.analysis import replay
 from agent.run import RunConfig, new_run
 from agent.runlog import read_events
 from agent.worlds import make_env
@@ -60,6 +61,8 @@ def test_a_noisy_world_never_makes_the_agent_relearn(tmp_path, capsys):
     assert len(mismatches) >= RELEARN_AFTER  # the plan failed often enough to re-learn, had they counted
     assert all(e["excused"] == "the world: lost_way" for e in mismatches)
     assert not [e for e in events if e["kind"] in ("retest", "relearn")]
+    shown = replay(Path(result["run_dir"])).failures["mismatches"]  # replay says whose doing they were
+    assert shown and all("the world's doing, not counted: the world: lost_way" in m["why"] for m in shown)
 
 
 def test_a_contradicted_relation_stays_until_its_retest_replaces_it(tmp_path):
