@@ -75,9 +75,8 @@ cannot be reached (nothing is created), 3 the LLM never gave a valid answer
 exits by its goals instead), 130 Ctrl-C (the line printed says how to resume).
 
 examples:
-  adam run --variant adam_modified --seed 3 --max-steps 5000
+  adam run --variant adam_modified --seed 3 --conditions durability,noisy:0.1
   adam run --env examples.workshop:workshop/Workshop-v0 --goal lantern
-  adam run --conditions durability,stacks,noisy:0.1 --seed 2
   adam run --resume runs/20261202-141720-330691-original-s0
 """
 LIVE_EPILOG = """\
