@@ -25,7 +25,7 @@ from agent.worlds import is_minecraft
 
 # The settings that make runs comparable (the seed excepted); an LLM run also by what came of its LLM.
 GROUP_KEYS = ("variant", "goals", "env_goals", "llm", "llm_roles", "discovery", "learning", "env_id", "env_kwargs",
-              "samples", "max_steps", "perception")  # fmt: skip
+              "samples", "max_steps", "perception", "conditions")  # fmt: skip
 LABEL_KEYS = ("variant", "goals", "env_goals", "llm", "discovery", "env_id")  # always in a group's label
 
 
@@ -106,6 +106,7 @@ def configuration(analysis: Analysis) -> dict[str, Any]:
     out = {key: config.get(key) for key in GROUP_KEYS}
     out["goals"] = list(out["goals"] or [])
     out["env_goals"] = list(out["env_goals"] or [])
+    out["conditions"] = ",".join(map(str, out["conditions"] or [])) or "none"  # a log from before them: none
     llm = config.get("llm") or (f"replay of {config['replay_llm']}" if config.get("replay_llm") else None)
     out["llm"] = llm or "offline"
     if llm:

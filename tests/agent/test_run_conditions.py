@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from agent.cli import main
+from agent.replay.aggregate import aggregate_groups
 from agent.run import RunConfig
 from agent.runlog import read_events
 from agent.worlds import make_env, parse_conditions
@@ -94,3 +95,13 @@ def test_conditions_are_recorded_and_reach_the_simulator(tmp_path, capsys):
     assert start["config"]["conditions"] == ["noisy:1.0"]
     macro = [e for e in events if e["kind"] == "transition" and not e["action"].startswith(("move", "turn"))]
     assert macro and all(e["reason"] == "lost_way" for e in macro)  # noisy:1.0: every macro-action loses its way
+
+
+@needs_conditions
+def test_replay_never_averages_runs_under_different_conditions(tmp_path):
+    for conditions in ([], ["--conditions", "noisy:0.5"]):
+        argv = ["run", *conditions, "--max-steps", "30", "--out", str(tmp_path), "--no-picture", "--quiet"]
+        assert main(argv) == 1
+    groups = aggregate_groups(sorted(tmp_path.iterdir()))["groups"]
+    labels = sorted(g["label"] for g in groups)
+    assert len(groups) == 2 and labels[0].endswith("conditions noisy:0.5") and labels[1].endswith("conditions none")
