@@ -13,6 +13,7 @@ from typing import Protocol
 
 from agent.memory import MemoryPool
 from agent.planner import PlanStep
+from causal_graph.discovery import WORLD_FAILURES
 from causal_graph.graph import CausalGraph
 from env.interface import CausalRelation, Transition, World
 
@@ -52,14 +53,12 @@ class StepResult:
     transitions: list[Transition] = field(default_factory=list)
 
 
-WORLD_REASONS = ("lost_way",)  # failures the world reports as its own (a macro-action that lost its way)
-
-
 def world_excuse(t: Transition, relation: CausalRelation | None) -> str:
-    """Why the world, not the learned ``relation``, explains the failed transition ``t`` ('' when nothing does): the
-    world said so (:data:`WORLD_REASONS`), the world took something during the step (``t.lost``: a station a creeper
-    blew up), or a cause of the relation was not held before the step (a tool that broke, a station lost earlier)."""
-    if t.reason in WORLD_REASONS:
+    """Why the world, not the learned ``relation``, explains the failed transition ``t`` ('' when nothing does):
+    the world said so (:data:`causal_graph.discovery.WORLD_FAILURES`: it lost its way), the world took something
+    during the step (``t.lost``: a station a creeper blew up), or a cause of the relation was not held before the
+    step (a tool that broke, a station lost earlier)."""
+    if t.reason in WORLD_FAILURES:
         return f"the world: {t.reason}"
     if t.lost:
         return "the world took " + ", ".join(sorted(t.lost))
