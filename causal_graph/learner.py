@@ -143,7 +143,8 @@ class Learner:
     def check(self, t: Transition) -> list[str]:
         """Weigh a transition seen after learning (the controller calls this with each of its own steps): a chance
         failure the world caused marks the world noisy; a success of a learned action that did not add a learned
-        yield (where the stack had room) drops that yield, with a ``relation`` event. Returns the dropped yields."""
+        yield (where the stack had room) drops that yield, a smaller count lowers it, with a ``relation`` event.
+        Returns the yields dropped or lowered (empty: the graph is unchanged)."""
         if shows_noise(t) and not self.state.noisy:
             log.info(
                 "%s failed for a reason the world caused (%s): from now on no single outcome is final",
@@ -157,11 +158,11 @@ class Learner:
         checked = recheck_yields(rel, [t], self.discoverer.room)
         if checked is rel:
             return []
-        dropped = sorted(set(rel.yields) - set(checked.yields))
+        changed = sorted(i for i, q in rel.yields.items() if checked.yields.get(i) != q)
         log.info("%s: yields %s re-checked to %s", t.action, dict(rel.yields), dict(checked.yields))
         self.graph.set_relation(checked)
         self.discoverer.on_event("relation", checked.to_dict())
-        return dropped
+        return changed
 
     def done(self) -> bool:
         return not self.worth_trying()
