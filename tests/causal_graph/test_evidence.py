@@ -391,3 +391,17 @@ def test_the_simulator_under_a_condition_is_learned_whole(conditions, noisy, cap
     assert (result["shd"], result["quantity_errors"]) == (0, 0), edge_differences(graph, truth)
     assert learner.state.noisy == noisy
     assert bool(learner.state.caps) == capped and set(learner.state.caps.values()) <= {9}
+
+
+def test_a_success_drops_a_kept_cause_only_when_nothing_unnamed_could_have_served():
+    from causal_graph.discovery import _worked_without
+
+    w = forge()
+    w.intervene({"bench": 1})
+    with_bench = w.act("gather_twig")  # worked without stone, but a bench was there: it might have served instead
+    w.intervene({})
+    bare = w.act("gather_twig")  # worked with nothing at all: stone is not needed
+    assert with_bench.success and bare.success
+    assert not _worked_without("gather_twig", "stone", {}, ["stone"], {}, [with_bench])
+    assert _worked_without("gather_twig", "stone", {}, ["stone"], {"stone": ("bench",)}, [bare])
+    assert not _worked_without("gather_twig", "stone", {}, ["stone"], {"stone": ("bench",)}, [with_bench])
