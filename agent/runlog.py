@@ -137,6 +137,8 @@ class RunLog:
                     return self.seq
             self._kill_after = 0
             name = os.environ.get(FAULT_SIGNAL_ENV, "KILL")
+            if name == "INT":  # what Ctrl-C's default handler does, also where SIGINT is ignored (a background job)
+                raise KeyboardInterrupt
             os.kill(os.getpid(), getattr(signal, f"SIG{name}"))
         return self.seq
 
