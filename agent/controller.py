@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 RELEARN_AFTER = 3  # mismatches of one action before its relation is re-learned
 MAX_ENVIRONMENT_MOVES = 300  # movements toward one environment-factor goal before it is abandoned
 MAX_RELEARNS = 2  # re-learning an action that still fails after this many times ends the run (stuck)
-MAX_EXCUSED = 12  # plan-step failures in a row that the world explained before the goal is abandoned (stuck)
+MAX_EXCUSED = 30  # plan-step failures in a row (no run of the step succeeded) the world explained: stuck, abandon
 COUNTED_PHASES = {"learn": LEARNING, "pursue": PURSUIT}  # the phases whose successes agent.resources counts
 
 
@@ -192,7 +192,9 @@ class Controller:
             return
         self.state.plan = []  # re-plan from what the world really did
         if result.excused:  # the world, not the relation: the plan is simply re-made
-            excused = self.state.excused[step.action] = self.state.excused.get(step.action, 0) + 1
+            # in a row: a step whose earlier runs succeeded made progress, so the count starts again
+            excused = 1 if result.runs > 1 else self.state.excused.get(step.action, 0) + 1
+            self.state.excused[step.action] = excused
             self.emit("mismatch", action=step.action, why=result.why, runs=result.runs, excused=result.excused)
             if excused >= MAX_EXCUSED:
                 why = f"stuck: {step.action} failed {excused} times in a row for reasons of the world ({result.why})"
