@@ -13,7 +13,7 @@ import pytest
 
 from agent.actor import world_excuse
 from agent.cli import main
-from agent.controller import RELEARN_AFTER
+from agent.controller import MAX_EXCUSED, RELEARN_AFTER
 from agent.replay.analysis import replay
 from agent.run import RunConfig, new_run
 from agent.runlog import read_events
@@ -88,3 +88,17 @@ def test_a_contradicted_relation_stays_until_its_retest_replaces_it(tmp_path):
     kinds = [e["kind"] for e in events]
     assert kinds.count("retest") == 1 and "relearn" not in kinds
     assert sum(e["kind"] == "mismatch" and e["action"] == "gather_stone" for e in events) == RELEARN_AFTER
+
+
+@pytest.mark.skipif(not simulator_takes_conditions(), reason="the simulator takes no conditions= yet")
+def test_a_world_that_always_fails_ends_the_goal_as_stuck_without_relearning(tmp_path):
+    truth = EnvWorld(gym.make("adam/Minecraft-v0")).ground_truth()
+    config = RunConfig(out=str(tmp_path), picture=False, max_steps=200, conditions=("noisy:1.0",))
+    run = new_run(config, prior_graph=CausalGraph.from_relations(truth))  # a right graph: plans from the start
+    result = run.loop()
+    assert not result.goal_reached
+    events, _ = read_events(result.run_dir / "events.jsonl")
+    (abandoned,) = [e for e in events if e["kind"] == "goal_abandoned"]
+    assert abandoned["reason"].startswith(f"stuck: gather_oak_log failed {MAX_EXCUSED} times in a row")
+    assert not [e for e in events if e["kind"] in ("retest", "relearn")]  # never counted against the relation
+    assert run.graph.relation("gather_oak_log") == CausalGraph.from_relations(truth).relation("gather_oak_log")
