@@ -12,6 +12,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 from env import ENV_IDS
+from env.blocks import block_id
 from env.conditions import Conditions, InventoryLimits, parse_conditions
 from env.interface.handle import EnvWorld
 
@@ -264,8 +265,6 @@ def test_scarce_leaves_three_diamonds_then_none_is_reachable():
     _, info = e.reset(seed=0)
     assert info["ores_left"] == {"diamond_ore": 3, "gold_ore": 4, "iron_ore": 6}
     voxels = e.unwrapped.engine.voxels
-    from env.blocks import block_id
-
     assert int(np.isin(voxels, [block_id("diamond_ore"), block_id("deepslate_diamond_ore")]).sum()) == 3
     infos = mine_diamonds("scarce", 5)
     assert [i["reason"] for i in infos] == ["ok", "ok", "ok", "unreachable", "unreachable"]
