@@ -34,9 +34,16 @@ MOVEMENT_KINDS = ("relative", "absolute", "none")
 STEP_INFO = ("inventory", "action", "success", "reason", "consumed", "added")
 # "lost" / "lost_placed": items / placed things the world took during the step, not the action (a station a
 # creeper blew up); a world leaves them out of "consumed" (see Transition.lost).
-STEP_INFO_OPTIONAL = ("placed", "position", "nearby", "step_ticks", "restarts", "error", "lost", "lost_placed")
+# "dropped": gains that did not fit in the inventory (stack or slot limits); "durability": uses left per held
+# tool; "ores_left": what a finite world still holds (the simulator's conditions).
+STEP_INFO_OPTIONAL = (
+    "placed", "position", "nearby", "step_ticks", "restarts", "error", "lost", "lost_placed", "dropped",
+    "durability", "ores_left",
+)  # fmt: skip
 RESET_INFO = ("inventory",)
-RESET_INFO_OPTIONAL = ("placed", "position", "nearby", "restarts", "trimmed")
+# "trimmed": item -> how many of an intervention's counts did not fit (lowered to fit); "conditions": the world's
+# conditions when some are on (the simulator's durability, stacks, scarce, noisy, hostile, cap).
+RESET_INFO_OPTIONAL = ("placed", "position", "nearby", "restarts", "trimmed", "conditions", "ores_left", "durability")
 
 
 class EnvironmentUnavailable(RuntimeError):
