@@ -185,6 +185,9 @@ class Controller:
             seen = self.perceiver.look("actor")
             self.memory.perception = self.perceiver.agent_text(seen) if seen else ""
         result = self.actor.execute(step)
+        if self.learning:  # later evidence: a chance failure marks the world noisy, a success re-checks the yields
+            for t in result.transitions:
+                self.learner.check(t)
         self._check_milestones()
         if result.ok:
             self.state.plan.pop(0)

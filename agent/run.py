@@ -244,7 +244,7 @@ class AgentRun:
         return None if self.llm_down else RecordingClient(inner, self._emit)
 
     def _emit(self, kind: str, **data: Any) -> int:
-        if kind == "relearn":
+        if kind in ("relearn", "relation"):  # a relation dropped, or re-checked outside a discovery (Learner.check)
             self._graph_dirty = True
         self.tally.count(kind, data)
         return self.log.event(kind, **data)

@@ -67,8 +67,10 @@ def test_a_noisy_world_never_makes_the_agent_relearn(tmp_path, capsys):
 
 def test_a_contradicted_relation_stays_until_its_retest_replaces_it(tmp_path):
     truth = EnvWorld(gym.make("adam/Minecraft-v0")).ground_truth()
-    wrong = {r.action: r for r in truth}["gather_stone"]
-    wrong = replace(wrong, yields={**wrong.yields, "emerald": 1})  # a yield the world never gives
+    right = {r.action: r for r in truth}["craft_furnace"]
+    stone = next(i for i, need in right.needs.items() if need.consumed)
+    assert right.needs[stone].quantity == 8
+    wrong = replace(right, needs={**right.needs, stone: replace(right.needs[stone], quantity=4)})  # too few
     prior = CausalGraph.from_relations([wrong if r.action == wrong.action else r for r in truth])
     run = new_run(RunConfig(out=str(tmp_path), picture=False, max_steps=3000), prior_graph=prior)
     seen_at_retest: list[CausalRelation | None] = []
@@ -83,11 +85,25 @@ def test_a_contradicted_relation_stays_until_its_retest_replaces_it(tmp_path):
     result = run.loop()
     assert result.goal_reached and "diamond" in result.milestones
     assert seen_at_retest == [wrong]  # not deleted first: re-tested while still in the graph
-    assert dict(run.graph.relation("gather_stone").yields) == {"cobblestone": 1}  # replaced by what discovery found
+    assert run.graph.relation("craft_furnace").needs[stone].quantity == 8  # replaced by what discovery found
     events, _ = read_events(result.run_dir / "events.jsonl")
     kinds = [e["kind"] for e in events]
     assert kinds.count("retest") == 1 and "relearn" not in kinds
-    assert sum(e["kind"] == "mismatch" and e["action"] == "gather_stone" for e in events) == RELEARN_AFTER
+    assert sum(e["kind"] == "mismatch" and e["action"] == "craft_furnace" for e in events) == RELEARN_AFTER
+
+
+def test_a_yield_the_plans_never_see_is_dropped_by_the_later_evidence_without_a_retest(tmp_path):
+    truth = EnvWorld(gym.make("adam/Minecraft-v0")).ground_truth()
+    right = {r.action: r for r in truth}["gather_stone"]
+    wrong = replace(right, yields={**right.yields, "emerald": 1})  # a yield the world never gives
+    prior = CausalGraph.from_relations([wrong if r.action == wrong.action else r for r in truth])
+    run = new_run(RunConfig(out=str(tmp_path), picture=False, max_steps=3000), prior_graph=prior)
+    result = run.loop()
+    assert result.goal_reached and dict(run.graph.relation("gather_stone").yields) == {"cobblestone": 1}
+    events, _ = read_events(result.run_dir / "events.jsonl")
+    assert not [e for e in events if e["kind"] in ("retest", "relearn")]
+    rechecked = [e for e in events if e["kind"] == "relation" and e["action"] == "gather_stone"]
+    assert rechecked and "emerald" not in rechecked[0]["yields"]  # Learner.check on the controller's own step
 
 
 @pytest.mark.skipif(not simulator_takes_conditions(), reason="the simulator takes no conditions= yet")
