@@ -52,8 +52,12 @@ class Conditions:
     noisy: float | None = None
     hostile: float | None = None
 
-    def __bool__(self) -> bool:
-        return self != Conditions()
+    def __bool__(self) -> bool:  # asked several times a step: no comparison with a fresh instance
+        return (
+            self.durability
+            or self.stacks
+            or any(v is not None for v in (self.cap, self.scarce, self.noisy, self.hostile))
+        )
 
     def __str__(self) -> str:
         parts = [name for name in ("durability", "stacks") if getattr(self, name)]
