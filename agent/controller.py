@@ -146,7 +146,7 @@ class Controller:
         if goal is None:
             self.state.phase = "learn_rest"
             self.learner.start_completing()  # goals reached: alternatives for every cause too
-            if not self._learn_next():
+            if not self._learn_next() and not self._explore_next():
                 if self.state.goals_abandoned:
                     why = "; ".join(f"{g}: {r}" for g, r in self.state.goals_abandoned.items())
                     self._finish(f"not every goal reached — {why}")
@@ -257,6 +257,14 @@ class Controller:
             self.learner.refine(refinable[0])
             return True
         return False
+
+    def _explore_next(self) -> bool:
+        """Lifelong, once nothing is left to learn: one exploring trial looking for items never seen
+        (:meth:`causal_graph.learner.Learner.explore`); False when exploring is over."""
+        if not self.learning:
+            return False
+        self.current = "exploring for items not seen yet"
+        return self.learner.explore()
 
     def _goal_reached(self, goal: str) -> None:
         self.state.goals_reached[goal] = self.world.counters.steps

@@ -116,42 +116,55 @@ class _Expansion:
         self.steps: list[PlanStep] = []
         self.gathered: dict[str, int] = {}
 
-    def _producer(self, item: str, stack: tuple[str, ...]) -> CausalRelation:
-        best, best_cost = None, INFINITY
+    def _producers(self, item: str, stack: tuple[str, ...]) -> list[CausalRelation]:
+        """The relations that yield ``item``, cheapest per item first, without those that would need what is being
+        made (a cycle)."""
+        found = []
         for action in self.graph.producers(item):
             rel = self.graph.relation(action)
             if rel is None or rel.yields.get(item, 0) <= 0:
                 continue
             if any(all(o in stack for o in (i, *n.alternatives)) for i, n in rel.needs.items()):
                 continue  # would need what it is being made for (a cycle)
-            c = _relation_cost(rel, self.cost) / rel.yields[item]
-            if c < best_cost:
-                best, best_cost = rel, c
-        if best is None:
-            raise _Impossible(item)
-        return best
+            found.append((_relation_cost(rel, self.cost) / rel.yields[item], len(found), rel))
+        return [rel for _, _, rel in sorted(found, key=lambda f: f[:2])]
 
     def obtain(self, item: str, quantity: int, consume: bool, stack: tuple[str, ...]) -> None:
-        """Make the virtual inventory hold ``quantity`` of ``item`` (then use it up if ``consume``)."""
+        """Make the virtual inventory hold ``quantity`` of ``item`` (then use it up if ``consume``). The cheapest
+        producer first; where its causes cannot be had (a by-product's producer that needs the item itself further
+        down), the next one."""
         have = self.inv.get(item, 0)
         if have < quantity:
             if item in stack:
                 raise _Impossible(item)
-            rel = self._producer(item, stack)
-            per_run = rel.yields[item]
-            runs = math.ceil((quantity - have) / per_run)
-            for need_item, need in rel.needs.items():
-                choice = self._choose(
-                    need_item, need.alternatives, need.quantity * runs if need.consumed else 1, (*stack, item)
-                )
-                self.obtain(choice, need.quantity * runs if need.consumed else 1, need.consumed, (*stack, item))
-            self.steps.append(PlanStep(rel.action, runs, item))
-            if not rel.consumed():  # gathered from the world, not made from other items
-                self.gathered[item] = self.gathered.get(item, 0) + runs * per_run
-            for out, q in rel.yields.items():
-                self.inv[out] = self.inv.get(out, 0) + q * runs
+            producers = self._producers(item, stack)
+            for k, rel in enumerate(producers):
+                saved = (dict(self.inv), list(self.steps), dict(self.gathered))
+                try:
+                    self._run(rel, item, quantity - have, stack)
+                    break
+                except _Impossible:
+                    self.inv, self.steps, self.gathered = saved
+                    if k == len(producers) - 1:
+                        raise
+            else:
+                raise _Impossible(item)
         if consume:
             self.inv[item] = self.inv.get(item, 0) - quantity
+
+    def _run(self, rel: CausalRelation, item: str, missing: int, stack: tuple[str, ...]) -> None:
+        """Plan enough runs of ``rel`` for ``missing`` more ``item``, its causes first."""
+        per_run = rel.yields[item]
+        runs = math.ceil(missing / per_run)
+        for need_item, need in rel.needs.items():
+            count = need.quantity * runs if need.consumed else 1
+            choice = self._choose(need_item, need.alternatives, count, (*stack, item))
+            self.obtain(choice, count, need.consumed, (*stack, item))
+        self.steps.append(PlanStep(rel.action, runs, item))
+        if not rel.consumed():  # gathered from the world, not made from other items
+            self.gathered[item] = self.gathered.get(item, 0) + runs * per_run
+        for out, q in rel.yields.items():
+            self.inv[out] = self.inv.get(out, 0) + q * runs
 
     def _choose(self, item: str, alternatives: tuple[str, ...], quantity: int, stack: tuple[str, ...]) -> str:
         """Use an alternative already held in full; else the cheapest option to make (not one that is

@@ -25,7 +25,7 @@ SHOWN = 3  # actions shown in the summary line and the live view
 
 def takes_from_world(relation: CausalRelation | None) -> bool:
     """Whether ``relation`` uses nothing up from the inventory but yields items (it takes them from the world)."""
-    return relation is not None and not relation.consumed() and bool(relation.yields)
+    return relation is not None and relation.takes_from_world()
 
 
 def add(counts: dict[str, dict], action: str, phase: str, added: Mapping[str, int]) -> None:

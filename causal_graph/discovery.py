@@ -36,6 +36,15 @@ world that never shows one gets exactly one run per test.
 Yields are re-checked against every later success of the action (the alternatives' trials, the trials of
 :meth:`Discoverer.refine`): a learned yield a success did not add is dropped
 (:func:`causal_graph.proposer.recheck_yields`).
+
+**Trials that cost the world a target.** A failure in :data:`SPENDING_FAILURES` (``no_drop``: the target broke and
+gave nothing, as ore dug without the right pickaxe) used up a block the world may have few of. The stock of every
+such trial is remembered (:attr:`Discoverer.spent`): a do()-test whose stock holds no more than one that spent a
+target is known to fail (more items never stop a dig), so it is not run. For an action that has spent a target
+the caller may name the new items most likely to be its missing tool (``singles`` of :meth:`Discoverer.discover`):
+each is tried alone first, and the first that works is both the sample and the verified cause, one trial instead
+of a sample and a removal test per candidate; and the search for alternatives can be left for later
+(``alternatives=False``: each of its trials would dig another target).
 """
 
 from __future__ import annotations
@@ -65,11 +74,18 @@ EventSink = Callable[[str, dict[str, Any]], None]
 # a station blown up) is world-caused too. Of these, all but "unreachable" are chance: a world that gives one is noisy.
 WORLD_FAILURES = ("unreachable", "lost_way")
 MAP_FAILURES = ("unreachable",)  # a fact of the map, not chance: a deterministic world gives it too
+# Failures in which the world lost the action's target for nothing: "no_drop" (the block broke and dropped nothing).
+SPENDING_FAILURES = ("no_drop",)
 
 
 def world_caused(t: Transition) -> bool:
     """Whether ``t`` failed for a reason the world caused (:data:`WORLD_FAILURES`, or something lost in the step)."""
     return not t.success and (t.reason in WORLD_FAILURES or bool(t.lost))
+
+
+def spends(t: Transition) -> bool:
+    """Whether ``t`` failed in a way that cost the world its target (:data:`SPENDING_FAILURES`)."""
+    return not t.success and t.reason in SPENDING_FAILURES
 
 
 def shows_noise(t: Transition) -> bool:
@@ -143,6 +159,8 @@ class Discoverer:
         self.noisy = False  # the world has shown a chance failure (shows_noise): confirm failing do()-tests
         self.world_failures = 0  # trials retried because the world caused their failure
         self.caps: dict[str, int] = {}  # item -> the most of it an intervention was seen to hold (reset "trimmed")
+        # action -> the stocks of its trials that spent a target (SPENDING_FAILURES), the largest only
+        self.spent: dict[str, list[dict[str, int]]] = {}
 
     # ------------------------------------------------------------------------------ running
     def _act(self, action: str) -> Transition:
@@ -170,6 +188,8 @@ class Discoverer:
             event["step"] = t.step
             if not world_caused(t):
                 self.on_event("intervention", event)
+                if spends(t):
+                    self._note_spent(action, inventory)
                 return t
             self.world_failures += 1
             self.noisy = self.noisy or shows_noise(t)
@@ -177,9 +197,26 @@ class Discoverer:
             log.debug("%s: the world failed the trial (%s, lost %s); again", action, t.reason, dict(t.lost))
         raise WorldFailed(action)
 
+    def _note_spent(self, action: str, inventory: Mapping[str, int]) -> None:
+        """Remember that a trial of ``action`` from ``inventory`` spent a target (kept: the stocks no other holds)."""
+        stock = {i: q for i, q in inventory.items() if q > 0}
+        known = self.spent.setdefault(action, [])
+        if any(_within(stock, other) for other in known):
+            return
+        known[:] = [other for other in known if not _within(other, stock)] + [stock]
+
+    def known_to_fail(self, action: str, inventory: Mapping[str, int]) -> bool:
+        """Whether a trial of ``action`` from ``inventory`` is known to fail: some trial that spent a target held at
+        least as much of everything (more items never stop a dig, so fewer do not make it work)."""
+        return any(_within(inventory, stock) for stock in self.spent.get(action, ()))
+
     def _confirmed(self, action: str, inventory: Mapping[str, int], purpose: str, runs: list[Transition]) -> bool:
         """Whether ``action`` works from ``inventory``: one run; in a noisy world a failure is run again, and where
-        the two disagree the majority of up to ``confirm`` runs decides. Every run is appended to ``runs``."""
+        the two disagree the majority of up to ``confirm`` runs decides. Every run is appended to ``runs``. A test
+        :meth:`known_to_fail` is not run."""
+        if self.known_to_fail(action, inventory):
+            log.debug("%s: a trial with no more than %s spent a target already; not run", action, dict(inventory))
+            return False
         t = self._trial(action, inventory, purpose)
         runs.append(t)
         if t.success or not self.noisy or self.config.confirm < 2:
@@ -267,19 +304,38 @@ class Discoverer:
         known: Sequence[str],
         likely_held: Sequence[str] = (),
         priority: Sequence[str] | None = None,
+        singles: Sequence[str] = (),
+        alternatives: bool = True,
+        singles_first: bool = False,
+        lower: Callable[[str], Sequence[str]] | None = None,
     ) -> DiscoveryOutcome:
         """Learn what ``action`` needs and yields, using only ``known`` items (oldest first).
 
         ``likely_held``: items already seen serving as tools or stations for other actions; they are
         tested first (one run keeps only them), which usually saves most of the pruning runs.
         ``priority``: which items to stock first when the world's capacity cannot hold them all
-        (default: ``likely_held``, then the newest)."""
+        (default: ``likely_held``, then the newest). ``singles``: likely tools, the likeliest first: where a sample
+        took from the world (consumed nothing, added something), the first that was stocked is tried alone, so one
+        trial verifies the cause instead of a removal test per item; with ``singles_first`` (an action whose trials
+        cost the world a target) before any sample, and if it fails alone the try ends there (one target spent).
+        ``alternatives``: look for alternatives to the causes now (else :meth:`refine` may later). ``lower``: asked
+        with the single that worked, the other items to try alone in its place, in order (lower tiers: the first that
+        works is the cause); default, where ``alternatives``, the rest of ``singles`` oldest first, else none."""
         start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
         saved = self.world.inventory()
         outcome = DiscoveryOutcome(action, "no_effect")
         self._priority = list(priority) if priority is not None else list(likely_held)
         try:
-            outcome = self._discover(action, list(known), outcome, set(likely_held))
+            outcome = self._discover(
+                action,
+                list(known),
+                outcome,
+                set(likely_held),
+                [i for i in singles if i in known],
+                alternatives,
+                singles_first,
+                lower,
+            )
         except Unreachable:
             outcome.status = "unreachable"
         except WorldFailed:
@@ -292,19 +348,44 @@ class Discoverer:
         return outcome
 
     def _discover(
-        self, action: str, known: list[str], outcome: DiscoveryOutcome, likely_held: set[str] = frozenset()
+        self,
+        action: str,
+        known: list[str],
+        outcome: DiscoveryOutcome,
+        likely_held: set[str] = frozenset(),
+        singles: Sequence[str] = (),
+        alternatives: bool = True,
+        singles_first: bool = False,
+        lower: Callable[[str], Sequence[str]] | None = None,
     ) -> DiscoveryOutcome:
-        stock = {item: self.stock(item) for item in self._fit(known, self._priority)}
-        outcome.sampled = list(stock)
-        samples: list[Transition] = []
-        with self.world.counters.parallel():  # the N samples are independent: N copies may run them at once
-            for _ in range(self.config.samples):
-                with self.world.counters.branch():
-                    t = self._trial(action, stock, "sample")
-                samples.append(t)
-                if not t.success:
-                    break
-        outcome.runs.extend(samples)
+        verified: set[tuple[str, ...]] = set()
+        if lower is None and alternatives:
+            lower = lambda item: list(reversed(singles[singles.index(item) + 1 :]))  # noqa: E731
+        samples = self._singles(action, singles, outcome, lower) if singles_first else []
+        if samples is None:  # the likeliest tool failed alone
+            outcome.sampled = list(singles[:1])
+            return outcome
+        if samples:
+            verified.add(tuple(outcome.sampled))  # it worked alone: the do()-test of exactly this cause
+        else:
+            stock = {item: self.stock(item) for item in self._fit(known, self._priority)}
+            outcome.sampled = list(stock)
+            with self.world.counters.parallel():  # the N samples are independent: N copies may run them at once
+                for _ in range(self.config.samples):
+                    with self.world.counters.branch():
+                        t = self._trial(action, stock, "sample")
+                    samples.append(t)
+                    if not t.success:
+                        break
+            outcome.runs.extend(samples)
+            if samples[-1].success and singles and not samples[-1].consumed and samples[-1].added:
+                # it took from the world: a likely tool alone verifies it in one trial, not a removal test per item
+                stocked = list(outcome.sampled)
+                alone = self._singles(action, [i for i in singles if i in stocked], outcome, lower)
+                if alone:
+                    samples = alone
+                    verified.add(tuple(outcome.sampled))  # the do()-test of exactly this cause
+                outcome.sampled = stocked
         if not samples[-1].success:
             return outcome
         hyp = self._propose(action, samples, known)
@@ -312,8 +393,7 @@ class Discoverer:
             return outcome
         self.on_event("hypothesis", {"action": action, "source": hyp.source, **_hyp_dict(hyp)})
 
-        core = list(samples)
-        verified: set[tuple[str, ...]] = set()
+        core = list(outcome.runs)
 
         def works(held: Sequence[str]) -> bool:
             ok = self._confirmed(action, {**hyp.consumed, **{i: 1 for i in held}}, "do", core)
@@ -339,14 +419,14 @@ class Discoverer:
         outcome.runs = core
         if not effects:
             return outcome
-        alternatives: dict[str, tuple[str, ...]] = {}
+        found: dict[str, tuple[str, ...]] = {}
         tested = len(core)  # the alternatives' trials come after
-        if self.config.find_alternatives:
-            alternatives = self._alternatives(action, consumed, kept, known, outcome.runs)
+        if self.config.find_alternatives and alternatives:
+            found = self._alternatives(action, consumed, kept, known, outcome.runs)
         if self.noisy:  # a success without a kept cause (nor any alternative of it) outweighs the failures
-            kept = [i for i in kept if not _worked_without(action, i, consumed, kept, alternatives, outcome.runs)]
-        needs = {i: Need(q, True, alternatives.get(i, ())) for i, q in consumed.items()}
-        needs.update({i: Need(1, False, alternatives.get(i, ())) for i in kept})
+            kept = [i for i in kept if not _worked_without(action, i, consumed, kept, found, outcome.runs)]
+        needs = {i: Need(q, True, found.get(i, ())) for i, q in consumed.items()}
+        needs.update({i: Need(1, False, found.get(i, ())) for i in kept})
         wins = sum(1 for t in core if t.success)
         relation = CausalRelation(
             action,
@@ -360,6 +440,56 @@ class Discoverer:
         outcome.relation, outcome.status = relation, "explained"
         self.on_event("relation", relation.to_dict())
         return outcome
+
+    def _singles(
+        self,
+        action: str,
+        singles: Sequence[str],
+        outcome: DiscoveryOutcome,
+        lower: Callable[[str], Sequence[str]] | None = None,
+    ) -> list[Transition] | None:
+        """Try ``action`` with the first of ``singles`` (likely tools, the likeliest first) alone. Where it works, the
+        items ``lower`` names for it (lower tiers worth a trial, in order; none without ``lower``) are tried alone,
+        and the first that works is the cause instead (the newer one is then one of its alternatives): returns
+        ``[the run that worked]`` (``outcome.sampled`` names its item). Where it fails, None: the try ends there (the
+        likeliest tool failed; one target spent, not more). ``[]`` when no single is worth a trial (none, or the
+        first :meth:`known_to_fail`). Every run goes into ``outcome.runs``."""
+        if not singles:
+            return []
+        t = self._alone(action, singles[0], outcome)
+        if t is None:
+            return []
+        if not t.success:
+            return None
+        item = singles[0]
+        for candidate in lower(item) if lower is not None else ():
+            other = self._alone(action, candidate, outcome)
+            if other is not None and other.success:
+                item, t = candidate, other
+                break
+        outcome.sampled = [item]
+        return [t]
+
+    def _alone(self, action: str, item: str, outcome: DiscoveryOutcome) -> Transition | None:
+        """One trial of ``action`` with ``item`` alone (None: known to fail, not run)."""
+        inventory = {item: self.stock(item)}
+        if self.known_to_fail(action, inventory):
+            return None
+        t = self._trial(action, inventory, "single")
+        outcome.runs.append(t)
+        return t
+
+    def probe(self, action: str, inventory: Mapping[str, int]) -> Transition | None:
+        """Run ``action`` once from ``inventory`` (to see what it brings now: lifelong exploration), the inventory
+        restored afterwards; None when its target stayed out of reach or the world kept failing it."""
+        saved = self.world.inventory()
+        try:
+            return self._trial(action, inventory, "explore")
+        except (Unreachable, WorldFailed):
+            return None
+        finally:
+            if self.world.inventory() != saved:
+                self.world.intervene(saved)
 
     def _propose(self, action: str, samples: list[Transition], known: list[str]):
         hyp = self.proposer.propose(action, samples, known)
@@ -528,6 +658,11 @@ def _worked_without(
         *alternatives.get(cause, ()),
     }
     return any(t.success and t.action == action and {i for i, n in t.before.items() if n} <= allowed for t in runs)
+
+
+def _within(inventory: Mapping[str, int], stock: Mapping[str, int]) -> bool:
+    """Whether ``stock`` holds at least as much of every item of ``inventory`` (counts of 0 ignored)."""
+    return all(q <= stock.get(i, 0) for i, q in inventory.items() if q > 0)
 
 
 def _hyp_dict(hyp) -> dict[str, Any]:

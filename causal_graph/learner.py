@@ -15,6 +15,19 @@ transition passed to :meth:`Learner.check` failed for a reason the world caused)
 to ``noisy_tries`` tries with the same items: one unlucky sample is not final. A world that never shows
 one is learned exactly as before.
 
+**Trials that cost the world a target.** An unexplained action whose trial broke its target for nothing
+(:func:`causal_graph.discovery.spends`: ore dug without the right pickaxe) is *spending*: it is tried again only
+when nothing else is worth trying (one at a time, the most promising first: one whose new items include a
+likely tool), with the likely tools among the items new since it spent tried alone first
+(:meth:`Learner.singles`), and its alternatives are looked for only once the goals are reached. A likely tool is
+an item that already serves as a tool of an action that takes from the world, or one made the way such a tool is
+made (a relation of the same shape: the same counts, consumed or held): learned relations only, no rules.
+
+**Exploring for new items.** Once nothing is worth trying or refining (the goals reached), :meth:`Learner.explore`
+runs the learned actions that take from the world again, each from its held causes, round after round: a digging
+action goes further each time and may bring up what the agent has never seen (a deeper stone's by-product), and
+a new item makes learning resume. It stops after ``explore_patience`` rounds in a row that brought nothing new.
+
 **Yields re-checked.** :meth:`Learner.check` takes any later transition (the controller's own steps): a
 success of a learned action that did not add a learned yield drops it (a by-product the discovery runs
 happened to share, :func:`causal_graph.proposer.recheck_yields`).
@@ -27,10 +40,10 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from causal_graph.discovery import Discoverer, DiscoveryOutcome, shows_noise
+from causal_graph.discovery import Discoverer, DiscoveryOutcome, shows_noise, spends
 from causal_graph.graph import CausalGraph
 from causal_graph.proposer import recheck_yields
-from env.interface import Transition
+from env.interface import CausalRelation, Transition
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +61,15 @@ class LearnerState:
     noisy: bool = False  # the world has shown a chance failure: single outcomes are not final
     tries: dict[str, int] = field(default_factory=dict)  # action -> tries in a row with the same items (noisy only)
     caps: dict[str, int] = field(default_factory=dict)  # item -> what an intervention was seen to hold of it
+    # action -> the stocks of its trials that spent a target (Discoverer.spent), and how many trials did
+    spent: dict[str, list[dict[str, int]]] = field(default_factory=dict)
+    spends: dict[str, int] = field(default_factory=dict)
+    spend_ticks: dict[str, int] = field(default_factory=dict)  # action -> game ticks its first spent trial took
+    explore_left: list[str] = field(default_factory=list)  # actions left in this round of exploring
+    dry_rounds: int = 0  # rounds of exploring in a row that brought no new item
+    explore_rounds: int = 0  # rounds of exploring so far (each starts with the next move of the world's spiral)
+    explored: int = 0  # exploring trials so far
+    tool_tests: dict[str, bool] = field(default_factory=dict)  # item -> whether it served as the proxy's tool
 
     def to_dict(self) -> dict:
         data = {
@@ -63,6 +85,19 @@ class LearnerState:
             data["tries"] = dict(self.tries)
         if self.caps:
             data["caps"] = dict(self.caps)
+        if self.explored:
+            data["explore"] = {
+                "left": list(self.explore_left),
+                "dry_rounds": self.dry_rounds,
+                "trials": self.explored,
+                "rounds": self.explore_rounds,
+            }
+        if self.tool_tests:
+            data["tool_tests"] = dict(self.tool_tests)
+        if self.spent:
+            data["spent"] = {a: [dict(stock) for stock in stocks] for a, stocks in self.spent.items()}
+            data["spends"] = dict(self.spends)
+            data["spend_ticks"] = dict(self.spend_ticks)
         return data
 
     @classmethod
@@ -76,10 +111,27 @@ class LearnerState:
             bool(data.get("noisy", False)),
             {str(k): int(v) for k, v in (data.get("tries") or {}).items()},
             {str(k): int(v) for k, v in (data.get("caps") or {}).items()},
+            {
+                str(a): [{str(i): int(q) for i, q in stock.items()} for stock in stocks]
+                for a, stocks in (data.get("spent") or {}).items()
+            },
+            {str(k): int(v) for k, v in (data.get("spends") or {}).items()},
+            {str(k): int(v) for k, v in (data.get("spend_ticks") or {}).items()},
+            [str(a) for a in (data.get("explore") or {}).get("left", [])],
+            int((data.get("explore") or {}).get("dry_rounds", 0)),
+            int((data.get("explore") or {}).get("rounds", 0)),
+            int((data.get("explore") or {}).get("trials", 0)),
+            {str(k): bool(v) for k, v in (data.get("tool_tests") or {}).items()},
         )
 
 
 RETRY_STATUSES = ("no_effect", "unverified", "world_failed")  # outcomes a noisy world may have caused
+EXPLORE_PATIENCE = 24  # rounds of exploring in a row that bring no new item before exploring stops
+
+
+def _shape(relation: CausalRelation) -> tuple[tuple[int, bool], ...]:
+    """How a relation makes its yield, without the names: its needs' (count, consumed), sorted."""
+    return tuple(sorted((need.quantity, need.consumed) for need in relation.needs.values()))
 
 
 class Learner:
@@ -94,11 +146,15 @@ class Learner:
         on_outcome: Callable[[DiscoveryOutcome], None] | None = None,
         order_seed: int = 0,
         noisy_tries: int = 2,
+        explore_patience: int = EXPLORE_PATIENCE,
     ) -> None:
         if isinstance(noisy_tries, bool) or not isinstance(noisy_tries, int) or noisy_tries < 1:
             raise ValueError(f"noisy_tries must be a positive integer, got {noisy_tries!r}")
+        if isinstance(explore_patience, bool) or not isinstance(explore_patience, int) or explore_patience < 0:
+            raise ValueError(f"explore_patience must be an integer >= 0, got {explore_patience!r}")
         self.discoverer = discoverer
         self.noisy_tries = noisy_tries
+        self.explore_patience = explore_patience
         self.graph = graph
         # The library's order must not act as an unlock table: try actions in a seeded random order.
         self.actions = [a for a in actions if a not in discoverer.world.movement_actions]
@@ -109,6 +165,8 @@ class Learner:
             graph.add_action(action)
         discoverer.noisy = discoverer.noisy or self.state.noisy
         discoverer.caps.update(self.state.caps)
+        for action, stocks in self.state.spent.items():
+            discoverer.spent.setdefault(action, [dict(stock) for stock in stocks])
 
     def observe(self, items: Iterable[str]) -> None:
         known = self.state.known
@@ -128,17 +186,153 @@ class Learner:
             for a in self.actions
             if not self.graph.explained(a) and (a not in self.state.tried_with or known - set(self.state.tried_with[a]))
         ]
-        if not self.state.noisy:
-            return fresh
-        again = [
+        cheap = [a for a in fresh if not self.spending(a)]
+        again = []
+        if self.state.noisy:
+            again = [
+                a
+                for a in self.actions
+                if a not in fresh
+                and not self.graph.explained(a)
+                and not self.spending(a)
+                and self.state.status.get(a) in RETRY_STATUSES
+                and self.state.tries.get(a, 1) < self.noisy_tries
+            ]
+        if cheap or again:
+            return cheap + again
+        spending = [
             a
             for a in self.actions
-            if a not in fresh
-            and not self.graph.explained(a)
-            and self.state.status.get(a) in RETRY_STATUSES
-            and self.state.tries.get(a, 1) < self.noisy_tries
+            if self.spending(a)
+            and (a in fresh or (self.singles(a) and self.state.status.get(a) != "unreachable"))  # a tool left to try
         ]
-        return fresh + again
+        return self._spending_order(spending)[:1]
+
+    # ------------------------------------------------------------------------------ spending actions
+    def spending(self, action: str) -> bool:
+        """Whether ``action`` is unexplained and some trial of it broke its target for nothing."""
+        return action in self.discoverer.spent and not self.graph.explained(action)
+
+    def _taking_tools(self) -> set[str]:
+        """Items seen serving as the tool of an action that takes from the world: held (not consumed) by a learned
+        one, or an alternative of such a cause, or proven on the proxy (:meth:`prove_tools`)."""
+        return {
+            item
+            for rel in self.graph.relations()
+            if rel.takes_from_world()
+            for cause, need in rel.needs.items()
+            if not need.consumed
+            for item in (cause, *need.alternatives)
+        } | {item for item, works in self.state.tool_tests.items() if works}
+
+    def _made_like_tools(self, tools: set[str]) -> set[str]:
+        """Items a learned relation makes the way one of ``tools`` is made (the same :func:`_shape`): a new pickaxe
+        is made like the old one."""
+        shapes = {_shape(rel) for rel in self.graph.relations() if tools & set(rel.yields)}
+        return {item for rel in self.graph.relations() if _shape(rel) in shapes for item in rel.yields} - tools
+
+    def obtainable_without(self, action: str, item: str) -> bool:
+        """Whether the learned graph makes ``item`` from nothing without ``action`` (a fixpoint over the other
+        relations; any alternative of a cause will do)."""
+        have: set[str] = set()
+        rels = [r for r in self.graph.relations() if r.action != action]
+        grown = True
+        while grown and item not in have:
+            grown = False
+            for rel in rels:
+                if set(rel.yields) <= have:
+                    continue
+                if all({cause, *need.alternatives} & have for cause, need in rel.needs.items()):
+                    have |= set(rel.yields)
+                    grown = True
+        return item in have
+
+    def _lower_tiers(self, action: str, tool: str) -> list[str]:
+        """The other likely tools to try alone in place of ``tool``, which worked alone for ``action``: those the graph
+        makes without ``action`` first, oldest first (the lowest tier that works is the cause). Before the goals are
+        reached and where ``tool`` itself can be made without ``action``, none: each trial may spend a target the goal
+        needs, and the search for alternatives finds the lower tiers later."""
+        if not self.state.completing and self.obtainable_without(action, tool):
+            return []
+        order = {item: i for i, item in enumerate(self.state.known)}
+        others = [i for i in self.singles(action) if i != tool]
+        return sorted(others, key=lambda i: (not self.obtainable_without(action, i), order.get(i, len(order))))
+
+    def proxy(self) -> str | None:
+        """The learned action that takes from the world with one held cause and the lowest tier (its tool the oldest
+        known item): the cheapest target, on which a new item can show it is a tool of that kind."""
+        order = {item: i for i, item in enumerate(self.state.known)}
+        best = None
+        for rel in self.graph.relations():
+            held = list(rel.held())
+            if not rel.takes_from_world() or len(rel.needs) != 1 or len(held) != 1:
+                continue
+            key = (order.get(held[0], len(order)), self.actions.index(rel.action) if rel.action in self.actions else 0)
+            if best is None or key < best[0]:
+                best = (key, rel.action)
+        return best[1] if best else None
+
+    def prove_tools(self) -> list[str]:
+        """Test the items made like a known tool (:meth:`_made_like_tools`) and not tested yet on the :meth:`proxy`
+        (each alone, one trial of the cheapest target); remember which worked (:attr:`LearnerState.tool_tests`).
+        Returns the items tested."""
+        proxy = self.proxy()
+        if proxy is None:
+            return []
+        candidates = [i for i in self._made_like_tools(self._taking_tools()) if i not in self.state.tool_tests]
+        tested = []
+        for item in sorted(candidates, key=self.state.known.index):
+            if item not in self.state.known:
+                continue
+            t = self.discoverer.probe(proxy, {item: 1})
+            if t is None:
+                continue
+            self.state.tool_tests[item] = t.success
+            tested.append(item)
+        if tested:
+            self._note_world()
+            log.debug("proxy %s: %s", proxy, {i: self.state.tool_tests[i] for i in tested})
+        return tested
+
+    def singles(self, action: str) -> list[str]:
+        """For a spending action: the known tools of actions that take from the world (:meth:`_taking_tools`) that
+        none of its spending trials held: first those that unlocked an action the older tools could not
+        (:meth:`_unlocking_tools`), then the rest, newest first within each (the newest tier is the likeliest to dig
+        what the older ones could not). The discoverer tries the first alone."""
+        held_then = {i for stock in self.discoverer.spent.get(action, ()) for i in stock}
+        tools = self._taking_tools()
+        unlocking = self._unlocking_tools()
+        newest = [i for i in reversed(self.state.known) if i in tools and i not in held_then]
+        return sorted(newest, key=lambda i: i not in unlocking)  # stable: newest first within each
+
+    def _unlocking_tools(self) -> set[str]:
+        """The tools that are the cause (not an alternative) of a learned action that takes from the world and has
+        spent targets before it was learned: each unlocked what the older tools could not (a tier's evidence)."""
+        return {
+            cause
+            for rel in self.graph.relations()
+            if rel.takes_from_world() and rel.action in self.discoverer.spent
+            for cause, need in rel.needs.items()
+            if not need.consumed
+        }
+
+    def _spending_order(self, actions: list[str]) -> list[str]:
+        """Spending actions, the most promising first: those for which a known tool, or an item made like one, is
+        new since their last try; then the cheapest target first (the least game time its first spent trial took:
+        a target far away or deep down is the rarer one, and a cheaper one answers the same question, whether the
+        new tool digs what the old could not); then those that spent fewest targets; then the library's order."""
+        tools = self._taking_tools()
+        likely = tools | {i for i in self._made_like_tools(tools) if self.state.tool_tests.get(i) is not False}
+        rank = {a: i for i, a in enumerate(self.actions)}
+
+        def promise(action: str) -> bool:
+            held_then = {i for stock in self.discoverer.spent.get(action, ()) for i in stock}
+            return any(i in likely and i not in held_then for i in self.state.known)
+
+        def cost(action: str) -> int:  # the game time its first spent trial took: a far or deep target is rarer
+            return self.state.spend_ticks.get(action, 0)
+
+        return sorted(actions, key=lambda a: (not promise(a), cost(a), self.state.spends.get(a, 0), rank[a]))
 
     def check(self, t: Transition) -> list[str]:
         """Weigh a transition seen after learning (the controller calls this with each of its own steps): a chance
@@ -237,7 +431,23 @@ class Learner:
         tools = {i for rel in self.graph.relations() for i, need in rel.needs.items() if not need.consumed}
         priority = self._priority_if_limited(action)
         same = set(known) == set(self.state.tried_with.get(action, ()))
-        outcome = self.discoverer.discover(action, known, [i for i in known if i in tools], priority=priority)
+        spending = action in self.discoverer.spent
+        if spending:
+            self.prove_tools()
+        outcome = self.discoverer.discover(
+            action,
+            known,
+            [i for i in known if i in tools],
+            priority=priority,
+            singles=self.singles(action),
+            alternatives=not spending or self.state.completing,
+            singles_first=spending,
+            lower=lambda tool: self._lower_tiers(action, tool),
+        )
+        spent = [t for t in outcome.runs if spends(t)]
+        if spent:
+            self.state.spends[action] = self.state.spends.get(action, 0) + len(spent)
+            self.state.spend_ticks.setdefault(action, spent[0].ticks)
         self._note_world()
         if self.state.noisy:
             self.state.tries[action] = self.state.tries.get(action, 1) + 1 if same else 1
@@ -264,6 +474,8 @@ class Learner:
             self.state.noisy = True
         if self.discoverer.caps != self.state.caps:
             self.state.caps = dict(self.discoverer.caps)
+        if self.discoverer.spent != self.state.spent:
+            self.state.spent = {a: [dict(stock) for stock in stocks] for a, stocks in self.discoverer.spent.items()}
 
     def learn_round(self, stop: Callable[[], bool] | None = None) -> int:
         """Try every action worth trying once (in library order); returns how many were explained."""
@@ -285,16 +497,58 @@ class Learner:
 
     def complete(self, stop: Callable[[], bool] | None = None, max_rounds: int = 100) -> None:
         """Look for alternatives to every cause of every learned relation (a better pickaxe, any fuel), as
-        the controller does once its goals are reached; :meth:`learn_all` first learns the relations."""
+        the controller does once its goals are reached (:meth:`learn_all` first learns the relations); then explore
+        for items not seen yet (:meth:`explore`), learning and refining again with any that turn up."""
         self.state.completing = True
         for _ in range(max_rounds):
             todo = self.worth_refining()
             if not todo or (stop and stop()):
-                return
+                break
             for action in todo:
                 if stop and stop():
                     return
                 self.refine(action)
+        while not (stop and stop()):
+            learn, refine = self.worth_trying(), self.worth_refining()
+            if learn:
+                self.learn(learn[0])
+            elif refine:
+                self.refine(refine[0])
+            elif not self.explore():
+                return
+
+    def explore(self) -> bool:
+        """One exploring trial (see the module's notes): the next learned action that takes from the world, from its
+        held causes; new items it brought are observed (learning resumes with them). False when there is nothing to
+        explore, or ``explore_patience`` rounds in a row brought nothing new (then it stays False)."""
+        state = self.state
+        if state.dry_rounds >= self.explore_patience:
+            return False
+        if not state.explore_left:
+            takers = [a for a in self.actions if (rel := self.graph.relation(a)) is not None and rel.takes_from_world()]
+            if not takers:
+                return False
+            state.explore_left = takers
+            move = self.discoverer.world.spec.movements.explore(state.explore_rounds)
+            state.explore_rounds += 1
+            if move:  # each round from new ground: a target dug from elsewhere is reached through other blocks
+                self.discoverer.world.act(move)
+        action = state.explore_left.pop(0)
+        rel = self.graph.relation(action)
+        t = None
+        if rel is not None:
+            t = self.discoverer.probe(action, rel.held())
+        state.explored += 1
+        new = [i for i in (t.after if t is not None else {}) if i not in state.known]
+        self._note_world()
+        if new:
+            log.info("exploring with %s brought %s, never seen before", action, ", ".join(sorted(new)))
+            self.observe(new)
+            state.dry_rounds = 0
+            state.explore_left = []
+        elif not state.explore_left:
+            state.dry_rounds += 1
+        return True
 
     def start_completing(self) -> None:
         """From now on refine every cause of every learned relation, not only the ones that cannot be made (the

@@ -65,6 +65,11 @@ class CausalRelation:
     def held(self) -> dict[str, int]:
         return {item: need.quantity for item, need in self.needs.items() if not need.consumed}
 
+    def takes_from_world(self) -> bool:
+        """Whether the action uses nothing up from the inventory but yields items: it takes them from the world (a
+        gather or mine action; the world's blocks are what it uses up)."""
+        return not self.consumed() and bool(self.yields)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "action": self.action,
