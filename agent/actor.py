@@ -113,7 +113,7 @@ class Actor:
                 if t.reason != "unreachable":
                     break
                 if detours >= self.max_detours:
-                    result.ok, result.why = False, "unreachable"
+                    result.ok, result.why, result.excused = False, "unreachable", "the world: unreachable"
                     self.memory.fail(step.action, t.step, result.why)
                     return result
                 detours += 1

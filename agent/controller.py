@@ -19,6 +19,7 @@ from agent.memory import MemoryPool
 from agent.perceive import Perceiver
 from agent.planner import GraphPlanner, Planner, PlanStep
 from agent.resources import LEARNING, PURSUIT, add
+from causal_graph.discovery import spends
 from causal_graph.graph import CausalGraph
 from causal_graph.learner import Learner
 from env.interface import Transition, World
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 RELEARN_AFTER = 3  # mismatches of one action before its relation is re-learned
 MAX_ENVIRONMENT_MOVES = 300  # movements toward one environment-factor goal before it is abandoned
 MAX_RELEARNS = 2  # re-learning an action that still fails after this many times ends the run (stuck)
+MAX_UNREACHABLE = 3  # plan steps in a row whose target stayed out of reach after exploring: the world ran out of it
 MAX_EXCUSED = 30  # plan-step failures in a row (no run of the step succeeded) the world explained: stuck, abandon
 COUNTED_PHASES = {"learn": LEARNING, "pursue": PURSUIT}  # the phases whose successes agent.resources counts
 
@@ -199,7 +201,7 @@ class Controller:
             excused = 1 if result.runs > 1 else self.state.excused.get(step.action, 0) + 1
             self.state.excused[step.action] = excused
             self.emit("mismatch", action=step.action, why=result.why, runs=result.runs, excused=result.excused)
-            if excused >= MAX_EXCUSED:
+            if excused >= (MAX_UNREACHABLE if result.why == "unreachable" else MAX_EXCUSED):
                 why = f"stuck: {step.action} failed {excused} times in a row for reasons of the world ({result.why})"
                 self._abandon(item, why)
             return
@@ -236,11 +238,11 @@ class Controller:
             self.learner.forget_tries(action)
 
     def count_taken(self, t: Transition) -> None:
-        """Count a successful transition toward :mod:`agent.resources` (before the first goal is reached, while
-        learning or pursuing it); called for every transition of the run."""
+        """Count a successful transition, or one that broke its target for nothing, toward :mod:`agent.resources`
+        (before the first goal is reached, while learning or pursuing it); called for every transition of the run."""
         phase = COUNTED_PHASES.get(self.state.phase)
-        if t.success and phase and not self.state.goals_reached:
-            add(self.state.taken, t.action, phase, t.added)
+        if phase and not self.state.goals_reached and (t.success or spends(t)):
+            add(self.state.taken, t.action, phase, t.added, spent=not t.success)
 
     def _learn_next(self) -> bool:
         """Learn one unexplained action, else refine one whose cause cannot be made; False if neither."""

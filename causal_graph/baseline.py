@@ -27,7 +27,12 @@ class AdamDiscoverer(Discoverer):
     """One-at-a-time removal over the full stock (ADAM's intervention-based causal discovery)."""
 
     def _discover(
-        self, action: str, known: list[str], outcome: DiscoveryOutcome, likely_held: set[str] = frozenset()
+        self,
+        action: str,
+        known: list[str],
+        outcome: DiscoveryOutcome,
+        likely_held: set[str] = frozenset(),
+        **_resource_aware: object,  # singles, lower tiers, alternatives later: not ADAM's procedure
     ) -> DiscoveryOutcome:
         known = self._fit(known, self._priority)  # what one intervention can hold, when the world limits it
         stock = {item: self.stock(item) for item in known}

@@ -331,10 +331,10 @@ class Discoverer:
                 list(known),
                 outcome,
                 set(likely_held),
-                [i for i in singles if i in known],
-                alternatives,
-                singles_first,
-                lower,
+                singles=[i for i in singles if i in known],
+                alternatives=alternatives,
+                singles_first=singles_first,
+                lower=lower,
             )
         except Unreachable:
             outcome.status = "unreachable"

@@ -24,9 +24,10 @@ an item that already serves as a tool of an action that takes from the world, or
 made (a relation of the same shape: the same counts, consumed or held): learned relations only, no rules.
 
 **Exploring for new items.** Once nothing is worth trying or refining (the goals reached), :meth:`Learner.explore`
-runs the learned actions that take from the world again, each from its held causes, round after round: a digging
-action goes further each time and may bring up what the agent has never seen (a deeper stone's by-product), and
-a new item makes learning resume. It stops after ``explore_patience`` rounds in a row that brought nothing new.
+runs the learned actions that take from the world again, each from its held causes, round after round, and the one
+whose target lies deepest (its first spent trial took longest) a few more times: a dig from where the last one
+ended goes further each time and may bring up what the agent has never seen (a deeper stone's by-product), and a
+new item makes learning resume. It stops after ``explore_patience`` rounds in a row that brought nothing new.
 
 **Yields re-checked.** :meth:`Learner.check` takes any later transition (the controller's own steps): a
 success of a learned action that did not add a learned yield drops it (a by-product the discovery runs
@@ -67,8 +68,9 @@ class LearnerState:
     spend_ticks: dict[str, int] = field(default_factory=dict)  # action -> game ticks its first spent trial took
     explore_left: list[str] = field(default_factory=list)  # actions left in this round of exploring
     dry_rounds: int = 0  # rounds of exploring in a row that brought no new item
-    explore_rounds: int = 0  # rounds of exploring so far (each starts with the next move of the world's spiral)
+    explore_rounds: int = 0  # rounds of exploring so far
     explored: int = 0  # exploring trials so far
+    explore_gone: list[str] = field(default_factory=list)  # actions whose exploring trial found no target in reach
     tool_tests: dict[str, bool] = field(default_factory=dict)  # item -> whether it served as the proxy's tool
 
     def to_dict(self) -> dict:
@@ -91,6 +93,7 @@ class LearnerState:
                 "dry_rounds": self.dry_rounds,
                 "trials": self.explored,
                 "rounds": self.explore_rounds,
+                "gone": list(self.explore_gone),
             }
         if self.tool_tests:
             data["tool_tests"] = dict(self.tool_tests)
@@ -102,31 +105,34 @@ class LearnerState:
 
     @classmethod
     def from_dict(cls, data: dict) -> LearnerState:
+        explore = data.get("explore") or {}
         return cls(
-            list(data.get("known", [])),
-            dict(data.get("tried_with", {})),
-            dict(data.get("status", {})),
-            dict(data.get("refined_with", {})),
-            bool(data.get("completing", False)),
-            bool(data.get("noisy", False)),
-            {str(k): int(v) for k, v in (data.get("tries") or {}).items()},
-            {str(k): int(v) for k, v in (data.get("caps") or {}).items()},
-            {
+            known=list(data.get("known", [])),
+            tried_with=dict(data.get("tried_with", {})),
+            status=dict(data.get("status", {})),
+            refined_with=dict(data.get("refined_with", {})),
+            completing=bool(data.get("completing", False)),
+            noisy=bool(data.get("noisy", False)),
+            tries={str(k): int(v) for k, v in (data.get("tries") or {}).items()},
+            caps={str(k): int(v) for k, v in (data.get("caps") or {}).items()},
+            spent={
                 str(a): [{str(i): int(q) for i, q in stock.items()} for stock in stocks]
                 for a, stocks in (data.get("spent") or {}).items()
             },
-            {str(k): int(v) for k, v in (data.get("spends") or {}).items()},
-            {str(k): int(v) for k, v in (data.get("spend_ticks") or {}).items()},
-            [str(a) for a in (data.get("explore") or {}).get("left", [])],
-            int((data.get("explore") or {}).get("dry_rounds", 0)),
-            int((data.get("explore") or {}).get("rounds", 0)),
-            int((data.get("explore") or {}).get("trials", 0)),
-            {str(k): bool(v) for k, v in (data.get("tool_tests") or {}).items()},
+            spends={str(k): int(v) for k, v in (data.get("spends") or {}).items()},
+            spend_ticks={str(k): int(v) for k, v in (data.get("spend_ticks") or {}).items()},
+            explore_left=[str(a) for a in explore.get("left", [])],
+            dry_rounds=int(explore.get("dry_rounds", 0)),
+            explore_rounds=int(explore.get("rounds", 0)),
+            explored=int(explore.get("trials", 0)),
+            explore_gone=[str(a) for a in explore.get("gone", [])],
+            tool_tests={str(k): bool(v) for k, v in (data.get("tool_tests") or {}).items()},
         )
 
 
 RETRY_STATUSES = ("no_effect", "unverified", "world_failed")  # outcomes a noisy world may have caused
 EXPLORE_PATIENCE = 24  # rounds of exploring in a row that bring no new item before exploring stops
+DEEP_DIGS = 3  # extra trials per round of exploring for the action whose target lies deepest
 
 
 def _shape(relation: CausalRelation) -> tuple[tuple[int, bool], ...]:
@@ -451,8 +457,9 @@ class Learner:
         self._note_world()
         if self.state.noisy:
             self.state.tries[action] = self.state.tries.get(action, 1) + 1 if same else 1
-        if self.discoverer.capacity is not None and len(outcome.sampled) < len(known):
-            # over capacity: remember only what this try stocked
+        partial = outcome.relation is None and bool(outcome.sampled) and len(outcome.sampled) < len(known)
+        if partial and (self.discoverer.capacity is not None or spending):
+            # over capacity, or a likely tool that failed alone: remember only what this try stocked
             before = self.state.tried_with.get(action, [])
             self.state.tried_with[action] = list(dict.fromkeys([*before, *outcome.sampled]))
         else:
@@ -525,20 +532,28 @@ class Learner:
         if state.dry_rounds >= self.explore_patience:
             return False
         if not state.explore_left:
-            takers = [a for a in self.actions if (rel := self.graph.relation(a)) is not None and rel.takes_from_world()]
+            takers = [
+                a
+                for a in self.actions
+                if (rel := self.graph.relation(a)) is not None
+                and rel.takes_from_world()
+                and a not in state.explore_gone
+            ]
             if not takers:
                 return False
-            state.explore_left = takers
-            move = self.discoverer.world.spec.movements.explore(state.explore_rounds)
+            # the deepest target (the longest first spent trial) again and again: each dig from where the last one
+            # ended goes further down, through ground nothing else reaches
+            deep = max(takers, key=lambda a: state.spend_ticks.get(a, 0))
+            state.explore_left = takers + [deep] * DEEP_DIGS
             state.explore_rounds += 1
-            if move:  # each round from new ground: a target dug from elsewhere is reached through other blocks
-                self.discoverer.world.act(move)
         action = state.explore_left.pop(0)
         rel = self.graph.relation(action)
         t = None
         if rel is not None:
             t = self.discoverer.probe(action, rel.held())
         state.explored += 1
+        if t is None:  # its targets stayed out of reach (or the world kept failing it): not explored again
+            state.explore_gone.append(action)
         new = [i for i in (t.after if t is not None else {}) if i not in state.known]
         self._note_world()
         if new:

@@ -42,6 +42,7 @@ from agent.replay.load import RunFolder, load_run, never_started
 from agent.replay.outcomes import Outcomes
 from agent.replay.scores import check_score
 from agent.resources import LEARNING, PURSUIT, add, resource_table, shown_first
+from causal_graph.discovery import SPENDING_FAILURES
 from causal_graph.graph import CausalGraph
 
 LEARN, PURSUE, LEARN_REST = "learn", "pursue", "learn_rest"
@@ -183,8 +184,9 @@ def analyse(run: RunFolder) -> Analysis:
     def flush(to: str) -> None:
         nonlocal steps
         for t in pending:
-            if to in _TAKEN_PHASES and not goals and t.get("success") and isinstance(t.get("added"), dict):
-                add(taken, str(t.get("action")), _TAKEN_PHASES[to], t["added"])
+            counted = t.get("success") or t.get("reason") in SPENDING_FAILURES  # a block taken, or broken for nothing
+            if to in _TAKEN_PHASES and not goals and isinstance(t.get("added"), dict) and counted:
+                add(taken, str(t.get("action")), _TAKEN_PHASES[to], t["added"], spent=not t.get("success"))
             stats, step = phases[to], t.get("step")
             step = step if isinstance(step, int) else steps
             stats["steps"] += 1
