@@ -479,12 +479,13 @@ class Discoverer:
         outcome.runs.append(t)
         return t
 
-    def probe(self, action: str, inventory: Mapping[str, int]) -> Transition | None:
-        """Run ``action`` once from ``inventory`` (to see what it brings now: lifelong exploration), the inventory
-        restored afterwards; None when its target stayed out of reach or the world kept failing it."""
+    def probe(self, action: str, inventory: Mapping[str, int], purpose: str = "explore") -> Transition | None:
+        """Run ``action`` once from ``inventory`` (to see what it brings now: lifelong exploration; or whether an item
+        serves as its tool: ``purpose="tool_test"``), the inventory restored afterwards; None when its target stayed
+        out of reach or the world kept failing it."""
         saved = self.world.inventory()
         try:
-            return self._trial(action, inventory, "explore")
+            return self._trial(action, inventory, purpose)
         except (Unreachable, WorldFailed):
             return None
         finally:

@@ -264,6 +264,11 @@ class Learner:
         others = [i for i in self.singles(action) if i != tool]
         return sorted(others, key=lambda i: (not self.obtainable_without(action, i), order.get(i, len(order))))
 
+    def _made_alike(self, a: str, b: str) -> bool:
+        """Whether learned relations of the same :func:`_shape` make ``a`` and ``b`` (a wooden and a stone pickaxe)."""
+        shapes = {_shape(rel) for rel in self.graph.relations() if a in rel.yields}
+        return any(_shape(rel) in shapes for rel in self.graph.relations() if b in rel.yields)
+
     def proxy(self) -> str | None:
         """The learned action that takes from the world with one held cause and the lowest tier (its tool the oldest
         known item): the cheapest target, on which a new item can show it is a tool of that kind."""
@@ -285,12 +290,10 @@ class Learner:
         proxy = self.proxy()
         if proxy is None:
             return []
-        candidates = [i for i in self._made_like_tools(self._taking_tools()) if i not in self.state.tool_tests]
+        made_like = self._made_like_tools(self._taking_tools())
         tested = []
-        for item in sorted(candidates, key=self.state.known.index):
-            if item not in self.state.known:
-                continue
-            t = self.discoverer.probe(proxy, {item: 1})
+        for item in [i for i in self.state.known if i in made_like and i not in self.state.tool_tests]:  # oldest first
+            t = self.discoverer.probe(proxy, {item: 1}, purpose="tool_test")
             if t is None:
                 continue
             self.state.tool_tests[item] = t.success
@@ -304,11 +307,19 @@ class Learner:
         """For a spending action: the known tools of actions that take from the world (:meth:`_taking_tools`) that
         none of its spending trials held: first those that unlocked an action the older tools could not
         (:meth:`_unlocking_tools`), then the rest, newest first within each (the newest tier is the likeliest to dig
-        what the older ones could not). The discoverer tries the first alone."""
-        held_then = {i for stock in self.discoverer.spent.get(action, ()) for i in stock}
+        what the older ones could not), without those older than one made alike that failed alone (a lower tier
+        fails too). The discoverer tries the first alone."""
+        stocks = self.discoverer.spent.get(action, ())
+        held_then = {i for stock in stocks for i in stock}
+        failed_alone = [next(iter(stock)) for stock in stocks if len(stock) == 1]
+        order = {item: k for k, item in enumerate(self.state.known)}
         tools = self._taking_tools()
         unlocking = self._unlocking_tools()
-        newest = [i for i in reversed(self.state.known) if i in tools and i not in held_then]
+
+        def outdone(item: str) -> bool:  # an older tool made like one that failed alone: a lower tier fails too
+            return any(order.get(item, 0) < order.get(f, 0) and self._made_alike(item, f) for f in failed_alone)
+
+        newest = [i for i in reversed(self.state.known) if i in tools and i not in held_then and not outdone(i)]
         return sorted(newest, key=lambda i: i not in unlocking)  # stable: newest first within each
 
     def _unlocking_tools(self) -> set[str]:
