@@ -33,7 +33,7 @@ from agent.run_config import (  # noqa: F401  (RunConfig and the limits are impo
 )
 from agent.runlog import RunFolderError, RunLog, apply_cut, atomic_write_json, load_checkpoint, plan_cut
 from agent.scoring import final_score
-from agent.worlds import make_env, run_label
+from agent.worlds import make_env, run_label, world_conditions
 from causal_graph.baseline import AdamDiscoverer, InterventionOnlyDiscoverer, adam_config
 from causal_graph.discovery import Discoverer, DiscoveryConfig, DiscoveryOutcome
 from causal_graph.graph import CausalGraph
@@ -384,6 +384,12 @@ def llm_preflight(config: RunConfig, resuming: bool = False) -> str | None:
     return why
 
 
+def with_world_conditions(config: RunConfig) -> RunConfig:
+    """``config`` with the conditions its world plays under written out (the simulator's defaults included), so that
+    ``config.json`` says what the world was (:func:`agent.worlds.world_conditions`)."""
+    return replace(config, conditions=world_conditions(config.env_id, config.conditions))
+
+
 def new_run(
     config: RunConfig,
     prior_graph: CausalGraph | None = None,
@@ -395,6 +401,7 @@ def new_run(
     the start fails after that (a live server that cannot be reached, …), the folder is removed again, and
     so are the folders above it that it created. ``llm_down``: see :class:`AgentRun`."""
     config.validate()
+    config = with_world_conditions(config)
     if folder is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         name = config.name or f"{run_label(config.env_id, config.variant)}-s{config.seed}"

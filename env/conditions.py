@@ -1,7 +1,11 @@
-"""Real-world conditions of the simulator (issue 17), all opt-in: ``MinecraftEnv(conditions="durability,stacks")``.
+"""Real-world conditions of the simulator (issue 17): ``MinecraftEnv(conditions="noisy:0.1")``.
 
-* ``durability``: tools wear out after 1.19's ``maxDurability`` uses (minecraft-data ``items.json``).
-* ``stacks``: 1.19 stack sizes (``stackSize``: 64, 16 or 1) in a 36-slot inventory.
+1.19's own inventory rules are on by default (:data:`DEFAULT_CONDITIONS`); ``plain`` turns them off (the simulator
+as it was before them), and the other conditions are added on top of either:
+
+* ``durability``: tools wear out after 1.19's ``maxDurability`` uses (minecraft-data ``items.json``). Default.
+* ``stacks``: 1.19 stack sizes (``stackSize``: 64, 16 or 1) in a 36-slot inventory. Default.
+* ``plain``: neither of those two (``plain,durability``: durability alone).
 * ``cap:N``: every item's count is capped at N (N >= 1), a cap the world does not declare.
 * ``scarce`` / ``scarce:D``: only :data:`SCARCE_ORES` ore blocks of diamond (D of them), gold and iron.
 * ``noisy:P``: each macro-action (not a movement) fails with probability P (reason ``lost_way``).
@@ -24,7 +28,9 @@ from bridge.limits import intervention_capacity, inventory_slots
 from env.blocks import block_id
 from env.rules import _load_json
 
-CONDITION_FORMS = ("durability", "stacks", "cap:N", "scarce", "scarce:D", "noisy:P", "hostile:P")
+CONDITION_FORMS = ("plain", "durability", "stacks", "cap:N", "scarce", "scarce:D", "noisy:P", "hostile:P")
+DEFAULT_CONDITIONS = ("durability", "stacks")  # 1.19's own rules: on unless "plain" is given
+PLAIN = "plain"
 # ore kind -> (its blocks, how many a scarce world keeps); ``scarce:D`` sets the diamonds.
 SCARCE_ORES: dict[str, tuple[tuple[str, ...], int]] = {
     "diamond_ore": (("diamond_ore", "deepslate_diamond_ore"), 3),
@@ -37,13 +43,16 @@ DEFAULT_STACK = 64  # the stack size of most items (stack_limits lists the other
 def _invalid(text: str, why: str) -> ValueError:
     return ValueError(
         f"invalid condition {text!r} ({why}); valid conditions: {', '.join(CONDITION_FORMS)} "
-        "(N, D integers; P a probability 0..1), comma-separated, e.g. 'durability,stacks,noisy:0.1'"
+        "(N, D integers; P a probability 0..1), comma-separated, e.g. 'noisy:0.1' or 'plain,scarce'"
     )
 
 
 @dataclass(frozen=True)
 class Conditions:
-    """Parsed conditions; the default (all off) is the world as it always was. ``str()`` is the canonical form."""
+    """Parsed conditions. ``Conditions()`` (all off) is the ``plain`` world, the simulator before 1.19's inventory
+    rules; :func:`parse_conditions` starts from :data:`DEFAULT_CONDITIONS`. ``str()`` is the canonical form, which
+    :func:`parse_conditions` reads back to the same conditions (``durability,stacks,noisy:0.1``; ``plain`` or
+    ``plain,...`` when a default is off)."""
 
     durability: bool = False
     stacks: bool = False
@@ -60,7 +69,9 @@ class Conditions:
         )
 
     def __str__(self) -> str:
-        parts = [name for name in ("durability", "stacks") if getattr(self, name)]
+        parts = [name for name in DEFAULT_CONDITIONS if getattr(self, name)]
+        if len(parts) < len(DEFAULT_CONDITIONS):
+            parts.insert(0, PLAIN)
         parts += [f"{name}:{getattr(self, name)}" for name in ("cap", "scarce", "noisy", "hostile")]
         return ",".join(p for p in parts if not p.endswith(":None"))
 
@@ -89,12 +100,13 @@ def _count(text: str, value: str, least: int) -> int:
 
 
 def parse_conditions(conditions: str | Iterable[str] | Conditions | None) -> Conditions:
-    """``"durability,stacks,noisy:0.1"`` (or a sequence of such parts, or None / "" for none) as :class:`Conditions`;
-    one ValueError naming the valid forms for anything else (an unknown or repeated condition, a bad value)."""
+    """``"noisy:0.1"`` (or a sequence of such parts; None or "" for none) as :class:`Conditions`: on top of
+    :data:`DEFAULT_CONDITIONS` unless ``plain`` is among them; one ValueError naming the valid forms for anything else
+    (an unknown or repeated condition, a bad value)."""
     if isinstance(conditions, Conditions):
         return conditions
     if conditions is None:
-        return Conditions()
+        conditions = ""
     if isinstance(conditions, str):
         parts = [p.strip() for p in conditions.split(",") if p.strip()]
     elif isinstance(conditions, Iterable):
@@ -110,7 +122,11 @@ def parse_conditions(conditions: str | Iterable[str] | Conditions | None) -> Con
         name, colon, value = (s.strip() for s in text.partition(":"))
         if name in fields:
             raise _invalid(text, f"{name} is given twice")
-        if name in ("durability", "stacks"):
+        if name == PLAIN:
+            if colon:
+                raise _invalid(text, f"{name} takes no value")
+            fields[name] = True
+        elif name in ("durability", "stacks"):
             if colon:
                 raise _invalid(text, f"{name} takes no value")
             fields[name] = True
@@ -124,6 +140,8 @@ def parse_conditions(conditions: str | Iterable[str] | Conditions | None) -> Con
             fields[name] = _probability(text, value)
         else:
             raise _invalid(text, "unknown condition")
+    if not fields.pop(PLAIN, False):
+        fields = {**dict.fromkeys(DEFAULT_CONDITIONS, True), **fields}
     return Conditions(**fields)  # type: ignore[arg-type]
 
 
