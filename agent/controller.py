@@ -135,8 +135,8 @@ class Controller:
         if isinstance(goal, ItemGoal) and goal.reached(self.world.inventory()):
             self._goal_reached(goal.name)  # held already (the last step within the budget may have made it)
             return
-        if self.world.counters.steps >= self.max_steps:
-            self._finish(str(StepBudgetExhausted(self.max_steps)))
+        if self.world.counters.steps >= self.max_steps:  # spent exactly by the last tick: say what it was
+            self._finish(f"{StepBudgetExhausted(self.max_steps)}" + (f" after {self.current}" if self.current else ""))
             return
         try:
             self._work(goal)

@@ -384,12 +384,6 @@ def llm_preflight(config: RunConfig, resuming: bool = False) -> str | None:
     return why
 
 
-def with_world_conditions(config: RunConfig) -> RunConfig:
-    """``config`` with the conditions its world plays under written out (the simulator's defaults included), so that
-    ``config.json`` says what the world was (:func:`agent.worlds.world_conditions`)."""
-    return replace(config, conditions=world_conditions(config.env_id, config.conditions))
-
-
 def new_run(
     config: RunConfig,
     prior_graph: CausalGraph | None = None,
@@ -401,7 +395,6 @@ def new_run(
     the start fails after that (a live server that cannot be reached, …), the folder is removed again, and
     so are the folders above it that it created. ``llm_down``: see :class:`AgentRun`."""
     config.validate()
-    config = with_world_conditions(config)
     if folder is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         name = config.name or f"{run_label(config.env_id, config.variant)}-s{config.seed}"
@@ -410,6 +403,7 @@ def new_run(
         raise RunFolderError(f"{folder}: already holds a run (resume it instead)")
     folder = Path(folder)
     run = AgentRun(config, folder, prior_graph=prior_graph, llm_down=llm_down)
+    config = run.config = replace(config, conditions=world_conditions(run.env, config.conditions))  # written out
     try:
         created = _make_folder(folder)
     except BaseException:

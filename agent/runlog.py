@@ -233,11 +233,25 @@ CHECKPOINT_SCHEMA = Fields(
         relearned=COUNT,
         goals_abandoned=Each(str),
         env_moves=COUNT,
-        taken=Each(Fields(learning=int, pursuit=int, added=Each(COUNT))),  # agent.resources
+        taken=Each(Fields(learning=int, pursuit=int, added=Each(COUNT), spent=COUNT)),  # agent.resources
         excused=COUNT,
     ),
     graph=dict,  # checked by CausalGraph.from_dict, which names the relation at fault
-    learner=Fields(known=NAMES, tried_with=Each(NAMES), status=Each(str), refined_with=Each(NAMES), completing=bool),
+    learner=Fields(  # causal_graph.learner.LearnerState.to_dict
+        known=NAMES,
+        tried_with=Each(NAMES),
+        status=Each(str),
+        refined_with=Each(NAMES),
+        completing=bool,
+        noisy=bool,
+        tries=COUNT,
+        caps=COUNT,
+        spent=Each([COUNT]),
+        spends=COUNT,
+        spend_ticks=COUNT,
+        explore=Fields(left=NAMES, dry_rounds=int, trials=int, rounds=int, gone=NAMES),
+        tool_tests=Each(bool),
+    ),
     counters=Fields(("steps", "interventions", "critical_steps"), steps=int, interventions=int, critical_steps=int),
     memory=Fields(capacity=int, recent=[dict], failures=[dict], perception=str),
 )

@@ -12,7 +12,6 @@ from typing import Any
 import gymnasium as gym
 
 from env import ENV_IDS, LIVE_ENV_ID
-from env.conditions import parse_conditions as env_conditions
 from env.interface.handle import world_spec
 
 MINECRAFT_IDS = (*ENV_IDS, LIVE_ENV_ID)  # the ids that take the Minecraft settings (--variant and the rest)
@@ -38,17 +37,15 @@ def parse_conditions(text: str) -> tuple[str, ...]:
     return names
 
 
-def world_conditions(env_id: str, conditions: tuple[str, ...]) -> tuple[str, ...]:
-    """The conditions a run of ``env_id`` plays under, written out: for the simulator, ``conditions`` on top of its
-    defaults in canonical form (``("noisy:0.1",)`` -> ``("durability", "stacks", "noisy:0.1")``; ``("plain",)``
-    stays), so that a run's config says what the world was; for any other world, ``conditions`` as given. A bad
-    condition raises the simulator's ValueError."""
-    if not is_simulator(env_id):
-        return tuple(conditions)
+def world_conditions(env: gym.Env, conditions: tuple[str, ...]) -> tuple[str, ...]:
+    """The conditions a run plays under, written out: a world that has ``conditions`` (the simulator: its canonical
+    form, its defaults included, ``("noisy:0.1",)`` -> ``("durability", "stacks", "noisy:0.1")``) says so; for any
+    other world, ``conditions`` as given."""
     try:
-        return tuple(str(env_conditions(conditions)).split(","))
-    except ValueError as err:
-        raise ValueError(f"--conditions {','.join(conditions)}: {err}") from None
+        own = env.get_wrapper_attr("conditions")  # the simulator's documented attribute
+    except AttributeError:
+        return tuple(conditions)
+    return tuple(str(own).split(",")) if str(own) else tuple(conditions)
 
 
 def default_variant(env_id: str) -> str:

@@ -30,7 +30,7 @@ from agent.worlds import make_env, parse_conditions
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ROWS = ("default", "durability,stacks", "scarce", "noisy:0.1", "noisy:0.3", "hostile:0.02", "cap:9")
+DEFAULT_ROWS = ("default", "plain", "scarce", "noisy:0.1", "noisy:0.3", "hostile:0.02", "cap:9")
 DEFAULT_VARIANTS = ("original", "adam_modified")
 DIAMOND_ACTION = "mine_diamond_ore"  # what the table's last columns read from result.json's resources
 MAX_SEEDS = 1000

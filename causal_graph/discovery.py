@@ -253,8 +253,9 @@ class Discoverer:
         return seen if limit is None else limit if seen is None else min(limit, seen)
 
     def room(self, item: str, held: int) -> bool:
-        """Whether one more ``item`` fits beside ``held`` (as far as the known caps tell)."""
-        limit = self.cap(item)
+        """Whether one more ``item`` fits beside ``held``, as far as the caps an intervention showed tell
+        (:attr:`caps`). A declared stack size is no such cap: a full stack goes on in the next slot."""
+        limit = self.caps.get(item)
         return limit is None or held < limit
 
     def _within_caps(self, inventory: Mapping[str, int]) -> dict[str, int]:

@@ -372,7 +372,7 @@ class Learner:
         changed = sorted(i for i, q in rel.yields.items() if checked.yields.get(i) != q)
         log.info("%s: yields %s re-checked to %s", t.action, dict(rel.yields), dict(checked.yields))
         self.graph.set_relation(checked)
-        self.discoverer.on_event("relation", checked.to_dict())
+        self.discoverer.on_event("relation", {**checked.to_dict(), "recheck": True})  # not a discovery: no trial
         return changed
 
     def done(self) -> bool:

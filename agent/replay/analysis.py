@@ -216,7 +216,7 @@ def analyse(run: RunFolder) -> Analysis:
             if pending:
                 flush(learning if kind == "intervention" else phase)
             outcomes.add(kind, event)
-            if kind in _LEARN_KINDS:
+            if kind in _LEARN_KINDS and not event.get("recheck"):  # a yield re-checked by a plan step: still pursuit
                 phase = learning
             if kind == "reset":
                 if (event.get("options") or {}).get("inventory") is not None:

@@ -10,7 +10,7 @@ from causal_graph.graph import CausalGraph
 from causal_graph.graph_file import parse_relation
 from causal_graph.metrics import edge_differences
 
-_EVENT_KEYS = ("seq", "kind", "t")
+_EVENT_KEYS = ("seq", "kind", "t", "recheck")  # recheck: a relation event of Learner.check (its yields re-checked)
 RETRY_FIELDS = ("retries", "rate_limited", "timeouts")  # failed attempts of LLM calls, as result.json counts them
 
 

@@ -16,13 +16,17 @@ from rich.console import Console
 from agent.cli import main
 from agent.live_view import live_panel
 from agent.replay.analysis import replay
-from agent.resources import LEARNING, add, resource_table, resource_text, takes_from_world
+from agent.resources import LEARNING, PURSUIT, add, blocks, resource_table, resource_text, takes_from_world
 from agent.run import RunConfig, new_run
 from causal_graph.graph import CausalGraph
 from env.interface import CausalRelation, Need
 
 # seed 0 (original): learning mines diamond ore 5 times (10 diamonds) before the agent mines its own (2 diamonds)
-SEED0_DIAMOND = {"learning": 5, "pursuit": 1, "learning_items": 10, "pursuit_items": 2}
+# seed 0 (durability and stacks on): learning broke two diamond ores, one dug before any pickaxe (for nothing) and one
+# that verified the iron pickaxe alone; the pursuit mined its own
+SEED0_DIAMOND = {"learning": 1, "pursuit": 1, "learning_items": 1, "pursuit_items": 2, "learning_spent": 1,
+                 "pursuit_spent": 0}  # fmt: skip
+SEED0_TEXT = "mine_diamond_ore 1+1 (items 1+2; dug for nothing 1+0)"
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +42,13 @@ def seed0(tmp_path_factory) -> tuple[Path, str]:
 def test_seed0_counts_the_diamond_ore_learning_took(seed0):
     folder, stdout = seed0
     result = json.loads((folder / "result.json").read_text())
-    assert result["milestones"]["diamond"] == 432 and result["shd"] == 0 and result["steps"] == 890  # unchanged
+    assert result["milestones"]["diamond"] == 571 and result["shd"] == 0 and result["steps"] == 1816
     resources = result["resources"]
     assert list(resources)[0] == "mine_diamond_ore"  # the action that yields the goal comes first
     assert resources["mine_diamond_ore"] == SEED0_DIAMOND
     assert "gather_oak_log" in resources and "gather_stone" in resources
     assert not [a for a in resources if a.startswith(("craft_", "smelt_"))]  # they consume from the inventory
-    assert "mine_diamond_ore 5+1 (items 10+2)" in " ".join(stdout.split())
+    assert SEED0_TEXT in " ".join(stdout.split())
 
 
 def test_replay_counts_the_same_from_the_log_alone(seed0, tmp_path, capsys):
@@ -53,7 +57,7 @@ def test_replay_counts_the_same_from_the_log_alone(seed0, tmp_path, capsys):
     assert analysis.resources == json.loads((folder / "result.json").read_text())["resources"]
     assert analysis.consistent
     assert main(["replay", str(folder), "--no-report"]) == 0
-    assert "mine_diamond_ore 5+1 (items 10+2)" in " ".join(capsys.readouterr().out.split())
+    assert SEED0_TEXT in " ".join(capsys.readouterr().out.split())
 
     old = tmp_path / "old"  # a log from before result.json had resources: replay still counts them
     shutil.copytree(folder, old)
@@ -62,7 +66,7 @@ def test_replay_counts_the_same_from_the_log_alone(seed0, tmp_path, capsys):
     (old / "result.json").write_text(json.dumps(result))
     assert replay(old).resources["mine_diamond_ore"] == SEED0_DIAMOND and replay(old).consistent
 
-    result["resources"] = {"mine_diamond_ore": {**SEED0_DIAMOND, "learning": 1}}  # a wrong figure is caught
+    result["resources"] = {"mine_diamond_ore": {**SEED0_DIAMOND, "learning": 5}}  # a wrong figure is caught
     (old / "result.json").write_text(json.dumps(result))
     checks = replay(old).checks
     assert len(checks) == 1 and checks[0].startswith("resources:")
@@ -75,10 +79,12 @@ def test_the_live_view_shows_what_was_taken(tmp_path):
             run.controller.tick()
         console = Console(width=200, record=True, file=io.StringIO())
         console.print(live_panel(run, run.controller))
-        assert "mine_diamond_ore 5+1 (items 10+2)" in console.export_text()
+        shown = console.export_text()  # mid-run: the yields not re-checked yet (a by-product still counts as items)
+        assert "mine_diamond_ore 1+1 (items " in shown and "dug for nothing 1+0)" in shown
         run.checkpoint()
         saved = json.loads((run.folder / "checkpoint.json").read_text())
-        assert saved["controller"]["taken"]["mine_diamond_ore"]["learning"] == 5  # a resume keeps counting
+        taken = saved["controller"]["taken"]["mine_diamond_ore"]
+        assert taken["learning"] == 1 and taken["spent"] == {"learning": 1}  # a resume keeps counting
     finally:
         run.close()
 
@@ -91,8 +97,14 @@ def test_only_actions_that_take_from_the_world_are_listed():
     add(counts, "mine_x", LEARNING, {"x": 2, "dirt": 3})
     add(counts, "craft_y", LEARNING, {"y": 1})
     add(counts, "never_learned", LEARNING, {"z": 1})
+    add(counts, "mine_x", LEARNING, {"dirt": 1}, spent=True)  # the target broke for nothing: a block all the same
     table = resource_table(counts, CausalGraph.from_relations([mine, craft], ["never_learned"]))
-    assert table == {"mine_x": {"learning": 1, "pursuit": 0, "learning_items": 2, "pursuit_items": 0}}  # not dirt
+    assert table == {
+        "mine_x": {"learning": 1, "pursuit": 0, "learning_items": 2, "pursuit_items": 0, "learning_spent": 1,
+                   "pursuit_spent": 0}  # fmt: skip
+    }  # items: not dirt
+    assert blocks(table["mine_x"], LEARNING) == 2 and blocks(table["mine_x"], PURSUIT) == 0
+    assert "mine_x 1+0 (items 2+0; dug for nothing 1+0)" in resource_text(table)
     assert resource_text({}) == "taken from the world before the goal: nothing"
     with pytest.raises(ValueError, match="phase"):
         add(counts, "mine_x", "learn_rest", {})

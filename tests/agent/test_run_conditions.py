@@ -74,13 +74,18 @@ def test_parse_conditions_and_the_config_check():
         RunConfig(conditions=("cap:9",), env_id="adam/MinecraftLive-v0").validate()
 
 
-def test_a_default_run_records_no_conditions(tmp_path, capsys):
+def test_a_default_run_records_the_default_conditions_written_out(tmp_path, capsys):
     assert main(["run", "--max-steps", "30", "--out", str(tmp_path), "--no-picture", "--json"]) == 1
     folder = Path(json.loads(capsys.readouterr().out)["run_dir"])
-    assert json.loads((folder / "config.json").read_text())["conditions"] == []
+    assert json.loads((folder / "config.json").read_text())["conditions"] == ["durability", "stacks"]
     start = next(e for e in read_events(folder / "events.jsonl")[0] if e["kind"] == "start")
-    assert start["config"]["conditions"] == []
-    assert RunConfig.from_dict(json.loads((folder / "config.json").read_text())).conditions == ()
+    assert start["config"]["conditions"] == ["durability", "stacks"]
+    config = RunConfig.from_dict(json.loads((folder / "config.json").read_text()))
+    assert config.conditions == ("durability", "stacks")
+    argv = ["run", "--conditions", "plain", "--max-steps", "30", "--out", str(tmp_path / "p"), "--no-picture", "--json"]
+    assert main(argv) == 1  # the simulator without 1.19's inventory rules, as it was before them
+    folder = Path(json.loads(capsys.readouterr().out)["run_dir"])
+    assert json.loads((folder / "config.json").read_text())["conditions"] == ["plain"]
 
 
 @needs_conditions
@@ -88,11 +93,12 @@ def test_conditions_are_recorded_and_reach_the_simulator(tmp_path, capsys):
     argv = ["run", "--conditions", "noisy:1.0", "--max-steps", "40", "--out", str(tmp_path), "--no-picture", "--json"]
     assert main(argv) == 1
     folder = Path(json.loads(capsys.readouterr().out)["run_dir"])
-    assert json.loads((folder / "config.json").read_text())["conditions"] == ["noisy:1.0"]
-    assert RunConfig.from_dict(json.loads((folder / "config.json").read_text())).conditions == ("noisy:1.0",)
+    written = ["durability", "stacks", "noisy:1.0"]  # on top of the default rules, written out
+    assert json.loads((folder / "config.json").read_text())["conditions"] == written
+    assert RunConfig.from_dict(json.loads((folder / "config.json").read_text())).conditions == tuple(written)
     events, _ = read_events(folder / "events.jsonl")
     start = next(e for e in events if e["kind"] == "start")
-    assert start["config"]["conditions"] == ["noisy:1.0"]
+    assert start["config"]["conditions"] == written
     macro = [e for e in events if e["kind"] == "transition" and not e["action"].startswith(("move", "turn"))]
     assert macro and all(e["reason"] == "lost_way" for e in macro)  # noisy:1.0: every macro-action loses its way
 
@@ -104,4 +110,5 @@ def test_replay_never_averages_runs_under_different_conditions(tmp_path):
         assert main(argv) == 1
     groups = aggregate_groups(sorted(tmp_path.iterdir()))["groups"]
     labels = sorted(g["label"] for g in groups)
-    assert len(groups) == 2 and labels[0].endswith("conditions noisy:0.5") and labels[1].endswith("conditions none")
+    assert len(groups) == 2 and labels[0].endswith("conditions durability,stacks")
+    assert labels[1].endswith("conditions durability,stacks,noisy:0.5")

@@ -58,11 +58,13 @@ def test_a_noisy_world_never_makes_the_agent_relearn(tmp_path, capsys):
     assert result["shd"] == 0 and "diamond" in result["milestones"]
     events, _ = read_events(Path(result["run_dir"]) / "events.jsonl")
     mismatches = [e for e in events if e["kind"] == "mismatch"]
-    assert len(mismatches) >= RELEARN_AFTER  # the plan failed often enough to re-learn, had they counted
-    assert all(e["excused"] == "the world: lost_way" for e in mismatches)
+    lost = [e for e in mismatches if e.get("excused") == "the world: lost_way"]
+    assert len(lost) >= RELEARN_AFTER  # the plan failed often enough to re-learn, had they counted
+    assert all(e.get("excused") for e in mismatches)  # every one the world's doing (or a cause the world took)
     assert not [e for e in events if e["kind"] in ("retest", "relearn")]
     shown = replay(Path(result["run_dir"])).failures["mismatches"]  # replay says whose doing they were
-    assert shown and all("the world's doing, not counted: the world: lost_way" in m["why"] for m in shown)
+    assert shown and all("the world's doing, not counted: " in m["why"] for m in shown)
+    assert sum("the world's doing, not counted: the world: lost_way" in m["why"] for m in shown) >= RELEARN_AFTER
 
 
 def test_a_contradicted_relation_stays_until_its_retest_replaces_it(tmp_path):

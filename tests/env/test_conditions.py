@@ -1,5 +1,6 @@
-"""The simulator's opt-in real-world conditions (issue 17): durability, stacks, cap:N, scarce, noisy:P, hostile:P,
-each on a small case, composed with every variant; and the default world unchanged, bit for bit."""
+"""The simulator's real-world conditions (issue 17): durability and stacks (1.19's own rules, on by default), cap:N,
+scarce, noisy:P, hostile:P, each on a small case, composed with every variant; and the ``plain`` world (neither
+durability nor stacks) unchanged, bit for bit, from the simulator before the conditions existed."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from env.conditions import Conditions, InventoryLimits, parse_conditions
 from env.interface.handle import EnvWorld
 
 ALL = "durability,stacks,scarce,noisy:0.1,hostile:0.02,cap:9"
-# The digest of :func:`rollout` on the default world, recorded at f35a677 (before the conditions existed).
-DEFAULT_DIGEST = "4489286b97527da2263b90f10a2230db9d881c88281e6ce5bd5de8a6560d3f3f"
+# The digest of :func:`rollout` on the plain world, recorded at f35a677 (before the conditions existed).
+PLAIN_DIGEST = "4489286b97527da2263b90f10a2230db9d881c88281e6ce5bd5de8a6560d3f3f"
 TOOLS = {"wooden_pickaxe": 1, "stone_pickaxe": 1, "iron_pickaxe": 1, "oak_log": 20, "coal": 10}
 STATIONS = {"crafting_table": 1, "furnace": 1}
 
@@ -59,7 +60,13 @@ def test_conditions_parse_to_one_canonical_form_from_a_string_or_a_sequence():
     assert str(parsed) == "durability,stacks,cap:9,scarce:3,noisy:0.1,hostile:0.02"
     assert parse_conditions(["durability", "noisy:0.1"]) == parse_conditions("noisy:0.1, durability")
     assert parse_conditions("scarce:1").scarce == 1 and parse_conditions("scarce").scarce_ores["gold_ore"] == 4
-    assert not parse_conditions(None) and not parse_conditions("") and not parse_conditions(())
+    default = Conditions(durability=True, stacks=True)  # 1.19's own rules, unless "plain"
+    assert parse_conditions(None) == parse_conditions("") == parse_conditions(()) == default
+    assert parse_conditions("noisy:0.1") == Conditions(durability=True, stacks=True, noisy=0.1)
+    assert parse_conditions("plain") == Conditions() and not parse_conditions("plain") and str(Conditions()) == "plain"
+    assert parse_conditions("plain,durability") == Conditions(durability=True)
+    for text in ("", "plain", "plain,stacks,noisy:0.2", "cap:3", "plain,scarce:1"):  # the canonical form reads back
+        assert parse_conditions(str(parse_conditions(text))) == parse_conditions(text)
 
 
 @pytest.mark.parametrize(
@@ -75,31 +82,40 @@ def test_conditions_parse_to_one_canonical_form_from_a_string_or_a_sequence():
         "scarce:x",
         "durability:3",
         "stacks,stacks",
+        "plain:1",
+        "plain,plain",
         [3],
     ],
 )
 def test_a_bad_condition_is_one_value_error_naming_the_valid_forms(bad):
-    with pytest.raises(ValueError, match=r"invalid condition .*valid conditions: durability, stacks, cap:N"):
+    with pytest.raises(ValueError, match=r"invalid condition .*valid conditions: plain, durability, stacks, cap:N"):
         make(bad)
 
 
 # ---------------------------------------------------------------------------------- the default world
-def test_the_default_world_is_bit_identical_to_the_recorded_rollout():
-    assert rollout() == DEFAULT_DIGEST
-    assert rollout(()) == DEFAULT_DIGEST and rollout("") == DEFAULT_DIGEST
+def test_the_plain_world_is_bit_identical_to_the_recorded_rollout():
+    assert rollout("plain") == PLAIN_DIGEST and rollout(["plain"]) == PLAIN_DIGEST
 
 
-def test_noisy_zero_is_the_default_world_and_noise_is_not():
-    assert rollout("noisy:0.0", drop=("conditions",)) == DEFAULT_DIGEST
-    assert rollout("noisy:0.2", drop=("conditions",)) != DEFAULT_DIGEST
+def test_the_default_world_has_durability_and_stacks():
+    assert rollout() != PLAIN_DIGEST
+    assert rollout() == rollout("") == rollout(()) == rollout("durability,stacks") == rollout("stacks,durability")
+    assert make().unwrapped.conditions == Conditions(durability=True, stacks=True)
+
+
+def test_noisy_zero_is_the_world_without_noise_and_noise_is_not():
+    assert rollout("plain,noisy:0.0", drop=("conditions",)) == PLAIN_DIGEST
+    assert rollout("plain,noisy:0.2", drop=("conditions",)) != PLAIN_DIGEST
+    assert rollout("noisy:0.0", drop=("conditions",)) == rollout(drop=("conditions",))
 
 
 def test_the_conditions_are_recorded_in_reset_info_and_as_an_attribute():
-    e = make("hostile:0.5,durability")
+    e = make("hostile:0.5,plain,durability")
     _, info = e.reset(seed=0)
-    assert info["conditions"] == "durability,hostile:0.5"
+    assert info["conditions"] == "plain,durability,hostile:0.5"
     assert e.get_wrapper_attr("conditions") == Conditions(durability=True, hostile=0.5)
-    assert "conditions" not in make().reset(seed=0)[1]
+    assert make().reset(seed=0)[1]["conditions"] == "durability,stacks"
+    assert "conditions" not in make("plain").reset(seed=0)[1]
 
 
 @pytest.mark.parametrize("conditions", [ALL, "noisy:0.3,hostile:0.1,durability"])
@@ -145,7 +161,7 @@ def test_a_wooden_pickaxe_breaks_after_exactly_59_digs():
 
 
 def test_without_durability_a_pickaxe_never_wears():
-    e = make()
+    e = make("plain,stacks")
     e.reset(seed=0)
     e.reset(options={"inventory": {"wooden_pickaxe": 1}})
     infos = dig(e, "gather_stone", 70)
@@ -186,8 +202,9 @@ def test_with_stacks_the_world_declares_its_stack_sizes_and_a_32_kind_capacity()
     assert spec.capacity == 32 and spec.default_stack == 64
     assert spec.stack_limit("wooden_pickaxe") == 1 and spec.stack_limit("cobblestone") == 64
     assert set(spec.stack_limits.values()) == {1} and "iron_sword" in spec.stack_limits
-    plain = make().unwrapped.world_spec
+    plain = make("plain").unwrapped.world_spec
     assert plain.capacity is None and plain.default_stack is None and not plain.stack_limits
+    assert make().unwrapped.world_spec.capacity == 32  # on by default
 
 
 @pytest.mark.parametrize(("cobblestone", "kept"), [(64, 64), (63, 64)])
@@ -228,7 +245,7 @@ def test_inventory_limits_fit_like_the_bridge_and_leave_room_by_partial_stacks()
 
 
 def test_cap_caps_every_item_without_declaring_it():
-    e = make("cap:9")
+    e = make("plain,cap:9")
     spec = e.unwrapped.world_spec
     assert spec.default_stack is None and not spec.stack_limits and spec.capacity is None
     e.reset(seed=0)
