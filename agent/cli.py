@@ -12,12 +12,14 @@ from rich.logging import RichHandler
 from rich.text import Text
 
 from agent.plugins import add_plugin_parsers
+from causal_graph.learner import EXPLORE_PATIENCE
 from agent.runlog import RunInterrupted
 from env.interface import EnvironmentUnavailable
 
 log = logging.getLogger(__name__)
 # Libraries whose INFO lines are chatter for a user (one line per HTTP request): WARNING unless -v.
 # openai's bundled HTTP client logs as httpx2/httpcore2 (agent/llm/redact.py guards both spellings).
+LIVE_EXPLORE_ROUNDS = 2  # adam live: each dig takes seconds in the game, and the local arena hides no deeper layer
 CHATTY_LOGGERS = ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "ray", "urllib3", "PIL", "matplotlib")
 
 
@@ -158,6 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--max-steps", type=int, default=20_000, help="environment step budget; the run stops at it (default 20000)"
     )
+    run.add_argument(
+        "--explore-rounds",
+        type=int,
+        default=EXPLORE_PATIENCE,
+        metavar="N",
+        help="once the goals are reached and nothing is left to learn, explore (dig again, deepest first) until N "
+        f"rounds in a row find no new item; 0: do not explore (default {EXPLORE_PATIENCE})",
+    )
     run.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
     run.add_argument("--name", default="", help="run folder name suffix (default VARIANT-sSEED, or ENV-sSEED)")
     run.add_argument("--samples", type=int, default=1, help="samples per action, run as if in parallel (default 1)")
@@ -203,6 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--seed", type=int, default=0, help="agent seed (and the local arena's seed)")
     live.add_argument(
         "--max-steps", type=int, default=20_000, help="game action budget; the run stops at it (default 20000)"
+    )
+    live.add_argument(
+        "--explore-rounds",
+        type=int,
+        default=LIVE_EXPLORE_ROUNDS,
+        metavar="N",
+        help="as adam run's, but each dig takes seconds in the game: fewer rounds "
+        f"(default {LIVE_EXPLORE_ROUNDS})",
     )
     live.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
     live.add_argument("--name", default="", help="run folder name suffix (default live-local, or live with --host)")

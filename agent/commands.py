@@ -96,6 +96,7 @@ def live_command(args: argparse.Namespace, console: Console | None = None) -> in
         name=args.name or ("live-local" if not args.host else "live"),
         env_id="adam/MinecraftLive-v0",
         env_kwargs=kwargs,
+        explore_rounds=args.explore_rounds,
     )
     return _execute(new_run(config), args, console)
 
@@ -135,6 +136,7 @@ def run_command(args: argparse.Namespace, console: Console | None = None) -> int
             perception=perception,
             frames=args.frames,
             conditions=parse_conditions(args.conditions),
+            explore_rounds=args.explore_rounds,
         )
         config.validate()  # a bad option is named before the endpoint is asked anything
         run = new_run(config, llm_down=llm_preflight(config))

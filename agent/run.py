@@ -155,6 +155,7 @@ class AgentRun:
             state=LearnerState.from_dict(resume["learner"]) if resume else None,
             on_outcome=self._on_outcome,
             order_seed=config.seed,
+            explore_patience=config.explore_rounds,
         )
         self.controller = Controller(
             self.world,

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, get_origin, get_type_hints
 
+from causal_graph.learner import EXPLORE_PATIENCE
 from agent.goals import EnvironmentGoal
 from agent.llm.client import redact_url
 from agent.llm.prompts import ROLES
@@ -74,6 +75,8 @@ class RunConfig:
     env_kwargs: dict[str, Any] = field(default_factory=dict)  # e.g. host/port of a live server
     # the simulator's opt-in conditions (durability, stacks, scarce, noisy:P, hostile:P, cap:N): gym.make(conditions=)
     conditions: tuple[str, ...] = ()
+    # lifelong exploring once the goals are reached: rounds in a row that find no new item before it stops
+    explore_rounds: int = EXPLORE_PATIENCE
 
     def to_dict(self) -> dict[str, Any]:
         data = {**asdict(self), "goals": list(self.goals), "llm_roles": list(self.llm_roles)}
@@ -100,6 +103,7 @@ class RunConfig:
             ("--llm-fallback", self.llm_fallback, str, "a name"),
             ("--out", self.out, str, "a path"),
             ("--name", self.name, str, "a name"),
+            ("--explore-rounds", self.explore_rounds, int, "an integer"),
         ):
             if not isinstance(value, kind) or isinstance(value, bool):
                 raise ValueError(f"{option} must be {what}, got {value!r}")
@@ -117,6 +121,8 @@ class RunConfig:
         check_conditions(self.conditions, self.env_id)
         if self.llm_fallback not in LLM_FALLBACKS:
             raise ValueError(f"invalid --llm-fallback {self.llm_fallback!r}; valid: {', '.join(LLM_FALLBACKS)}")
+        if self.explore_rounds < 0:
+            raise ValueError(f"--explore-rounds must be 0 or more, got {self.explore_rounds}")
         if self.max_steps < 1:
             raise ValueError(f"--max-steps must be at least 1, got {self.max_steps}")
         if self.samples < 1:

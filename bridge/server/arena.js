@@ -19,9 +19,10 @@ const PIT = { x: 18, z: 0, radius: 9 } // Chebyshev radius; one-block terraces d
 const SAND = { x: -8, z: -10, radius: 2 }
 const TREE_COUNT = 14
 const TREE_RING = { inner: 5, outer: 16 }
-// Ore exposed on the pit's terraces (data/arena.json), by depth below the surface and how many blocks.
-// Enough of each for a whole run: what is dug is gone, and a full `adam live` (samples, do()-tests,
-// alternative searches) once used up all 10 gold and 8 diamond ores, 20 of 24 iron and 22 of 24 coal.
+// Ore exposed on the pit's terraces (data/arena.json), by depth below the surface and how many blocks:
+// about what a 1.21 player finds exposed within reach of one spot (a cave wall or a ravine's few blocks of
+// each, diamonds rarest): 24 coal, 12 iron, 6 gold, 4 diamond. What is dug is gone; the agent's learning
+// spends few of them (issue 17: the scarce targets wait, and one trial with a likely tool verifies a cause).
 const ORES = ARENA.ores
 
 /** A small deterministic PRNG (mulberry32): the layout depends on the seed only. */
