@@ -248,7 +248,7 @@ CHECKPOINT_SCHEMA = Fields(
         caps=COUNT,
         spent=Each([COUNT]),
         spends=COUNT,
-        spend_ticks=COUNT,
+        target_ticks=COUNT,
         explore=Fields(left=NAMES, dry_rounds=int, trials=int, rounds=int, gone=NAMES),
         tool_tests=Each(bool),
     ),

@@ -308,7 +308,7 @@ class Discoverer:
         singles: Sequence[str] = (),
         alternatives: bool = True,
         singles_first: bool = False,
-        lower: Callable[[str], Sequence[str]] | None = None,
+        lower: Callable[[str, Mapping[str, int]], Sequence[str]] | None = None,
     ) -> DiscoveryOutcome:
         """Learn what ``action`` needs and yields, using only ``known`` items (oldest first).
 
@@ -320,8 +320,9 @@ class Discoverer:
         trial verifies the cause instead of a removal test per item; with ``singles_first`` (an action whose trials
         cost the world a target) before any sample, and if it fails alone the try ends there (one target spent).
         ``alternatives``: look for alternatives to the causes now (else :meth:`refine` may later). ``lower``: asked
-        with the single that worked, the other items to try alone in its place, in order (lower tiers: the first that
-        works is the cause); default, where ``alternatives``, the rest of ``singles`` oldest first, else none."""
+        with the single that worked and what it added, the other items to try alone in its place, in order (lower
+        tiers: the first that works is the cause); default, where ``alternatives``, the rest of ``singles`` oldest
+        first, else none."""
         start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
         saved = self.world.inventory()
         outcome = DiscoveryOutcome(action, "no_effect")
@@ -357,11 +358,11 @@ class Discoverer:
         singles: Sequence[str] = (),
         alternatives: bool = True,
         singles_first: bool = False,
-        lower: Callable[[str], Sequence[str]] | None = None,
+        lower: Callable[[str, Mapping[str, int]], Sequence[str]] | None = None,
     ) -> DiscoveryOutcome:
         verified: set[tuple[str, ...]] = set()
         if lower is None and alternatives:
-            lower = lambda item: list(reversed(singles[singles.index(item) + 1 :]))  # noqa: E731
+            lower = lambda item, _added: list(reversed(singles[singles.index(item) + 1 :]))  # noqa: E731
         samples = self._singles(action, singles, outcome, lower) if singles_first else []
         if samples is None:  # the likeliest tool failed alone
             outcome.sampled = list(singles[:1])
@@ -447,7 +448,7 @@ class Discoverer:
         action: str,
         singles: Sequence[str],
         outcome: DiscoveryOutcome,
-        lower: Callable[[str], Sequence[str]] | None = None,
+        lower: Callable[[str, Mapping[str, int]], Sequence[str]] | None = None,
     ) -> list[Transition] | None:
         """Try ``action`` with the first of ``singles`` (likely tools, the likeliest first) alone. Where it works, the
         items ``lower`` names for it (lower tiers worth a trial, in order; none without ``lower``) are tried alone,
@@ -463,7 +464,7 @@ class Discoverer:
         if not t.success:
             return None
         item = singles[0]
-        for candidate in lower(item) if lower is not None else ():
+        for candidate in lower(item, t.added) if lower is not None else ():
             other = self._alone(action, candidate, outcome)
             if other is not None and other.success:
                 item, t = candidate, other

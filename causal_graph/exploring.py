@@ -2,7 +2,7 @@
 
 **Exploring for new items.** Once nothing is worth trying or refining (the goals reached), :meth:`Learner.explore`
 runs the learned actions that take from the world again, each from its held causes, round after round, and the one
-whose target lies deepest (its first spent trial took longest) a few more times: a dig from where the last one
+whose target lies deepest (reaching its first target took longest) a few more times: a dig from where the last one
 ended goes further each time and may bring up what the agent has never seen (a deeper stone's by-product), and a
 new item makes learning resume. It stops after ``explore_patience`` rounds in a row that brought nothing new.
 """
@@ -38,9 +38,9 @@ class Exploring:
             ]
             if not takers:
                 return False
-            # the deepest target (the longest first spent trial) again and again: each dig from where the last one
-            # ended goes further down, through ground nothing else reaches
-            deep = max(takers, key=lambda a: state.spend_ticks.get(a, 0))
+            # the deepest target (the longest way to its first one) again and again: each dig from where the last
+            # one ended goes further down, through ground nothing else reaches
+            deep = max(takers, key=lambda a: state.target_ticks.get(a, 0))
             state.explore_left = takers + [deep] * DEEP_DIGS
             state.explore_rounds += 1
         action = state.explore_left.pop(0)

@@ -56,7 +56,8 @@ class LearnerState:
     # action -> the stocks of its trials that spent a target (Discoverer.spent), and how many trials did
     spent: dict[str, list[dict[str, int]]] = field(default_factory=dict)
     spends: dict[str, int] = field(default_factory=dict)
-    spend_ticks: dict[str, int] = field(default_factory=dict)  # action -> game ticks its first spent trial took
+    # action -> game ticks its first trial that reached a target took (dug it or broke it): how far or deep it lies
+    target_ticks: dict[str, int] = field(default_factory=dict)
     explore_left: list[str] = field(default_factory=list)  # actions left in this round of exploring
     dry_rounds: int = 0  # rounds of exploring in a row that brought no new item
     explore_rounds: int = 0  # rounds of exploring so far
@@ -91,7 +92,8 @@ class LearnerState:
         if self.spent:
             data["spent"] = {a: [dict(stock) for stock in stocks] for a, stocks in self.spent.items()}
             data["spends"] = dict(self.spends)
-            data["spend_ticks"] = dict(self.spend_ticks)
+        if self.target_ticks:
+            data["target_ticks"] = dict(self.target_ticks)
         return data
 
     @classmethod
@@ -111,7 +113,7 @@ class LearnerState:
                 for a, stocks in (data.get("spent") or {}).items()
             },
             spends={str(k): int(v) for k, v in (data.get("spends") or {}).items()},
-            spend_ticks={str(k): int(v) for k, v in (data.get("spend_ticks") or {}).items()},
+            target_ticks={str(k): int(v) for k, v in (data.get("target_ticks") or {}).items()},
             explore_left=[str(a) for a in explore.get("left", [])],
             dry_rounds=int(explore.get("dry_rounds", 0)),
             explore_rounds=int(explore.get("rounds", 0)),
@@ -306,12 +308,14 @@ class Learner(SpendingTrials, Exploring):
             singles=self.singles(action),
             alternatives=not spending or self.state.completing,
             singles_first=spending,
-            lower=lambda tool: self._lower_tiers(action, tool),
+            lower=lambda tool, _added: self._lower_tiers(action, tool),
         )
         spent = [t for t in outcome.runs if spends(t)]
         if spent:
             self.state.spends[action] = self.state.spends.get(action, 0) + len(spent)
-            self.state.spend_ticks.setdefault(action, spent[0].ticks)
+        reached = [t for t in outcome.runs if spends(t) or (t.success and t.added and not t.consumed)]
+        if reached:  # it took from the world (or broke its target): how long reaching that target took
+            self.state.target_ticks.setdefault(action, reached[0].ticks)
         self._note_world()
         if self.state.noisy:
             self.state.tries[action] = self.state.tries.get(action, 1) + 1 if same else 1

@@ -66,15 +66,39 @@ class SpendingTrials:
         return item in have
 
     def _lower_tiers(self, action: str, tool: str) -> list[str]:
-        """The other likely tools to try alone in place of ``tool``, which worked alone for ``action``: those the graph
-        makes without ``action`` first, oldest first (the lowest tier that works is the cause). Before the goals are
-        reached and where ``tool`` itself can be made without ``action``, none: each trial may spend a target the goal
-        needs, and the search for alternatives finds the lower tiers later."""
-        if not self.state.completing and self.obtainable_without(action, tool):
+        """The older tools (known before ``tool``: tools of learned actions that take from the world, or items made
+        like ``tool``) to try alone in place of ``tool``, which worked alone for ``action``: those the graph makes
+        without ``action`` first, oldest first (the lowest tier that works is the cause). Before the goals are
+        reached, only where the learned graph cannot make ``tool`` without ``action``, or ``action``'s target is
+        cheaper than the one ``tool`` is known to dig (reaching its first target took less game time): learned with
+        too good a tool the action may sit in a circle (stone dug with a stone pickaxe, made of that stone; or with an
+        iron one: iron needs a stone pickaxe); elsewhere none: each trial may spend a target the goal needs, and the
+        search for alternatives finds the lower tiers later."""
+        circle = not self.obtainable_without(action, tool)  # the graph makes ``tool`` only with this very action
+        cheaper = self.state.target_ticks.get(action, 0) < self._rung(tool)
+        if not (self.state.completing or circle or cheaper):
             return []
         order = {item: i for i, item in enumerate(self.state.known)}
-        others = [i for i in self.singles(action) if i != tool]
-        return sorted(others, key=lambda i: (not self.obtainable_without(action, i), order.get(i, len(order))))
+        tools = self._taking_tools()
+        older = [
+            i
+            for i in self.state.known[: order.get(tool, 0)]
+            if i in tools or self._made_alike(i, tool)  # a tool, or made like this one: an older tier
+        ]
+        return sorted(older, key=lambda i: (not self.obtainable_without(action, i), order[i]))
+
+    def _rung(self, tool: str) -> int:
+        """The game time of the first trial that reached the costliest target ``tool`` is known to dig (as a learned
+        cause, or on the :meth:`proxy`); 0 when none is known."""
+        digs = [
+            rel.action
+            for rel in self.graph.relations()
+            if rel.takes_from_world() and tool in rel.needs and not rel.needs[tool].consumed
+        ]
+        proxy = self.proxy()
+        if self.state.tool_tests.get(tool) and proxy is not None:
+            digs.append(proxy)
+        return max((self.state.target_ticks.get(a, 0) for a in digs), default=0)
 
     def _made_alike(self, a: str, b: str) -> bool:
         """Whether learned relations of the same :func:`_shape` make ``a`` and ``b`` (a wooden and a stone pickaxe)."""
@@ -147,7 +171,7 @@ class SpendingTrials:
 
     def _spending_order(self, actions: list[str]) -> list[str]:
         """Spending actions, the most promising first: those for which a known tool, or an item made like one, is
-        new since their last try; then the cheapest target first (the least game time its first spent trial took:
+        new since their last try; then the cheapest target first (the least game time to reach its first target:
         a target far away or deep down is the rarer one, and a cheaper one answers the same question, whether the
         new tool digs what the old could not); then those that spent fewest targets; then the library's order."""
         tools = self._taking_tools()
@@ -158,7 +182,7 @@ class SpendingTrials:
             held_then = {i for stock in self.discoverer.spent.get(action, ()) for i in stock}
             return any(i in likely and i not in held_then for i in self.state.known)
 
-        def cost(action: str) -> int:  # the game time its first spent trial took: a far or deep target is rarer
-            return self.state.spend_ticks.get(action, 0)
+        def cost(action: str) -> int:  # game time to reach its first target: a far or deep one is rarer
+            return self.state.target_ticks.get(action, 0)
 
         return sorted(actions, key=lambda a: (not promise(a), cost(a), self.state.spends.get(a, 0), rank[a]))

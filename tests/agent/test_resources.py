@@ -100,8 +100,14 @@ def test_only_actions_that_take_from_the_world_are_listed():
     add(counts, "mine_x", LEARNING, {"dirt": 1}, spent=True)  # the target broke for nothing: a block all the same
     table = resource_table(counts, CausalGraph.from_relations([mine, craft], ["never_learned"]))
     assert table == {
-        "mine_x": {"learning": 1, "pursuit": 0, "learning_items": 2, "pursuit_items": 0, "learning_spent": 1,
-                   "pursuit_spent": 0}  # fmt: skip
+        "mine_x": {
+            "learning": 1,
+            "pursuit": 0,
+            "learning_items": 2,
+            "pursuit_items": 0,
+            "learning_spent": 1,
+            "pursuit_spent": 0,
+        }  # fmt: skip
     }  # items: not dirt
     assert blocks(table["mine_x"], LEARNING) == 2 and blocks(table["mine_x"], PURSUIT) == 0
     assert "mine_x 1+0 (items 2+0; dug for nothing 1+0)" in resource_text(table)

@@ -206,8 +206,11 @@ def test_a_lower_tier_that_also_works_is_the_cause_where_the_tool_needs_the_acti
     learner.state.tool_tests["wood_pick"] = True  # it dug where the proxy digs
     assert not learner.obtainable_without("dig_rock", "metal_pick")
     assert learner.obtainable_without("dig_rock", "wood_pick")
-    assert learner._lower_tiers("dig_rock", "metal_pick")[0] == "wood_pick"
+    learner.state.target_ticks.update({"dig_rock": 100, "dig_ore": 1_000, "dig_gem": 10_000})
+    assert learner._lower_tiers("dig_rock", "metal_pick")[0] == "wood_pick"  # a cheaper target than the pick digs
     learner.discoverer._note_spent("dig_rock", {})  # dug once with nothing: it spends its targets
     assert learner.singles("dig_rock")[0] == "metal_pick"  # the tool that unlocked the last rung, first
     assert learner.learn("dig_rock").status == "explained"
     assert set(graph.relation("dig_rock").needs) == {"wood_pick"}  # not the metal pick: that would be a circle
+    # the dearest target, and a pick the graph makes without it: no lower tier is worth a gem before the goal
+    assert learner._lower_tiers("dig_gem", "metal_pick") == []
