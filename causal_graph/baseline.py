@@ -81,7 +81,12 @@ class InterventionOnlyDiscoverer(Discoverer):
     causes. A baseline for what the hypothesis step saves."""
 
     def _discover(
-        self, action: str, known: list[str], outcome: DiscoveryOutcome, likely_held: set[str] = frozenset()
+        self,
+        action: str,
+        known: list[str],
+        outcome: DiscoveryOutcome,
+        likely_held: set[str] = frozenset(),
+        **_resource_aware: object,  # singles, lower tiers, alternatives later: not this baseline's procedure
     ) -> DiscoveryOutcome:
         runs = []
         last_win: list = []
