@@ -12,8 +12,8 @@ from rich.logging import RichHandler
 from rich.text import Text
 
 from agent.plugins import add_plugin_parsers
-from causal_graph.learner import EXPLORE_PATIENCE
 from agent.runlog import RunInterrupted
+from causal_graph.learner import EXPLORE_PATIENCE
 from env.interface import EnvironmentUnavailable
 
 log = logging.getLogger(__name__)
@@ -219,8 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=LIVE_EXPLORE_ROUNDS,
         metavar="N",
-        help="as adam run's, but each dig takes seconds in the game: fewer rounds "
-        f"(default {LIVE_EXPLORE_ROUNDS})",
+        help=f"as adam run's, but each dig takes seconds in the game: fewer rounds (default {LIVE_EXPLORE_ROUNDS})",
     )
     live.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
     live.add_argument("--name", default="", help="run folder name suffix (default live-local, or live with --host)")

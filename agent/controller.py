@@ -194,12 +194,14 @@ class Controller:
         if result.ok:
             self.state.plan.pop(0)
             self.state.excused.pop(step.action, None)
+            self.state.excused.pop(f"{step.action} (unreachable)", None)
             return
         self.state.plan = []  # re-plan from what the world really did
         if result.excused:  # the world, not the relation: the plan is simply re-made
             # in a row: a step whose earlier runs succeeded made progress, so the count starts again
-            excused = 1 if result.runs > 1 else self.state.excused.get(step.action, 0) + 1
-            self.state.excused[step.action] = excused
+            key = f"{step.action} (unreachable)" if result.why == "unreachable" else step.action  # counted apart
+            excused = 1 if result.runs > 1 else self.state.excused.get(key, 0) + 1
+            self.state.excused[key] = excused
             self.emit("mismatch", action=step.action, why=result.why, runs=result.runs, excused=result.excused)
             if excused >= (MAX_UNREACHABLE if result.why == "unreachable" else MAX_EXCUSED):
                 why = f"stuck: {step.action} failed {excused} times in a row for reasons of the world ({result.why})"

@@ -47,8 +47,9 @@ def add(counts: dict[str, dict], action: str, phase: str, added: Mapping[str, in
 
 
 def resource_table(counts: Mapping[str, Mapping], graph: CausalGraph) -> dict[str, dict[str, int]]:
-    """The world-taking actions of ``graph`` (:func:`takes_from_world`) with their successes per phase and the
-    items of their learned yields those successes added (``{"mine_diamond_ore": {"learning": 5, "pursuit": 1,
+    """The world-taking actions of ``graph`` (:func:`takes_from_world`, and actions never learned whose trials broke
+    their targets for nothing) with their successes per phase, the items of their learned yields those successes
+    added and their spent digs (``*_spent``) (``{"mine_diamond_ore": {"learning": 5, "pursuit": 1,
     "learning_items": 10, "pursuit_items": 2}, ...}``), most taken while learning first; actions never counted
     are left out."""
     rows = {}
@@ -56,12 +57,14 @@ def resource_table(counts: Mapping[str, Mapping], graph: CausalGraph) -> dict[st
         relation = graph.relation(action)
         spent = row.get("spent") or {}
         counted = row.get(LEARNING, 0) or row.get(PURSUIT, 0) or any(spent.values())
-        if not takes_from_world(relation) or not counted:
+        never_learned = relation is None and any(spent.values())  # it only ever broke its targets for nothing
+        if not (takes_from_world(relation) or never_learned) or not counted:
             continue
         added = row.get("added") or {}
         rows[action] = {LEARNING: int(row.get(LEARNING, 0)), PURSUIT: int(row.get(PURSUIT, 0))}
         for phase in (LEARNING, PURSUIT):
-            rows[action][f"{phase}_items"] = sum(int((added.get(phase) or {}).get(i, 0)) for i in relation.yields)
+            yields = relation.yields if relation is not None else {}
+            rows[action][f"{phase}_items"] = sum(int((added.get(phase) or {}).get(i, 0)) for i in yields)
         for phase in (LEARNING, PURSUIT):
             rows[action][f"{phase}_spent"] = int(spent.get(phase, 0))
     return dict(sorted(rows.items(), key=lambda kv: (-blocks(kv[1], LEARNING), -blocks(kv[1], PURSUIT), kv[0])))

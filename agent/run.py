@@ -33,7 +33,7 @@ from agent.run_config import (  # noqa: F401  (RunConfig and the limits are impo
 )
 from agent.runlog import RunFolderError, RunLog, apply_cut, atomic_write_json, load_checkpoint, plan_cut
 from agent.scoring import final_score
-from agent.worlds import make_env, run_label, world_conditions
+from agent.worlds import is_simulator, make_env, run_label, world_conditions
 from causal_graph.baseline import AdamDiscoverer, InterventionOnlyDiscoverer, adam_config
 from causal_graph.discovery import Discoverer, DiscoveryConfig, DiscoveryOutcome
 from causal_graph.graph import CausalGraph
@@ -467,6 +467,8 @@ def resume_run(folder: Path, llm_down: str | None = None) -> AgentRun:
     folder = Path(folder)
     checkpoint = load_checkpoint(folder)
     config = load_config(folder)
+    if is_simulator(config.env_id) and not config.conditions:  # a run from before the 1.19 rules were the default
+        config = replace(config, conditions=("plain",))
     events_path = folder / "events.jsonl"
     cut = plan_cut(events_path, checkpoint["seq"])
     finished = checkpoint["controller"].get("phase") == "done" or any(e["kind"] == "end" for e in cut.kept)

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, get_origin, get_type_hints
 
-from causal_graph.learner import EXPLORE_PATIENCE
 from agent.goals import EnvironmentGoal
 from agent.llm.client import redact_url
 from agent.llm.prompts import ROLES
 from agent.worlds import is_minecraft, is_simulator
+from causal_graph.learner import EXPLORE_PATIENCE
 
 # The simulator runs the N "parallel" samples of an action one after another in its one world, so each
 # sample fells a tree or digs an ore (and what lies on the way to it). A world holds 158-279 oak logs;

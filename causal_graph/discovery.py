@@ -173,7 +173,7 @@ class Discoverer:
                 self.world.act(self.world.spec.movements.explore(detour))
         raise Unreachable(action)
 
-    def _trial(self, action: str, inventory: Mapping[str, int], purpose: str) -> Transition:
+    def _trial(self, action: str, inventory: Mapping[str, int], purpose: str, note: bool = True) -> Transition:
         """Run ``action`` from ``inventory`` (counts over a learned cap lowered, see :meth:`_within_caps`); a
         failure the world caused is retried up to ``world_retries`` times, then :class:`WorldFailed`."""
         inventory = self._within_caps(inventory)
@@ -188,8 +188,8 @@ class Discoverer:
             event["step"] = t.step
             if not world_caused(t):
                 self.on_event("intervention", event)
-                if spends(t):
-                    self._note_spent(action, inventory)
+                if spends(t) and note:
+                    self._note_spent(action, t.before)  # what was held, after the world trimmed the stock
                 return t
             self.world_failures += 1
             self.noisy = self.noisy or shows_noise(t)
@@ -308,7 +308,7 @@ class Discoverer:
         singles: Sequence[str] = (),
         alternatives: bool = True,
         singles_first: bool = False,
-        lower: Callable[[str, Mapping[str, int]], Sequence[str]] | None = None,
+        lower: Callable[[str, Transition], Sequence[str]] | None = None,
     ) -> DiscoveryOutcome:
         """Learn what ``action`` needs and yields, using only ``known`` items (oldest first).
 
@@ -320,7 +320,7 @@ class Discoverer:
         trial verifies the cause instead of a removal test per item; with ``singles_first`` (an action whose trials
         cost the world a target) before any sample, and if it fails alone the try ends there (one target spent).
         ``alternatives``: look for alternatives to the causes now (else :meth:`refine` may later). ``lower``: asked
-        with the single that worked and what it added, the other items to try alone in its place, in order (lower
+        with the single that worked and its trial, the other items to try alone in its place, in order (lower
         tiers: the first that works is the cause); default, where ``alternatives``, the rest of ``singles`` oldest
         first, else none."""
         start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
@@ -358,7 +358,7 @@ class Discoverer:
         singles: Sequence[str] = (),
         alternatives: bool = True,
         singles_first: bool = False,
-        lower: Callable[[str, Mapping[str, int]], Sequence[str]] | None = None,
+        lower: Callable[[str, Transition], Sequence[str]] | None = None,
     ) -> DiscoveryOutcome:
         verified: set[tuple[str, ...]] = set()
         if lower is None and alternatives:
@@ -448,14 +448,14 @@ class Discoverer:
         action: str,
         singles: Sequence[str],
         outcome: DiscoveryOutcome,
-        lower: Callable[[str, Mapping[str, int]], Sequence[str]] | None = None,
+        lower: Callable[[str, Transition], Sequence[str]] | None = None,
     ) -> list[Transition] | None:
         """Try ``action`` with the first of ``singles`` (likely tools, the likeliest first) alone. Where it works, the
         items ``lower`` names for it (lower tiers worth a trial, in order; none without ``lower``) are tried alone,
-        and the first that works is the cause instead (the newer one is then one of its alternatives): returns
-        ``[the run that worked]`` (``outcome.sampled`` names its item). Where it fails, None: the try ends there (the
-        likeliest tool failed; one target spent, not more). ``[]`` when no single is worth a trial (none, or the
-        first :meth:`known_to_fail`). Every run goes into ``outcome.runs``."""
+        and the first that works is the cause instead (the newer one may be found as its alternative later):
+        returns ``[the run that worked]`` (``outcome.sampled`` names its item). Where it fails, None: the try ends
+        there (the likeliest tool failed; one target spent, not more). ``[]`` when no single is worth a trial (none,
+        or the first :meth:`known_to_fail`). Every run goes into ``outcome.runs``."""
         if not singles:
             return []
         t = self._alone(action, singles[0], outcome)
@@ -464,7 +464,7 @@ class Discoverer:
         if not t.success:
             return None
         item = singles[0]
-        for candidate in lower(item, t.added) if lower is not None else ():
+        for candidate in lower(item, t) if lower is not None else ():
             other = self._alone(action, candidate, outcome)
             if other is not None and other.success:
                 item, t = candidate, other
@@ -487,7 +487,7 @@ class Discoverer:
         out of reach or the world kept failing it."""
         saved = self.world.inventory()
         try:
-            return self._trial(action, inventory, purpose)
+            return self._trial(action, inventory, purpose, note=False)  # a learned action: no spending try
         except (Unreachable, WorldFailed):
             return None
         finally:

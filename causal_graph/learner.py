@@ -171,7 +171,9 @@ class Learner(SpendingTrials, Exploring):
 
     def worth_trying(self) -> list[str]:
         """Unexplained actions not yet tried with every known item; in a noisy world, then those whose last try
-        may have been the world's doing (:data:`RETRY_STATUSES`), until ``noisy_tries`` tries with the same items."""
+        may have been the world's doing (:data:`RETRY_STATUSES`), until ``noisy_tries`` tries with the same items.
+        Spending actions (:mod:`causal_graph.spending`) are held back: only when none of those is left, the most
+        promising one alone (with new items, or a likely tool it has not tried alone)."""
         known = set(self.state.known)
         fresh = [
             a
@@ -196,7 +198,8 @@ class Learner(SpendingTrials, Exploring):
             a
             for a in self.actions
             if self.spending(a)
-            and (a in fresh or (self.singles(a) and self.state.status.get(a) != "unreachable"))  # a tool left to try
+            # a likely tool not tried alone yet (none after a try the world ended: out of reach, or failing it)
+            and (a in fresh or (self.singles(a) and self.state.status.get(a) not in ("unreachable", "world_failed")))
         ]
         return self._spending_order(spending)[:1]
 
@@ -308,7 +311,7 @@ class Learner(SpendingTrials, Exploring):
             singles=self.singles(action),
             alternatives=not spending or self.state.completing,
             singles_first=spending,
-            lower=lambda tool, _added: self._lower_tiers(action, tool),
+            lower=lambda tool, t: self._lower_tiers(action, tool, t.ticks),
         )
         spent = [t for t in outcome.runs if spends(t)]
         if spent:
@@ -377,7 +380,9 @@ class Learner(SpendingTrials, Exploring):
                 if stop and stop():
                     return
                 self.refine(action)
-        while not (stop and stop()):
+        for _ in range(max_rounds * max(len(self.actions), 1) * 8):  # bounded: each pass learns, refines or explores
+            if stop and stop():
+                return
             learn, refine = self.worth_trying(), self.worth_refining()
             if learn:
                 self.learn(learn[0])

@@ -65,7 +65,7 @@ class SpendingTrials:
                     grown = True
         return item in have
 
-    def _lower_tiers(self, action: str, tool: str) -> list[str]:
+    def _lower_tiers(self, action: str, tool: str, ticks: int = 0) -> list[str]:
         """The older tools (known before ``tool``: tools of learned actions that take from the world, or items made
         like ``tool``) to try alone in place of ``tool``, which worked alone for ``action``: those the graph makes
         without ``action`` first, oldest first (the lowest tier that works is the cause). Before the goals are
@@ -75,7 +75,7 @@ class SpendingTrials:
         iron one: iron needs a stone pickaxe); elsewhere none: each trial may spend a target the goal needs, and the
         search for alternatives finds the lower tiers later."""
         circle = not self.obtainable_without(action, tool)  # the graph makes ``tool`` only with this very action
-        cheaper = self.state.target_ticks.get(action, 0) < self._rung(tool)
+        cheaper = self.state.target_ticks.get(action, ticks) < self._rung(tool)  # ticks: this trial's, if the first
         if not (self.state.completing or circle or cheaper):
             return []
         order = {item: i for i, item in enumerate(self.state.known)}
@@ -85,7 +85,17 @@ class SpendingTrials:
             for i in self.state.known[: order.get(tool, 0)]
             if i in tools or self._made_alike(i, tool)  # a tool, or made like this one: an older tier
         ]
-        return sorted(older, key=lambda i: (not self.obtainable_without(action, i), order[i]))
+        # known tools first, then those made alike that the proxy did not test, then those it refused (the proxy's
+        # target may be dearer than this one); within each, those the graph makes without the action, oldest first
+        tested = {True: 0, None: 1, False: 2}
+        return sorted(
+            older,
+            key=lambda i: (
+                0 if i in tools else tested[self.state.tool_tests.get(i)],
+                not self.obtainable_without(action, i),
+                order[i],
+            ),
+        )
 
     def _rung(self, tool: str) -> int:
         """The game time of the first trial that reached the costliest target ``tool`` is known to dig (as a learned
@@ -155,7 +165,12 @@ class SpendingTrials:
         def outdone(item: str) -> bool:  # an older tool made like one that failed alone: a lower tier fails too
             return any(order.get(item, 0) < order.get(f, 0) and self._made_alike(item, f) for f in failed_alone)
 
-        newest = [i for i in reversed(self.state.known) if i in tools and i not in held_then and not outdone(i)]
+        tried = set(self.state.tried_with.get(action, ())) if action in self.discoverer.spent else set()
+        newest = [
+            i
+            for i in reversed(self.state.known)
+            if i in tools and i not in held_then and i not in tried and not outdone(i)
+        ]
         return sorted(newest, key=lambda i: i not in unlocking)  # stable: newest first within each
 
     def _unlocking_tools(self) -> set[str]:
