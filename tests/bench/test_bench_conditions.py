@@ -35,7 +35,8 @@ def test_summary_counts_shd0_and_diamonds_and_takes_medians(tmp_path):
     (line,) = summarise(results)
     assert line["n"] == 2 and line["diamond"] == 1 and line["median_steps"] == 571
     assert line["shd0"] == 1  # the cut run has not learned the tree
-    assert line["ore_learning"] == 1 and line["ore_learning_max"] == 2  # median of 2 and 0, and the most
+    # median of 2 and 1 (the cut run broke one diamond ore for nothing: counted, though it never learned to mine)
+    assert line["ore_learning"] == 1.5 and line["ore_learning_max"] == 2
 
 
 @pytest.mark.skipif(not simulator_takes_conditions(), reason="the simulator takes no conditions= yet")
