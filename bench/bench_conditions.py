@@ -12,6 +12,7 @@ Run: ``.venv/bin/python bench/bench_conditions.py [--seeds 0-9] [--variants orig
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import statistics
 import sys
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 DEFAULT_ROWS = ("default", "plain", "scarce", "noisy:0.1", "noisy:0.3", "hostile:0.02", "cap:9")
 DEFAULT_VARIANTS = ("original", "adam_modified")
 DIAMOND_ACTION = "mine_diamond_ore"  # what the table's last columns read from result.json's resources
+DIAMOND = "diamond"  # and the item they count (checkpoint.json's controller.taken)
 MAX_SEEDS = 1000
 NOT_YET = "takes no conditions"  # agent.worlds.make_env's words for a simulator without conditions=
 
@@ -93,6 +95,9 @@ def run_cell(cell: Cell) -> dict[str, Any]:
     )
     result = new_run(config).loop()
     taken = result.resources.get(DIAMOND_ACTION, {})
+    # the diamonds themselves (the learned yields may still hold a by-product of the dig: cobblestone on the way)
+    checkpoint = json.loads((Path(result.run_dir) / "checkpoint.json").read_text())
+    added = ((checkpoint["controller"]["taken"].get(DIAMOND_ACTION) or {}).get("added") or {}).get("learning") or {}
     return {
         "row": cell.row,
         "variant": cell.variant,
@@ -100,7 +105,7 @@ def run_cell(cell: Cell) -> dict[str, Any]:
         "shd": result.score.get("shd"),
         "diamond": result.milestones.get("diamond", {}).get("step"),
         "ore_learning": taken.get("learning", 0) + taken.get("learning_spent", 0),  # blocks: mined or dug for nothing
-        "diamonds_learning": taken.get("learning_items", 0),
+        "diamonds_learning": int(added.get(DIAMOND, 0)),
     }
 
 
