@@ -64,6 +64,7 @@ class LearnerState:
     explored: int = 0  # exploring trials so far
     explore_gone: list[str] = field(default_factory=list)  # actions whose exploring trial found no target in reach
     tool_tests: dict[str, bool] = field(default_factory=dict)  # item -> whether it served as the proxy's tool
+    last_stocked: dict[str, list[str]] = field(default_factory=dict)  # action -> what its last try stocked (capacity)
 
     def to_dict(self) -> dict:
         data = {
@@ -89,6 +90,8 @@ class LearnerState:
             }
         if self.tool_tests:
             data["tool_tests"] = dict(self.tool_tests)
+        if self.last_stocked:
+            data["last_stocked"] = {a: list(items) for a, items in self.last_stocked.items()}
         if self.spent:
             data["spent"] = {a: [dict(stock) for stock in stocks] for a, stocks in self.spent.items()}
             data["spends"] = dict(self.spends)
@@ -120,6 +123,7 @@ class LearnerState:
             explored=int(explore.get("trials", 0)),
             explore_gone=[str(a) for a in explore.get("gone", [])],
             tool_tests={str(k): bool(v) for k, v in (data.get("tool_tests") or {}).items()},
+            last_stocked={str(a): [str(i) for i in items] for a, items in (data.get("last_stocked") or {}).items()},
         )
 
 
@@ -261,8 +265,10 @@ class Learner(SpendingTrials, Exploring):
     def priority(self, action: str) -> list[str]:
         """Which known items to stock first when an intervention cannot hold them all: a quarter of the
         capacity (at least one) for items not yet tried with ``action`` (newest first: every try then
-        covers something new), then every cause of a learned relation and its alternatives (what
-        actions have been seen to need), then the rest, newest first."""
+        covers something new), then an eighth for items its last try left out that no relation has been seen to
+        need (oldest first: the tries rotate through them, so an odd cause is held beside the new items some
+        time), then every cause of a learned relation and its alternatives (what actions have been seen to need),
+        then the rest, newest first."""
         known = self.state.known
         capacity = self.discoverer.capacity or len(known)
         tried = set(self.state.tried_with.get(action, ()))
@@ -275,7 +281,9 @@ class Learner(SpendingTrials, Exploring):
         }
         useful = [i for i in reversed(known) if i in causes]
         head = untried[: max(1, capacity // 4)]
-        return list(dict.fromkeys([*head, *useful, *untried, *reversed(known)]))
+        last = set(self.state.last_stocked.get(action, known))
+        left_out = [i for i in known if i in tried and i not in last and i not in causes][: capacity // 8]
+        return list(dict.fromkeys([*head, *left_out, *useful, *untried, *reversed(known)]))
 
     def _priority_if_limited(self, action: str) -> list[str] | None:
         """:meth:`priority`, only where interventions hold a limited number of item kinds (else unused)."""
@@ -322,6 +330,8 @@ class Learner(SpendingTrials, Exploring):
         self._note_world()
         if self.state.noisy:
             self.state.tries[action] = self.state.tries.get(action, 1) + 1 if same else 1
+        if self.discoverer.capacity is not None and outcome.sampled:
+            self.state.last_stocked[action] = list(outcome.sampled)
         partial = outcome.relation is None and bool(outcome.sampled) and len(outcome.sampled) < len(known)
         if partial and (self.discoverer.capacity is not None or spending):
             # over capacity, or a likely tool that failed alone: remember only what this try stocked

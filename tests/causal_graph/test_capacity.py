@@ -62,3 +62,17 @@ def test_priority_puts_untried_items_first_then_causes_then_the_newest():
     # a quarter of the capacity (2) for the newest untried items, then the rest of the order
     assert order[:2] == ["wooden_pickaxe", "cobblestone"]
     assert set(order) == set(learner.state.known)
+
+
+def test_a_cause_no_relation_needs_comes_back_beside_the_new_items():
+    """random:4's diamond axe also needs a wooden shovel, which nothing else needs: once diamonds were known, the
+    32-kind tries of craft_diamond_axe used to leave the shovel out every time (SHD 5, on 4 of 10 seeds). Tries now
+    rotate through what the last one left out. (At 20 kinds this seed still misses it: BENCHMARKS.md.)"""
+    w = world(32, "random:4", 2)
+    graph = CausalGraph()
+    learner = Learner(Discoverer(w), graph, w.action_names, order_seed=2)
+    learner.learn_all()
+    truth = CausalGraph.from_relations(w.env.unwrapped.ground_truth())
+    assert "wooden_shovel" in truth.relation("craft_diamond_axe").needs
+    assert graph.relation("craft_diamond_axe") is not None
+    assert set(graph.relation("craft_diamond_axe").needs) == set(truth.relation("craft_diamond_axe").needs)
