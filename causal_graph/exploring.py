@@ -19,7 +19,7 @@ DEEP_DIGS = 3  # extra trials per round of exploring for the action whose target
 
 class Exploring:
     """Lifelong exploring (uses the learner's ``graph``, ``state``, ``discoverer``, ``actions``,
-    ``explore_patience``, :meth:`observe` and :meth:`_note_world`)."""
+    ``explore_patience``, :meth:`observe`, :meth:`check` and :meth:`_note_world`)."""
 
     def explore(self) -> bool:
         """One exploring trial (see the module's notes): the next learned action that takes from the world, from its
@@ -51,6 +51,8 @@ class Exploring:
         state.explored += 1
         if t is None:  # its targets stayed out of reach (or the world kept failing it): not explored again
             state.explore_gone.append(action)
+        else:  # later evidence like any other: a success re-checks the learned yields (a by-product drops out)
+            self.check(t)
         new = [i for i in (t.after if t is not None else {}) if i not in state.known]
         self._note_world()
         if new:
