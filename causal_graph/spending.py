@@ -27,6 +27,14 @@ class SpendingTrials:
     """What the learner does with actions whose trials spent a target (uses the learner's ``graph``, ``state``,
     ``discoverer``, ``actions`` and :meth:`_note_world`)."""
 
+    def _age(self) -> dict[str, int]:
+        """item -> its place in the order the agent first saw the items (0: the oldest)."""
+        return {item: k for k, item in enumerate(self.state.known)}
+
+    def _held_when_spent(self, action: str) -> set[str]:
+        """Every item some trial of ``action`` that spent a target held (none of them was enough)."""
+        return {i for stock in self.discoverer.spent.get(action, ()) for i in stock}
+
     def spending(self, action: str) -> bool:
         """Whether ``action`` is unexplained and some trial of it broke its target for nothing."""
         return action in self.discoverer.spent and not self.graph.explained(action)
@@ -78,7 +86,7 @@ class SpendingTrials:
         cheaper = self.state.target_ticks.get(action, ticks) < self._rung(tool)  # ticks: this trial's, if the first
         if not (self.state.completing or circle or cheaper):
             return []
-        order = {item: i for i, item in enumerate(self.state.known)}
+        order = self._age()
         tools = self._taking_tools()
         older = [
             i
@@ -118,7 +126,7 @@ class SpendingTrials:
     def proxy(self) -> str | None:
         """The learned action that takes from the world with one held cause and the lowest tier (its tool the oldest
         known item): the cheapest target, on which a new item can show it is a tool of that kind."""
-        order = {item: i for i, item in enumerate(self.state.known)}
+        order = self._age()
         best = None
         for rel in self.graph.relations():
             held = list(rel.held())
@@ -156,9 +164,9 @@ class SpendingTrials:
         what the older ones could not), without those older than one made alike that failed alone (a lower tier
         fails too). The discoverer tries the first alone."""
         stocks = self.discoverer.spent.get(action, ())
-        held_then = {i for stock in stocks for i in stock}
+        held_then = self._held_when_spent(action)
         failed_alone = [next(iter(stock)) for stock in stocks if len(stock) == 1]
-        order = {item: k for k, item in enumerate(self.state.known)}
+        order = self._age()
         tools = self._taking_tools()
         unlocking = self._unlocking_tools()
 
@@ -194,7 +202,7 @@ class SpendingTrials:
         rank = {a: i for i, a in enumerate(self.actions)}
 
         def promise(action: str) -> bool:
-            held_then = {i for stock in self.discoverer.spent.get(action, ()) for i in stock}
+            held_then = self._held_when_spent(action)
             return any(i in likely and i not in held_then for i in self.state.known)
 
         def cost(action: str) -> int:  # game time to reach its first target: a far or deep one is rarer
