@@ -92,7 +92,7 @@ def in_a_terminal(argv: list[str], width: int, height: int = 30) -> tuple[list[s
 def test_one_live_view_with_log_lines_above_it_and_the_final_table_intact(tmp_path, width):
     with ScriptedServer(oracle_script) as server:
         argv = ["-v", "run", "--llm", "openai:m", "--base-url", server.base_url, "--out", str(tmp_path)]
-        lines, code = in_a_terminal([*argv, "--max-steps", "600", "--no-picture"], width)
+        lines, code = in_a_terminal([*argv, "--max-steps", "800", "--no-picture"], width)
     assert code == 0  # the diamond is reached; the budget ends the learning after it
     heads = [i for i, line in enumerate(lines) if line.startswith("ADAM ")]
     assert len(heads) == 1, "a stale copy of the live view is left on screen:\n" + "\n".join(lines[-80:])
@@ -102,7 +102,7 @@ def test_one_live_view_with_log_lines_above_it_and_the_final_table_intact(tmp_pa
     view = lines[heads[0] :]
     assert any(line.startswith("LLM openai:m: ") and "answers" in line for line in view)
     assert "elapsed" in lines[heads[0]] and "phase done" in lines[heads[0]]
-    title = next(i for i, line in enumerate(view) if line.strip() == "goal reached (600 steps)")
+    title = next(i for i, line in enumerate(view) if line.strip() == "goal reached (800 steps)")
     box = view[title + 1 : title + 9]
     assert box[0].startswith("┏") and box[-1].startswith("└"), box
     assert all(len(line) == len(box[0]) for line in box)
