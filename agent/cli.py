@@ -115,10 +115,11 @@ ENV_HELP = (
     "your own package as package.module:Name-v0 (default adam/Minecraft-v0, the simulator)"
 )
 CONDITIONS_HELP = (
-    "the simulator's conditions, comma-separated, any of: durability (tools wear out), stacks (1.19 stack sizes, "
-    "36 slots), scarce (few reachable ores), noisy:P (a macro-action fails with probability P), hostile:P (a station "
-    "is lost with probability P per step), cap:N (every stack caps at N); e.g. durability,stacks,noisy:0.1 "
-    "(default none: the simulator's plain rules)"
+    "the simulator's conditions, comma-separated, added to 1.19's own durability (tools wear out) and stacks "
+    "(1.19 stack sizes, 36 slots), which are always on unless plain is given: scarce (few reachable ores), "
+    "scarce:D (D diamonds), noisy:P (a macro-action fails with probability P), hostile:P (a station is lost with "
+    "probability P per step), cap:N (every stack caps at N), plain (without durability and stacks); e.g. "
+    "noisy:0.1 or plain,scarce (default: durability,stacks)"
 )
 RUN_VARIANTS_HELP = f"{VARIANTS_HELP}; only for this project's Minecraft worlds (default: the --env id's own)"
 ROLES_HELP = (

@@ -251,6 +251,7 @@ CHECKPOINT_SCHEMA = Fields(
         target_ticks=COUNT,
         explore=Fields(left=NAMES, dry_rounds=int, trials=int, rounds=int, gone=NAMES),
         tool_tests=Each(bool),
+        tier_tests=Each(Each(bool)),
         last_stocked=Each(NAMES),
     ),
     counters=Fields(("steps", "interventions", "critical_steps"), steps=int, interventions=int, critical_steps=int),

@@ -158,6 +158,7 @@ class Discoverer:
         self._priority: list[str] = []  # which items to stock first when over capacity (per discovery)
         self.noisy = False  # the world has shown a chance failure (shows_noise): confirm failing do()-tests
         self.world_failures = 0  # trials retried because the world caused their failure
+        self._discovering = False  # inside discover(): it restores the agent's inventory itself, at its end
         self.caps: dict[str, int] = {}  # item -> the most of it an intervention was seen to hold (reset "trimmed")
         # action -> the stocks of its trials that spent a target (SPENDING_FAILURES), the largest only
         self.spent: dict[str, list[dict[str, int]]] = {}
@@ -305,7 +306,7 @@ class Discoverer:
         known: Sequence[str],
         likely_held: Sequence[str] = (),
         priority: Sequence[str] | None = None,
-        singles: Sequence[str] = (),
+        singles: Sequence[str] | Callable[[], Sequence[str]] = (),
         alternatives: bool = True,
         singles_first: bool = False,
         lower: Callable[[str, Transition], Sequence[str]] | None = None,
@@ -322,18 +323,20 @@ class Discoverer:
         ``alternatives``: look for alternatives to the causes now (else :meth:`refine` may later). ``lower``: asked
         with the single that worked and its trial, the other items to try alone in its place, in order (lower
         tiers: the first that works is the cause); default, where ``alternatives``, the rest of ``singles`` oldest
-        first, else none."""
+        first, else none. ``singles`` may be a callable, asked once, when they are first wanted (it may run trials of
+        its own: tool tests on a cheaper target)."""
         start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
         saved = self.world.inventory()
         outcome = DiscoveryOutcome(action, "no_effect")
         self._priority = list(priority) if priority is not None else list(likely_held)
+        self._discovering = True
         try:
             outcome = self._discover(
                 action,
                 list(known),
                 outcome,
                 set(likely_held),
-                singles=[i for i in singles if i in known],
+                singles=_once(lambda: [i for i in (singles() if callable(singles) else singles) if i in known]),
                 alternatives=alternatives,
                 singles_first=singles_first,
                 lower=lower,
@@ -343,6 +346,7 @@ class Discoverer:
         except WorldFailed:
             outcome.status, outcome.relation = "world_failed", None
         finally:
+            self._discovering = False
             if self.world.inventory() != saved:
                 self.world.intervene(saved)
         outcome.steps = self.world.counters.steps - start_steps
@@ -355,17 +359,17 @@ class Discoverer:
         known: list[str],
         outcome: DiscoveryOutcome,
         likely_held: set[str] = frozenset(),
-        singles: Sequence[str] = (),
+        singles: Callable[[], list[str]] = list,
         alternatives: bool = True,
         singles_first: bool = False,
         lower: Callable[[str, Transition], Sequence[str]] | None = None,
     ) -> DiscoveryOutcome:
         verified: set[tuple[str, ...]] = set()
         if lower is None and alternatives:
-            lower = lambda item, _added: list(reversed(singles[singles.index(item) + 1 :]))  # noqa: E731
-        samples = self._singles(action, singles, outcome, lower) if singles_first else []
+            lower = lambda item, _added: list(reversed(singles()[singles().index(item) + 1 :]))  # noqa: E731
+        samples = self._singles(action, singles(), outcome, lower) if singles_first else []
         if samples is None:  # the likeliest tool failed alone
-            outcome.sampled = list(singles[:1])
+            outcome.sampled = singles()[:1]
             return outcome
         if samples:
             verified.add(tuple(outcome.sampled))  # it worked alone: the do()-test of exactly this cause
@@ -380,10 +384,10 @@ class Discoverer:
                     if not t.success:
                         break
             outcome.runs.extend(samples)
-            if samples[-1].success and singles and not samples[-1].consumed and samples[-1].added:
+            if samples[-1].success and not samples[-1].consumed and samples[-1].added and singles():
                 # it took from the world: a likely tool alone verifies it in one trial, not a removal test per item
                 stocked = list(outcome.sampled)
-                alone = self._singles(action, [i for i in singles if i in stocked], outcome, lower)
+                alone = self._singles(action, [i for i in singles() if i in stocked], outcome, lower)
                 if alone:
                     samples = alone
                     verified.add(tuple(outcome.sampled))  # the do()-test of exactly this cause
@@ -484,14 +488,16 @@ class Discoverer:
     def probe(self, action: str, inventory: Mapping[str, int], purpose: str = "explore") -> Transition | None:
         """Run ``action`` once from ``inventory`` (to see what it brings now: lifelong exploration; or whether an item
         serves as its tool: ``purpose="tool_test"``), the inventory restored afterwards; None when its target stayed
-        out of reach or the world kept failing it."""
+        out of reach or the world kept failing it. Inside :meth:`discover` (a tool test its likely tools asked for) the
+        inventory is left as it is: discover restores the agent's own at its end, and the sample's may not fit an
+        intervention."""
         saved = self.world.inventory()
         try:
             return self._trial(action, inventory, purpose, note=False)  # a learned action: no spending try
         except (Unreachable, WorldFailed):
             return None
         finally:
-            if self.world.inventory() != saved:
+            if not self._discovering and self.world.inventory() != saved:
                 self.world.intervene(saved)
 
     def _propose(self, action: str, samples: list[Transition], known: list[str]):
@@ -661,6 +667,18 @@ def _worked_without(
         *alternatives.get(cause, ()),
     }
     return any(t.success and t.action == action and {i for i, n in t.before.items() if n} <= allowed for t in runs)
+
+
+def _once(make: Callable[[], list[str]]) -> Callable[[], list[str]]:
+    """``make``, called at most once: its list, every time after the first."""
+    made: list[list[str]] = []
+
+    def get() -> list[str]:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
 
 
 def _within(inventory: Mapping[str, int], stock: Mapping[str, int]) -> bool:

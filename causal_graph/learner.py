@@ -64,6 +64,8 @@ class LearnerState:
     explored: int = 0  # exploring trials so far
     explore_gone: list[str] = field(default_factory=list)  # actions whose exploring trial found no target in reach
     tool_tests: dict[str, bool] = field(default_factory=dict)  # item -> whether it served as the proxy's tool
+    # action -> item -> whether it served alone as that action's tool (a newer tool tried on a tier's frontier)
+    tier_tests: dict[str, dict[str, bool]] = field(default_factory=dict)
     last_stocked: dict[str, list[str]] = field(default_factory=dict)  # action -> what its last try stocked (capacity)
 
     def to_dict(self) -> dict:
@@ -90,6 +92,8 @@ class LearnerState:
             }
         if self.tool_tests:
             data["tool_tests"] = dict(self.tool_tests)
+        if self.tier_tests:
+            data["tier_tests"] = {a: dict(items) for a, items in self.tier_tests.items()}
         if self.last_stocked:
             data["last_stocked"] = {a: list(items) for a, items in self.last_stocked.items()}
         if self.spent:
@@ -123,6 +127,10 @@ class LearnerState:
             explored=int(explore.get("trials", 0)),
             explore_gone=[str(a) for a in explore.get("gone", [])],
             tool_tests={str(k): bool(v) for k, v in (data.get("tool_tests") or {}).items()},
+            tier_tests={
+                str(a): {str(i): bool(v) for i, v in items.items()}
+                for a, items in (data.get("tier_tests") or {}).items()
+            },
             last_stocked={str(a): [str(i) for i in items] for a, items in (data.get("last_stocked") or {}).items()},
         )
 
@@ -309,14 +317,18 @@ class Learner(SpendingTrials, Exploring):
         priority = self._priority_if_limited(action)
         same = set(known) == set(self.state.tried_with.get(action, ()))
         spending = action in self.discoverer.spent
-        if spending:
+
+        def likely_tools() -> list[str]:  # asked before a spending action's try, or once a sample took from the world
             self.prove_tools()
+            self.prove_tier(action)
+            return self.singles(action)
+
         outcome = self.discoverer.discover(
             action,
             known,
             [i for i in known if i in tools],
             priority=priority,
-            singles=self.singles(action),
+            singles=likely_tools,
             alternatives=not spending or self.state.completing,
             singles_first=spending,
             lower=lambda tool, t: self._lower_tiers(action, tool, t.ticks),

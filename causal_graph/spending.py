@@ -6,7 +6,10 @@ when nothing else is worth trying (one at a time, the most promising first: one 
 likely tool), with the likely tools among the items new since it spent tried alone first
 (:meth:`Learner.singles`), and its alternatives are looked for only once the goals are reached. A likely tool is
 an item that already serves as a tool of an action that takes from the world, or one made the way such a tool is
-made (a relation of the same shape: the same counts, consumed or held): learned relations only, no rules.
+made (a relation of the same shape, or a part in common: :func:`_kin`) and proven on the cheapest target
+(:meth:`Learner.prove_tools`): learned relations only, no rules. The likeliest is the newest of the tools that
+unlocked an action and of those that dug the newest unlocking tool's tier; a newer tool is tested on that tier's
+cheapest target first where its yield makes no known tool (:meth:`Learner.prove_tier`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,17 @@ log = logging.getLogger(__name__)
 def _shape(relation: CausalRelation) -> tuple[tuple[int, bool], ...]:
     """How a relation makes its yield, without the names: its needs' (count, consumed), sorted."""
     return tuple(sorted((need.quantity, need.consumed) for need in relation.needs.values()))
+
+
+def _parts(relation: CausalRelation) -> set[tuple[str, int]]:
+    """What a relation uses up, with the counts: ``{("stick", 2), ("cobblestone", 3)}``."""
+    return {(item, need.quantity) for item, need in relation.needs.items() if need.consumed}
+
+
+def _kin(a: CausalRelation, b: CausalRelation) -> bool:
+    """Whether two relations make their yields alike: the same :func:`_shape`, or a part in common (the same item,
+    the same count: two sticks make a wooden and a stone pickaxe even where one also needs a plank)."""
+    return _shape(a) == _shape(b) or bool(_parts(a) & _parts(b))
 
 
 class SpendingTrials:
@@ -42,20 +56,26 @@ class SpendingTrials:
     def _taking_tools(self) -> set[str]:
         """Items seen serving as the tool of an action that takes from the world: held (not consumed) by a learned
         one, or an alternative of such a cause, or proven on the proxy (:meth:`prove_tools`)."""
-        return {
-            item
-            for rel in self.graph.relations()
-            if rel.takes_from_world()
-            for cause, need in rel.needs.items()
-            if not need.consumed
-            for item in (cause, *need.alternatives)
-        } | {item for item, works in self.state.tool_tests.items() if works}
+        return (
+            {
+                item
+                for rel in self.graph.relations()
+                if rel.takes_from_world()
+                for cause, need in rel.needs.items()
+                if not need.consumed
+                for item in (cause, *need.alternatives)
+            }
+            | {item for item, works in self.state.tool_tests.items() if works}
+            | {item for tests in self.state.tier_tests.values() for item, works in tests.items() if works}
+        )
 
     def _made_like_tools(self, tools: set[str]) -> set[str]:
         """Items a learned relation makes the way one of ``tools`` is made (the same :func:`_shape`): a new pickaxe
         is made like the old one."""
-        shapes = {_shape(rel) for rel in self.graph.relations() if tools & set(rel.yields)}
-        return {item for rel in self.graph.relations() if _shape(rel) in shapes for item in rel.yields} - tools
+        makers = [rel for rel in self.graph.relations() if tools & set(rel.yields)]
+        return {
+            item for rel in self.graph.relations() if any(_kin(rel, m) for m in makers) for item in rel.yields
+        } - tools
 
     def obtainable_without(self, action: str, item: str) -> bool:
         """Whether the learned graph makes ``item`` from nothing without ``action`` (a fixpoint over the other
@@ -116,12 +136,13 @@ class SpendingTrials:
         proxy = self.proxy()
         if self.state.tool_tests.get(tool) and proxy is not None:
             digs.append(proxy)
+        digs += [a for a, tests in self.state.tier_tests.items() if tests.get(tool)]
         return max((self.state.target_ticks.get(a, 0) for a in digs), default=0)
 
     def _made_alike(self, a: str, b: str) -> bool:
-        """Whether learned relations of the same :func:`_shape` make ``a`` and ``b`` (a wooden and a stone pickaxe)."""
-        shapes = {_shape(rel) for rel in self.graph.relations() if a in rel.yields}
-        return any(_shape(rel) in shapes for rel in self.graph.relations() if b in rel.yields)
+        """Whether learned relations make ``a`` and ``b`` alike (:func:`_kin`: a wooden and a stone pickaxe)."""
+        makers = [rel for rel in self.graph.relations() if a in rel.yields]
+        return any(_kin(rel, m) for rel in self.graph.relations() if b in rel.yields for m in makers)
 
     def proxy(self) -> str | None:
         """The learned action that takes from the world with one held cause and the lowest tier (its tool the oldest
@@ -157,29 +178,135 @@ class SpendingTrials:
             log.debug("proxy %s: %s", proxy, {i: self.state.tool_tests[i] for i in tested})
         return tested
 
-    def singles(self, action: str) -> list[str]:
+    def _newest_unlocking(self) -> str | None:
+        """The newest of the :meth:`_unlocking_tools` (the top tier known to dig what the older tools could not)."""
+        order = self._age()
+        return max(self._unlocking_tools(), key=lambda i: order.get(i, -1), default=None)
+
+    def _tier_targets(self) -> list[str]:
+        """The learned actions the newest unlocking tool unlocked (its cause; they spent targets before they were
+        learned), the cheapest target first (least game time to reach the first one): its tier's targets."""
+        newest = self._newest_unlocking()
+        return sorted(
+            (
+                rel.action
+                for rel in self.graph.relations()
+                if rel.takes_from_world() and rel.action in self.discoverer.spent and newest in rel.held()
+            ),
+            key=lambda a: self.state.target_ticks.get(a, 0),
+        )
+
+    def _digs_tier(self, item: str) -> bool | None:
+        """Whether ``item`` alone dug a target of the newest unlocking tool's tier (:meth:`_tier_targets`: as a cause
+        or alternative learned there, a tier test, or a proxy test where the proxy is of that tier); False where it
+        failed such a test, None where untested."""
+        tier = self._tier_targets()
+        works = [self.state.tier_tests.get(a, {}).get(item) for a in tier]
+        proxy = self.proxy()
+        if proxy in tier:
+            works.append(self.state.tool_tests.get(item))
+        for a in tier:
+            rel = self.graph.relation(a)
+            if rel is not None and any(item in (c, *n.alternatives) for c, n in rel.needs.items() if not n.consumed):
+                works.append(True)
+        return True if True in works else False if False in works else None
+
+    def _frontier(self, action: str) -> str | None:
+        """Where a tool may show it digs the newest unlocking tool's tier (:meth:`prove_tier`): the cheapest of
+        :meth:`_tier_targets` whose target is cheaper than ``action``'s (less game time to reach its first one) and
+        whose yields go into no known tool (:meth:`_tool_sources`: a test must not spend what the next tier is likely
+        made of); None: none."""
+        ticks = self.state.target_ticks.get(action)
+        if ticks is None:
+            return None
+        sources = self._tool_sources()
+        for a in self._tier_targets():
+            rel = self.graph.relation(a)
+            if a != action and self.state.target_ticks.get(a, ticks) < ticks and not sources & set(rel.yields):
+                return a
+        return None
+
+    def _tool_sources(self) -> set[str]:
+        """The items the known tools of actions that take from the world are made from, directly or not (any need of
+        a learned relation that yields one, and so on back)."""
+        sources: set[str] = set()
+        wanted = set(self._taking_tools())
+        while wanted:
+            item = wanted.pop()
+            for producer in self.graph.producers(item):
+                rel = self.graph.relation(producer)
+                if rel is None or rel.takes_from_world():
+                    continue
+                for need in set(rel.needs) - sources:
+                    sources.add(need)
+                    wanted.add(need)
+        return sources
+
+    def prove_tier(self, action: str) -> list[str]:
+        """Before a spending ``action``'s likeliest tool is tried alone on its dear target: the tools newer than the
+        newest unlocking one (:meth:`_newest_unlocking`) not known to dig its tier (:meth:`_digs_tier`) are tried
+        alone on the :meth:`_frontier`'s cheaper target, newest first, until one digs it (remembered in
+        :attr:`LearnerState.tier_tests`). A newer tool that cannot dig the tier below is not the next tier (a golden
+        pickaxe, made from gold the iron one dug, digs less than it); the newest that can is tried first
+        (:meth:`singles`). Returns the items tested."""
+        frontier = self._frontier(action)
+        newest = self._newest_unlocking()
+        if frontier is None or newest is None:
+            return []
+        order = self._age()
+        tests = self.state.tier_tests.get(frontier, {})
+        tested = []
+        for item in self._candidates(action):  # newest first
+            if order.get(item, 0) <= order.get(newest, 0):
+                break
+            works = self._digs_tier(item)
+            if works:
+                break
+            if works is False:
+                continue
+            t = self.discoverer.probe(frontier, {item: 1}, purpose="tier_test")
+            if t is None:  # the frontier's target is out of reach now
+                break
+            tests[item] = t.success
+            self.state.tier_tests[frontier] = tests
+            tested.append(item)
+            if t.success:
+                break
+        if tested:
+            self._note_world()
+            log.debug("tier %s for %s: %s", frontier, action, {i: tests[i] for i in tested})
+        return tested
+
+    def _candidates(self, action: str) -> list[str]:
         """For a spending action: the known tools of actions that take from the world (:meth:`_taking_tools`) that
-        none of its spending trials held: first those that unlocked an action the older tools could not
-        (:meth:`_unlocking_tools`), then the rest, newest first within each (the newest tier is the likeliest to dig
-        what the older ones could not), without those older than one made alike that failed alone (a lower tier
-        fails too). The discoverer tries the first alone."""
+        none of its spending trials held, newest first (the newest tier is the likeliest to dig what the older ones
+        could not), without those older than one made alike that failed alone (a lower tier fails too)."""
         stocks = self.discoverer.spent.get(action, ())
         held_then = self._held_when_spent(action)
         failed_alone = [next(iter(stock)) for stock in stocks if len(stock) == 1]
         order = self._age()
         tools = self._taking_tools()
-        unlocking = self._unlocking_tools()
 
         def outdone(item: str) -> bool:  # an older tool made like one that failed alone: a lower tier fails too
             return any(order.get(item, 0) < order.get(f, 0) and self._made_alike(item, f) for f in failed_alone)
 
         tried = set(self.state.tried_with.get(action, ())) if action in self.discoverer.spent else set()
-        newest = [
+        return [
             i
             for i in reversed(self.state.known)
             if i in tools and i not in held_then and i not in tried and not outdone(i)
         ]
-        return sorted(newest, key=lambda i: i not in unlocking)  # stable: newest first within each
+
+    def singles(self, action: str) -> list[str]:
+        """The likely tools of a spending action (:meth:`_candidates`), in the order the discoverer tries them alone
+        (the first only, then the action waits): first those that unlocked an action the older tools could not
+        (:meth:`_unlocking_tools`) or dug the newest unlocking tool's tier alone (:meth:`_digs_tier`), newest first;
+        then the rest; last those that failed that tier."""
+        unlocking = self._unlocking_tools()
+        tier = {i: self._digs_tier(i) for i in self._candidates(action)}
+        return sorted(  # stable: newest first within each
+            tier, key=lambda i: (tier[i] is False, i not in unlocking and not tier[i])
+        )
 
     def _unlocking_tools(self) -> set[str]:
         """The tools that are the cause (not an alternative) of a learned action that takes from the world and has

@@ -122,11 +122,7 @@ def parse_conditions(conditions: str | Iterable[str] | Conditions | None) -> Con
         name, colon, value = (s.strip() for s in text.partition(":"))
         if name in fields:
             raise _invalid(text, f"{name} is given twice")
-        if name == PLAIN:
-            if colon:
-                raise _invalid(text, f"{name} takes no value")
-            fields[name] = True
-        elif name in ("durability", "stacks"):
+        if name == PLAIN or name in ("durability", "stacks"):
             if colon:
                 raise _invalid(text, f"{name} takes no value")
             fields[name] = True

@@ -12,7 +12,8 @@ would not fit is not done. ``max_uses`` (tool -> uses): a gather/mine action who
 wears the held one it digs with (the fastest) by one use; blocks dug on the way do not; at ``max_uses`` that
 tool breaks and leaves the inventory. Both are None by default: no limits, no wear. And ``found_anywhere``
 (default empty): blocks whose nearest one is found in the whole world, not only within ``search_radius`` (the few
-ores a scarce world keeps stay reachable wherever the agent is).
+ores a scarce world keeps stay reachable wherever the agent is), and which a tunnel to another target leaves in
+place.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ class Engine:
         self.wear: dict[str, int] = {}  # tool -> uses spent on the one in use
         self.dropped: dict[str, int] = {}  # what the last action gained that did not fit
         self._full = False  # the last craft/smelt had no room for its result
-        self.found_anywhere: frozenset[str] = frozenset()  # blocks found beyond search_radius (scarce ores)
+        # blocks found beyond search_radius, which tunnels leave in place (scarce ores)
+        self.found_anywhere: frozenset[str] = frozenset()
         self.ticks = 0
         self.facing = 0
         self._names = block_names()
@@ -305,7 +307,9 @@ class Engine:
         cells = cells[np.sort(uniq)]
         sy = self.voxels.shape[1]
         cells = cells[(cells[:, 1] >= 0) & (cells[:, 1] < sy)]
-        keep = {block_id("air"), block_id("water"), block_id("bedrock")}
+        # the scarce ores (found anywhere) are left in place: a tunnel passes beside one, it never breaks a stated
+        # ore for nothing on the way to another target
+        keep = {block_id("air"), block_id("water"), block_id("bedrock"), *(block_id(b) for b in self.found_anywhere)}
         ticks = 0
         for x, y, z in cells:
             if tuple((x, y, z)) == end:

@@ -117,7 +117,8 @@ class MinecraftEnv(MinecraftBase):
     * ``scarce`` / ``scarce:D``: a generated world keeps only 3 diamond ores (D with ``scarce:D``, D >= 0),
       4 gold ores and 6 iron ores, deepslate ones included: the nearest to the spawn among those within
       ``search_radius`` columns of it; every other ore block of those kinds, anywhere, is stone (or deepslate).
-      The kept ones stay reachable wherever the agent goes: their search is not limited to ``search_radius``.
+      The kept ones stay reachable wherever the agent goes: their search is not limited to ``search_radius``;
+      a tunnel dug to another target passes beside them (only the action that targets one breaks it).
       Nothing regenerates: interventions keep the world, so mined ores stay gone until a reset makes a new
       world. Info ``ores_left`` (reset and step): ``diamond_ore``, ``gold_ore``, ``iron_ore`` -> kept blocks
       still in the world (fewer than stated only when the world had fewer within reach).

@@ -75,8 +75,11 @@ class Outcomes:
                 self.discovery[status][action] += 1
         elif kind == "mismatch":
             why = str(event.get("why"))
-            if event.get("excused"):  # the world explained it: not counted against the relation
-                why += f" (the world's doing, not counted: {event['excused']})"
+            excused = str(event.get("excused") or "")
+            if excused.startswith("the world"):  # the world explained it: not counted against the relation
+                why += f" (the world's doing, not counted: {excused})"
+            elif excused:  # a yield the check corrected at once
+                why += f" (not counted: {excused})"
             self.mismatches[(str(event.get("action")), why)] += 1
         elif kind in ("relearn", "retest"):
             self.relearned.append(str(event.get("action")))

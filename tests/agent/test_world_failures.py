@@ -60,10 +60,11 @@ def test_a_noisy_world_never_makes_the_agent_relearn(tmp_path, capsys):
     mismatches = [e for e in events if e["kind"] == "mismatch"]
     lost = [e for e in mismatches if e.get("excused") == "the world: lost_way"]
     assert len(lost) >= RELEARN_AFTER  # the plan failed often enough to re-learn, had they counted
-    assert all(e.get("excused") for e in mismatches)  # every one the world's doing (or a cause the world took)
+    # every one the world's doing (or a cause the world took), or a by-product yield the check dropped at once
+    assert all(e.get("excused") for e in mismatches), [e for e in mismatches if not e.get("excused")]
     assert not [e for e in events if e["kind"] in ("retest", "relearn")]
     shown = replay(Path(result["run_dir"])).failures["mismatches"]  # replay says whose doing they were
-    assert shown and all("the world's doing, not counted: " in m["why"] for m in shown)
+    assert shown and all("not counted: " in m["why"] for m in shown)
     assert sum("the world's doing, not counted: the world: lost_way" in m["why"] for m in shown) >= RELEARN_AFTER
 
 

@@ -214,3 +214,74 @@ def test_a_lower_tier_that_also_works_is_the_cause_where_the_tool_needs_the_acti
     assert set(graph.relation("dig_rock").needs) == {"wood_pick"}  # not the metal pick: that would be a circle
     # the dearest target, and a pick the graph makes without it: no lower tier is worth a gem before the goal
     assert learner._lower_tiers("dig_gem", "metal_pick") == []
+
+
+def _ladder_learner(w: EnvWorld, *digs: CausalRelation, upto: str = "metal_pick") -> Learner:
+    """A learner that knows the Quarry's crafts, chop_wood and ``digs``, each dig having spent a block before it was
+    learned (its tool unlocked it), and every item up to ``upto``."""
+    crafts = [CausalRelation(a, {i: Need(q, True) for i, q in uses.items()}, dict(gives)) for a, (uses, gives) in
+              CRAFTS.items()]  # fmt: skip
+    graph = CausalGraph.from_relations([*crafts, CausalRelation("chop_wood", {}, {"wood": 1}), *digs], ACTIONS)
+    learner = Learner(Discoverer(w), graph, w.action_names)
+    items = ["wood", "wood_pick", "wood_axe", "rock", "rock_pick", "rock_axe", "ore", "metal", "metal_pick"]
+    learner.observe(items[: items.index(upto) + 1])
+    learner.state.target_ticks.update({"dig_rock": 100, "dig_ore": 1_000, "dig_gem": 10_000})
+    for dig in digs:
+        learner.discoverer._note_spent(dig.action, {})
+    return learner
+
+
+def test_a_newer_tool_that_dug_the_unlocking_tools_tier_is_tried_alone_first():
+    """dig_ore spent a block with nothing: the wood pick unlocked dig_rock, and the rock pick, newer, dug rock on the
+    proxy: it is the likelier next tier and is tried first (one ore spent, not two)."""
+    w = quarry()
+    learner = _ladder_learner(
+        w, CausalRelation("dig_rock", {"wood_pick": Need(1, False)}, {"rock": 1}), upto="rock_axe"
+    )
+    learner.discoverer._note_spent("dig_ore", {})
+    assert learner.singles("dig_ore")[0] == "wood_pick"  # nothing known of the rock pick yet: the unlocking tool
+    learner.state.tool_tests["rock_pick"] = True  # it dug rock alone, on the proxy: the wood pick's own tier
+    assert learner._digs_tier("rock_pick") is True and learner.singles("dig_ore")[0] == "rock_pick"
+    assert learner.learn("dig_ore").status == "explained"
+    assert set(learner.graph.relation("dig_ore").needs) == {"rock_pick"} and w.env.broken["ore"] == 1
+
+
+def test_a_newer_tool_that_could_not_dig_the_tier_below_goes_last():
+    """The golden pickaxe's trap: a newer tool made from what the newest unlocking tool dug may dig less than it.
+    Untested, the unlocking tool comes first; proven on that tier, the newer one; failed there, it goes last. The
+    tier's only target yields ore, which the metal pick is made of: no tier test is run there (no frontier)."""
+    w = quarry()
+    learner = _ladder_learner(
+        w,
+        CausalRelation("dig_rock", {"wood_pick": Need(1, False)}, {"rock": 1}),
+        CausalRelation("dig_ore", {"rock_pick": Need(1, False)}, {"ore": 1}),
+    )
+    learner.state.tool_tests.update({"rock_pick": True, "metal_pick": True})  # both dig rock, on the proxy
+    learner.discoverer._note_spent("dig_gem", {})
+    assert "ore" in learner._tool_sources() and learner._frontier("dig_gem") is None
+    assert learner.prove_tier("dig_gem") == [] and w.env.broken == {}  # no ore spent on a test
+    assert learner.singles("dig_gem") == ["rock_pick", "wood_pick", "metal_pick"]  # the unlocking tools first
+    learner.state.tier_tests["dig_ore"] = {"metal_pick": True}
+    assert learner.singles("dig_gem")[0] == "metal_pick"
+    learner.state.tier_tests["dig_ore"] = {"metal_pick": False}
+    assert learner.singles("dig_gem")[-1] == "metal_pick"
+    assert LearnerState.from_dict(learner.state.to_dict()).tier_tests == {"dig_ore": {"metal_pick": False}}
+
+
+def test_a_tier_test_runs_on_a_cheaper_target_whose_yield_makes_no_tool():
+    """Where the unlocking tool's tier has a target that makes no known tool (coal in Minecraft), a newer tool not
+    proven there is tried alone on it first, one cheap block, not the dear target."""
+    w = quarry()
+    learner = _ladder_learner(
+        w,
+        CausalRelation("dig_rock", {"wood_pick": Need(1, False)}, {"rock": 1}),
+        CausalRelation("dig_ore", {"rock_pick": Need(1, False)}, {"ore": 1}),
+    )
+    learner.graph.remove_relation("smelt_ore")  # ore makes nothing known: a block of it may be spent on a test
+    learner.state.tool_tests.update({"rock_pick": True, "metal_pick": True})  # on the proxy: the wood pick's tier
+    learner.discoverer._note_spent("dig_gem", {})
+    assert learner._frontier("dig_gem") == "dig_ore"
+    assert learner.prove_tier("dig_gem") == ["metal_pick"] and w.env.broken == {"ore": 1}
+    assert learner.state.tier_tests == {"dig_ore": {"metal_pick": True}}
+    assert learner.singles("dig_gem")[0] == "metal_pick"
+    assert learner.prove_tier("dig_gem") == []  # known now: not tested again

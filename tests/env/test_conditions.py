@@ -308,6 +308,23 @@ def test_the_few_ores_of_a_scarce_world_stay_reachable_from_afar():
     assert e.step("mine_diamond_ore")[4]["reason"] == "ok"  # 60+ columns away: beyond the search radius
 
 
+def test_a_tunnel_to_another_target_passes_beside_the_ores_a_scarce_world_keeps():
+    """A stated ore is broken only by the action that targets it: a tunnel whose line crosses one leaves it (and
+    the same tunnel in the default world, which does not keep a stated few, breaks it)."""
+    iron = block_id("iron_ore")
+    for conditions, kept in (("scarce", True), (None, False)):
+        e = make(conditions)
+        e.reset(seed=0)
+        engine = e.unwrapped.engine
+        ores = e.unwrapped._kept_ores["iron_ore"] if kept else np.argwhere(engine.voxels == iron)
+        x, y, z = next(tuple(int(v) for v in c) for c in ores if 8 <= c[0] < engine.voxels.shape[0] - 8)
+        assert y + 2 < int(engine.surface[x, z]) - engine.min_y  # underground: a tunnel there digs
+        air = int((engine.voxels[x - 4 : x + 5, y : y + 2, z] == 0).sum())
+        engine._dig_path((x - 5, y, z), (x + 5, y, z), 10)
+        assert (int(engine.voxels[x, y, z]) == iron) is kept
+        assert int((engine.voxels[x - 4 : x + 5, y : y + 2, z] == 0).sum()) > air  # the tunnel itself was dug
+
+
 # ---------------------------------------------------------------------------------------------- noisy
 def test_noisy_one_always_loses_its_way_and_changes_nothing():
     e = make("noisy:1.0")
