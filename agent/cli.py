@@ -109,6 +109,17 @@ examples:
   adam items --variant obfuscated
   adam items --env examples.workshop:workshop/Workshop-v0
 """
+PRIOR_EPILOG = """
+The relations every action of the library has under Minecraft 1.19's own rules (recipes, harvest tools, drops,
+from minecraft-data), in this project's names: the simulator's original variant. adam run --prior FILE tries the
+actions on the believed route to its goal first and verifies every belief; in another variant (adam_modified)
+the beliefs that differ are refuted and logged.
+
+examples:
+  adam prior --out prior.json
+  adam run --prior prior.json
+  adam run --prior prior.json --variant adam_modified
+"""
 VARIANTS_HELP = "original | adam_modified | obfuscated | random:SEED (the random variant needs its seed)"
 ENV_HELP = (
     "the world: a registered gymnasium id that implements the world contract (docs/worlds.md), a world in "
@@ -169,6 +180,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="once the goals are reached and nothing is left to learn, explore (dig again, deepest first) until N "
         f"rounds in a row find no new item; 0: do not explore (default {EXPLORE_PATIENCE})",
     )
+    run.add_argument(
+        "--prior",
+        metavar="FILE",
+        default="",
+        help="beliefs that steer learning: a graph file of what actions are believed to need and yield (adam prior "
+        "writes Minecraft 1.19's); the actions on a believed route to the goal are tried first, holding what is "
+        "believed, and nothing enters the graph unverified (default: none)",
+    )
     run.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
     run.add_argument("--name", default="", help="run folder name suffix (default VARIANT-sSEED, or ENV-sSEED)")
     run.add_argument("--samples", type=int, default=1, help="samples per action, run as if in parallel (default 1)")
@@ -228,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--json", action="store_true", help="print one JSON object with the result")
     live.add_argument("--conditions", metavar="LIST", default="", help=argparse.SUPPRESS)  # refused, in one line
 
+    prior = _sub(sub, "prior", "write Minecraft 1.19's relations as a prior file for adam run --prior", PRIOR_EPILOG)
+    prior.add_argument("--out", default="prior.json", help="the file to write (default prior.json)")
+
     items = _sub(sub, "items", "list the item names a world's agent can see", ITEMS_EPILOG)
     items.add_argument("--env", default="adam/Minecraft-v0", metavar="ID", help=ENV_HELP)
     items.add_argument("--variant", help=RUN_VARIANTS_HELP)
@@ -273,6 +295,14 @@ def _command(args: argparse.Namespace, console: Console) -> int:
         from env.demo import run_demo
 
         return run_demo(args.seed, args.variant, args.frame, args.quiet)
+    if args.command == "prior":
+        from causal_graph.graph import CausalGraph
+        from env.prior import minecraft_relations
+
+        graph = CausalGraph.from_relations(minecraft_relations())
+        path = graph.save(args.out)
+        console.print(f"wrote {len(graph.relations())} relations of Minecraft 1.19 to {path} (adam run --prior {path})")
+        return 0
     if args.command == "run":
         from agent.commands import run_command
 

@@ -137,6 +137,7 @@ def run_command(args: argparse.Namespace, console: Console | None = None) -> int
             frames=args.frames,
             conditions=parse_conditions(args.conditions),
             explore_rounds=args.explore_rounds,
+            prior_file=args.prior,
         )
         config.validate()  # a bad option is named before the endpoint is asked anything
         run = new_run(config, llm_down=llm_preflight(config))

@@ -195,7 +195,7 @@ class Controller:
         if not result.ok and not result.excused and rechecked and last is not None and last.success:
             # a success short of a yield the check just dropped or lowered (a by-product one trial took for a
             # yield): the relation is corrected already, not counted against it
-            result.excused = f"a yield re-checked: {', '.join(rechecked)}"
+            result.excused = f"a yield re-checked: {', '.join(dict.fromkeys(rechecked))}"
             self.memory.forget_failures(step.action)
         self._check_milestones()
         if result.ok:

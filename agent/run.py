@@ -23,6 +23,7 @@ from agent.llm.vision import LLMDescriber
 from agent.memory import MemoryPool
 from agent.milestones import labels, world_record
 from agent.perceive import Perceiver
+from agent.prior import read_prior
 from agent.resources import resource_table, shown_first
 from agent.run_config import (  # noqa: F401  (RunConfig and the limits are imported from here too)
     EXIT_LLM_UNAVAILABLE,
@@ -148,6 +149,9 @@ class AgentRun:
             config=replace(discovery_config, samples=max(config.samples, discovery_config.samples)),
             on_event=lambda kind, data: self._emit(kind, **data),
         )
+        beliefs = None
+        if config.prior_file:
+            beliefs = read_prior(config.prior_file, self.world.action_names, self.world.spec.item_names)
         self.learner = Learner(
             discoverer,
             self.graph,
@@ -156,6 +160,8 @@ class AgentRun:
             on_outcome=self._on_outcome,
             order_seed=config.seed,
             explore_patience=config.explore_rounds,
+            beliefs=beliefs,
+            goals=[g.item for g in goals if isinstance(g, ItemGoal)],
         )
         self.controller = Controller(
             self.world,

@@ -77,6 +77,8 @@ class RunConfig:
     conditions: tuple[str, ...] = ()
     # lifelong exploring once the goals are reached: rounds in a row that find no new item before it stops
     explore_rounds: int = EXPLORE_PATIENCE
+    # a prior file (adam prior writes Minecraft 1.19's): beliefs that steer learning, each verified before use
+    prior_file: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = {**asdict(self), "goals": list(self.goals), "llm_roles": list(self.llm_roles)}

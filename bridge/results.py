@@ -40,7 +40,8 @@ class Observation:
 @dataclass(frozen=True)
 class SkillResult:
     """A skill's outcome: ``success``, ``reason`` (the simulator's: ``ok``, ``unreachable``, ``no_drop``,
-    ``cannot_craft``, ``cannot_smelt``, ``moved``), the inventory afterwards, and skill details."""
+    ``cannot_craft``, ``cannot_smelt``, ``moved``; and the live bot's ``no_tool``: no harvest tool held, the block
+    left undug), the inventory afterwards, and skill details."""
 
     success: bool
     reason: str

@@ -38,13 +38,14 @@ Yields are re-checked against every later success of the action (the alternative
 (:func:`causal_graph.proposer.recheck_yields`).
 
 **Trials that cost the world a target.** A failure in :data:`SPENDING_FAILURES` (``no_drop``: the target broke and
-gave nothing, as ore dug without the right pickaxe) used up a block the world may have few of. The stock of every
-such trial is remembered (:attr:`Discoverer.spent`): a do()-test whose stock holds no more than one that spent a
-target is known to fail (more items never stop a dig), so it is not run. For an action that has spent a target
-the caller may name the new items most likely to be its missing tool (``singles`` of :meth:`Discoverer.discover`):
-each is tried alone first, and the first that works is both the sample and the verified cause, one trial instead
-of a sample and a removal test per candidate; and the search for alternatives can be left for later
-(``alternatives=False``: each of its trials would dig another target).
+gave nothing, as ore dug without the right pickaxe) used up a block the world may have few of; one in
+:data:`TOOL_FAILURES` (``no_tool`` too: the live bot leaves such a block undug) shows the action's targets need a
+tool, and each success takes one. The stock of every such trial is remembered (:attr:`Discoverer.spent`): a
+do()-test whose stock holds no more than one that spent a target is known to fail (more items never stop a dig), so
+it is not run. For an action that has spent a target the caller may name the new items most likely to be its missing
+tool (``singles`` of :meth:`Discoverer.discover`): each is tried alone first, and the first that works is both the
+sample and the verified cause, one trial instead of a sample and a removal test per candidate; and the search for
+alternatives can be left for later (``alternatives=False``: each of its trials would dig another target).
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ WORLD_FAILURES = ("unreachable", "lost_way")
 MAP_FAILURES = ("unreachable",)  # a fact of the map, not chance: a deterministic world gives it too
 # Failures in which the world lost the action's target for nothing: "no_drop" (the block broke and dropped nothing).
 SPENDING_FAILURES = ("no_drop",)
+# Failures for want of the target's harvest tool: it broke for nothing ("no_drop"), or the agent left it undug
+# ("no_tool": the live bot does not dig what would drop nothing). Either way the action's targets are dear: every
+# success takes one, so its trials are those of a spending action (Discoverer.spent).
+TOOL_FAILURES = (*SPENDING_FAILURES, "no_tool")
 
 
 def world_caused(t: Transition) -> bool:
@@ -86,6 +91,11 @@ def world_caused(t: Transition) -> bool:
 def spends(t: Transition) -> bool:
     """Whether ``t`` failed in a way that cost the world its target (:data:`SPENDING_FAILURES`)."""
     return not t.success and t.reason in SPENDING_FAILURES
+
+
+def wants_tool(t: Transition) -> bool:
+    """Whether ``t`` failed for want of its target's harvest tool (:data:`TOOL_FAILURES`)."""
+    return not t.success and t.reason in TOOL_FAILURES
 
 
 def shows_noise(t: Transition) -> bool:
@@ -189,7 +199,7 @@ class Discoverer:
             event["step"] = t.step
             if not world_caused(t):
                 self.on_event("intervention", event)
-                if spends(t) and note:
+                if wants_tool(t) and note:
                     self._note_spent(action, t.before)  # what was held, after the world trimmed the stock
                 return t
             self.world_failures += 1
@@ -310,6 +320,7 @@ class Discoverer:
         alternatives: bool = True,
         singles_first: bool = False,
         lower: Callable[[str, Transition], Sequence[str]] | None = None,
+        belief: Sequence[str] | None = None,
     ) -> DiscoveryOutcome:
         """Learn what ``action`` needs and yields, using only ``known`` items (oldest first).
 
@@ -324,7 +335,9 @@ class Discoverer:
         with the single that worked and its trial, the other items to try alone in its place, in order (lower
         tiers: the first that works is the cause); default, where ``alternatives``, the rest of ``singles`` oldest
         first, else none. ``singles`` may be a callable, asked once, when they are first wanted (it may run trials of
-        its own: tool tests on a cheaper target)."""
+        its own: tool tests on a cheaper target). ``belief``: the items a prior believes the action needs (None: no
+        belief); the first trial holds exactly them, and where it works it is the sample the do()-tests start from
+        (``purpose`` of its ``intervention`` event: ``belief``)."""
         start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
         saved = self.world.inventory()
         outcome = DiscoveryOutcome(action, "no_effect")
@@ -340,6 +353,7 @@ class Discoverer:
                 alternatives=alternatives,
                 singles_first=singles_first,
                 lower=lower,
+                belief=None if belief is None else [i for i in belief if i in known],
             )
         except Unreachable:
             outcome.status = "unreachable"
@@ -363,35 +377,44 @@ class Discoverer:
         alternatives: bool = True,
         singles_first: bool = False,
         lower: Callable[[str, Transition], Sequence[str]] | None = None,
+        belief: Sequence[str] | None = None,
     ) -> DiscoveryOutcome:
         verified: set[tuple[str, ...]] = set()
         if lower is None and alternatives:
             lower = lambda item, _added: list(reversed(singles()[singles().index(item) + 1 :]))  # noqa: E731
-        samples = self._singles(action, singles(), outcome, lower) if singles_first else []
-        if samples is None:  # the likeliest tool failed alone
-            outcome.sampled = singles()[:1]
-            return outcome
-        if samples:
-            verified.add(tuple(outcome.sampled))  # it worked alone: the do()-test of exactly this cause
-        else:
-            stock = {item: self.stock(item) for item in self._fit(known, self._priority)}
-            outcome.sampled = list(stock)
-            with self.world.counters.parallel():  # the N samples are independent: N copies may run them at once
-                for _ in range(self.config.samples):
-                    with self.world.counters.branch():
-                        t = self._trial(action, stock, "sample")
-                    samples.append(t)
-                    if not t.success:
-                        break
-            outcome.runs.extend(samples)
-            if samples[-1].success and not samples[-1].consumed and samples[-1].added and singles():
-                # it took from the world: a likely tool alone verifies it in one trial, not a removal test per item
-                stocked = list(outcome.sampled)
-                alone = self._singles(action, [i for i in singles() if i in stocked], outcome, lower)
-                if alone:
-                    samples = alone
-                    verified.add(tuple(outcome.sampled))  # the do()-test of exactly this cause
-                outcome.sampled = stocked
+        samples: list[Transition] = []
+        if belief is not None:  # a trial holding exactly what is believed to be needed: where it works, the sample
+            t = self._trial(action, {item: self.stock(item) for item in belief}, "belief")
+            outcome.runs.append(t)
+            if t.success:
+                samples, outcome.sampled = [t], list(belief)
+                verified.add(tuple(sorted(belief)))  # the do() of exactly the believed needs: they suffice
+        if not samples:
+            samples = self._singles(action, singles(), outcome, lower) if singles_first else []
+            if samples is None:  # the likeliest tool failed alone
+                outcome.sampled = singles()[:1]
+                return outcome
+            if samples:
+                verified.add(tuple(outcome.sampled))  # it worked alone: the do()-test of exactly this cause
+            else:
+                stock = {item: self.stock(item) for item in self._fit(known, self._priority)}
+                outcome.sampled = list(stock)
+                with self.world.counters.parallel():  # the N samples are independent: N copies may run them at once
+                    for _ in range(self.config.samples):
+                        with self.world.counters.branch():
+                            t = self._trial(action, stock, "sample")
+                        samples.append(t)
+                        if not t.success:
+                            break
+                outcome.runs.extend(samples)
+                if samples[-1].success and not samples[-1].consumed and samples[-1].added and singles():
+                    # it took from the world: a likely tool alone verifies it in one trial, not a removal test per item
+                    stocked = list(outcome.sampled)
+                    alone = self._singles(action, [i for i in singles() if i in stocked], outcome, lower)
+                    if alone:
+                        samples = alone
+                        verified.add(tuple(outcome.sampled))  # the do()-test of exactly this cause
+                    outcome.sampled = stocked
         if not samples[-1].success:
             return outcome
         hyp = self._propose(action, samples, known)
@@ -415,7 +438,8 @@ class Discoverer:
                 kept = self._minimise(likely, works)
             else:
                 kept = self._minimise(list(hyp.held), works)
-        if tuple(kept) not in verified and not works(kept):
+        sufficient = tuple(kept) in verified or tuple(sorted([*kept, *hyp.consumed])) in verified
+        if not sufficient and not works(kept):
             # sufficiency: exactly the hypothesis must reproduce the effect
             outcome.runs = core
             outcome.status = "unverified"

@@ -30,7 +30,8 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from causal_graph.discovery import Discoverer, DiscoveryOutcome, shows_noise, spends
+from causal_graph.beliefs import Beliefs
+from causal_graph.discovery import Discoverer, DiscoveryOutcome, shows_noise, spends, wants_tool
 from causal_graph.exploring import EXPLORE_PATIENCE, Exploring
 from causal_graph.graph import CausalGraph
 from causal_graph.proposer import recheck_yields
@@ -67,6 +68,8 @@ class LearnerState:
     # action -> item -> whether it served alone as that action's tool (a newer tool tried on a tier's frontier)
     tier_tests: dict[str, dict[str, bool]] = field(default_factory=dict)
     last_stocked: dict[str, list[str]] = field(default_factory=dict)  # action -> what its last try stocked (capacity)
+    beliefs_confirmed: list[str] = field(default_factory=list)  # actions whose belief a trial confirmed (beliefs)
+    beliefs_refuted: list[str] = field(default_factory=list)  # actions whose belief a trial refuted
 
     def to_dict(self) -> dict:
         data = {
@@ -101,6 +104,8 @@ class LearnerState:
             data["spends"] = dict(self.spends)
         if self.target_ticks:
             data["target_ticks"] = dict(self.target_ticks)
+        if self.beliefs_confirmed or self.beliefs_refuted:
+            data["beliefs"] = {"confirmed": list(self.beliefs_confirmed), "refuted": list(self.beliefs_refuted)}
         return data
 
     @classmethod
@@ -132,13 +137,15 @@ class LearnerState:
                 for a, items in (data.get("tier_tests") or {}).items()
             },
             last_stocked={str(a): [str(i) for i in items] for a, items in (data.get("last_stocked") or {}).items()},
+            beliefs_confirmed=[str(a) for a in (data.get("beliefs") or {}).get("confirmed", [])],
+            beliefs_refuted=[str(a) for a in (data.get("beliefs") or {}).get("refuted", [])],
         )
 
 
 RETRY_STATUSES = ("no_effect", "unverified", "world_failed")  # outcomes a noisy world may have caused
 
 
-class Learner(SpendingTrials, Exploring):
+class Learner(SpendingTrials, Exploring, Beliefs):
     """Chooses the next action to learn and grows the graph with :class:`Discoverer` outcomes."""
 
     def __init__(
@@ -151,12 +158,16 @@ class Learner(SpendingTrials, Exploring):
         order_seed: int = 0,
         noisy_tries: int = 2,
         explore_patience: int = EXPLORE_PATIENCE,
+        beliefs: CausalGraph | None = None,
+        goals: Sequence[str] = (),
     ) -> None:
         if isinstance(noisy_tries, bool) or not isinstance(noisy_tries, int) or noisy_tries < 1:
             raise ValueError(f"noisy_tries must be a positive integer, got {noisy_tries!r}")
         if isinstance(explore_patience, bool) or not isinstance(explore_patience, int) or explore_patience < 0:
             raise ValueError(f"explore_patience must be an integer >= 0, got {explore_patience!r}")
         self.discoverer = discoverer
+        self.beliefs = beliefs  # a prior: what to try first and with what stock (causal_graph.beliefs)
+        self.goals = list(goals)  # the goal items a prior's route leads to
         self.noisy_tries = noisy_tries
         self.explore_patience = explore_patience
         self.graph = graph
@@ -192,7 +203,7 @@ class Learner(SpendingTrials, Exploring):
             for a in self.actions
             if not self.graph.explained(a) and (a not in self.state.tried_with or known - set(self.state.tried_with[a]))
         ]
-        cheap = [a for a in fresh if not self.spending(a)]
+        cheap = self.goal_directed(a for a in fresh if not self.spending(a))
         again = []
         if self.state.noisy:
             again = [
@@ -323,20 +334,25 @@ class Learner(SpendingTrials, Exploring):
             self.prove_tier(action)
             return self.singles(action)
 
+        believed, belief_stock = self.belief(action), self.belief_stock(action)
         outcome = self.discoverer.discover(
             action,
             known,
             [i for i in known if i in tools],
             priority=priority,
+            belief=belief_stock,
             singles=likely_tools,
-            alternatives=not spending or self.state.completing,
+            # a dig's alternatives each cost a target, a belief's delay the goal: both wait until the goals are reached
+            alternatives=not (spending or belief_stock is not None) or self.state.completing,
             singles_first=spending,
             lower=lambda tool, t: self._lower_tiers(action, tool, t.ticks),
         )
+        if believed is not None and belief_stock is not None and outcome.status not in ("unreachable", "world_failed"):
+            self.weigh_belief(action, believed, outcome.relation)
         spent = [t for t in outcome.runs if spends(t)]
         if spent:
             self.state.spends[action] = self.state.spends.get(action, 0) + len(spent)
-        reached = [t for t in outcome.runs if spends(t) or (t.success and t.added and not t.consumed)]
+        reached = [t for t in outcome.runs if wants_tool(t) or (t.success and t.added and not t.consumed)]
         if reached:  # it took from the world (or broke its target): how long reaching that target took
             self.state.target_ticks.setdefault(action, reached[0].ticks)
         self._note_world()

@@ -6,9 +6,11 @@ step accounting for all).
 3. ``adam`` — ADAM's per-action procedure (5 samples with 32 of each item, one-at-a-time removal);
    ``adam_llm``: the same with the LLM proposing the causes to verify (only with an endpoint).
 4. ``intervention_only`` — no proposer: every known item is a candidate, pruned by group testing.
-5. ``prior`` — no learning: plans from the real Minecraft 1.19 recipes (a Voyager-style reliance on
+5. ``ours_prior`` — ``ours`` with Minecraft 1.19's relations as beliefs (``adam run --prior``): they steer what
+   is tried first, each verified; not in ``obfuscated``, whose names the 1.19 file does not know.
+6. ``prior`` — no learning: plans from the real Minecraft 1.19 recipes (a Voyager-style reliance on
    priors); it should do well on ``original`` and fail where the tree was changed or renamed.
-6. ``live`` — ``ours`` in the live game: each cell starts its own local flying-squid server on a free
+7. ``live`` — ``ours`` in the live game: each cell starts its own local flying-squid server on a free
    127.0.0.1 port of its worker (variant ``original`` only; slow — minutes per run).
 
 A cell's folder is named after the cell, so a cell is idempotent: finished -> skipped, checkpointed
@@ -23,7 +25,8 @@ from pathlib import Path
 from agent.run import RunConfig, new_run, resume_run
 from causal_graph.graph import CausalGraph
 
-METHODS = ("ours", "ours_llm", "adam", "adam_llm", "intervention_only", "prior", "live")
+METHODS = ("ours", "ours_llm", "ours_prior", "adam", "adam_llm", "intervention_only", "prior", "live")
+PRIOR_FILE = "minecraft-1.19-prior.json"  # written once into a sweep's runs folder for the ours_prior cells
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,22 @@ def cell_config(cell: Cell) -> RunConfig:
         return replace(config, env_id="adam/MinecraftLive-v0", env_kwargs={"server_seed": cell.seed})
     if cell.method == "prior":
         return replace(config, learning=False, prior="minecraft-1.19 recipes")
+    if cell.method == "ours_prior":
+        if cell.variant == "obfuscated":
+            raise ValueError("the 1.19 prior names nothing of the obfuscated world: no ours_prior cell there")
+        return replace(config, prior_file=str(prior_file(Path(cell.out))))
     raise ValueError(f"unknown method {cell.method!r}; methods: {', '.join(METHODS)}")
+
+
+def prior_file(runs: Path) -> Path:
+    """The 1.19 prior file of a sweep (``adam prior``'s content), written once (atomically) in its runs folder."""
+    from env.prior import minecraft_relations
+
+    path = runs / PRIOR_FILE
+    if not path.exists():
+        runs.mkdir(parents=True, exist_ok=True)
+        CausalGraph.from_relations(minecraft_relations()).save(path)
+    return path
 
 
 def cell_state(cell: Cell) -> str:

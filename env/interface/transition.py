@@ -13,7 +13,8 @@ class Transition:
     """One executed action: inventories before and after, what was consumed and added.
 
     ``success`` and ``reason`` are what the skill itself reports (``ok``, ``unreachable``, ``no_drop``,
-    ``cannot_craft``, ``cannot_smelt``, ``moved``; a world's own failures: ``lost_way``, the block was not
+    ``no_tool`` (the live bot left a block undug for want of its harvest tool), ``cannot_craft``, ``cannot_smelt``,
+    ``moved``; a world's own failures: ``lost_way``, the block was not
     reached, and ``inventory_full``, the gain did not fit); ``step`` counts environment steps in the run.
     ``lost``: what the world took during the step, not the action (a station a creeper blew up, a placed
     thing a mob broke); it is in neither ``consumed`` nor ``after``, and the record carries it only when

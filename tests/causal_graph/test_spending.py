@@ -15,7 +15,7 @@ import pytest
 from gymnasium import spaces
 
 from causal_graph import CausalGraph, edge_differences, score
-from causal_graph.discovery import SPENDING_FAILURES, Discoverer, spends
+from causal_graph.discovery import SPENDING_FAILURES, Discoverer, spends, wants_tool
 from causal_graph.learner import Learner, LearnerState
 from env.interface import CausalRelation, Need, Transition, WorldSpec
 from env.interface.handle import EnvWorld
@@ -285,3 +285,14 @@ def test_a_tier_test_runs_on_a_cheaper_target_whose_yield_makes_no_tool():
     assert learner.state.tier_tests == {"dig_ore": {"metal_pick": True}}
     assert learner.singles("dig_gem")[0] == "metal_pick"
     assert learner.prove_tier("dig_gem") == []  # known now: not tested again
+
+
+def test_a_target_left_undug_for_want_of_a_tool_marks_the_action_but_spends_nothing():
+    """The live bot does not dig what would drop nothing (``no_tool``): the action's targets still need a tool (its
+    trials are those of a spending action, and the failed stock is remembered), but no block was spent."""
+    w = quarry()
+    d = Discoverer(w)
+    undug = Transition(1, "dig_gem", {}, {}, {}, {}, False, "no_tool")
+    assert wants_tool(undug) and not spends(undug)
+    d._note_spent("dig_gem", {"wood_pick": 1})
+    assert d.known_to_fail("dig_gem", {}) and d.known_to_fail("dig_gem", {"wood_pick": 1})

@@ -4,9 +4,9 @@
 // can harvest it when held), break it, and pick up its drops. The gather_* and mine_* actions.
 //
 // Outcomes, as the simulator's: ok (a target drop was collected), unreachable (no target within
-// `radius`, or no path), no_drop (no harvest tool held, or its drops were not collected). Without a
-// harvest tool the block is not dug at all (it would drop nothing, after up to 15 s of digging), unless
-// the setting digWithoutTool is 1; `noTool` says so.
+// `radius`, or no path), no_drop (the block was broken and no drop of it was collected); and no_tool: no
+// harvest tool held, so the block is not dug at all (it would drop nothing, after up to 15 s of digging) and
+// stays in the world, unless the setting digWithoutTool is 1 (then it is dug: no_drop); `noTool` says so.
 
 const { goals } = require('mineflayer-pathfinder')
 const { BridgeError } = require('../errors')
@@ -102,7 +102,7 @@ function inject (bot, config) {
       lap('equip')
       const harvest = block.canHarvest(bot.heldItem?.type ?? null)
       if (!harvest && !config.digWithoutTool) { // it would drop nothing: skip the long dig, as collectblock does
-        reason = 'no_drop'
+        reason = 'no_tool' // the target is left in the world: nothing was spent
         noTool = true
         break
       }
