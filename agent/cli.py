@@ -241,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"as adam run's, but each dig takes seconds in the game: fewer rounds (default {LIVE_EXPLORE_ROUNDS})",
     )
+    live.add_argument(
+        "--prior", metavar="FILE", default="", help="beliefs that steer learning, verified, as adam run's (adam prior)"
+    )
     live.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
     live.add_argument("--name", default="", help="run folder name suffix (default live-local, or live with --host)")
     live.add_argument("--quiet", action="store_true", help="no live view and no result table, warnings only")

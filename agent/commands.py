@@ -97,6 +97,7 @@ def live_command(args: argparse.Namespace, console: Console | None = None) -> in
         env_id="adam/MinecraftLive-v0",
         env_kwargs=kwargs,
         explore_rounds=args.explore_rounds,
+        prior_file=args.prior,
     )
     return _execute(new_run(config), args, console)
 

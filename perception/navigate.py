@@ -32,7 +32,7 @@ so that a pond a few pixels large at 30 blocks is not dropped as noise.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from env.interface.world import RELATIVE_ROLES
 from perception.description import SKY, Description
@@ -59,6 +59,8 @@ class _Search:
     ignore_hints: int = 0  # moves left during which hints are not followed (a hint that led nowhere)
     on_hint: bool = False  # a hint was next to the agent since the last scan
     last_view: tuple | None = None  # the regions seen before the last forward move
+    views: dict[tuple, int] = field(default_factory=dict)  # each view seen -> how often, to notice circling
+    ignore_sightings: int = 0  # moves left during which neither the target nor a hint is followed (circling)
 
 
 class PerceptionNavigator:
@@ -67,7 +69,8 @@ class PerceptionNavigator:
     ``hints`` maps a target to kinds worth approaching when the target is out of view (default
     :data:`DEFAULT_HINTS`); ``first_leg`` and ``leg_growth`` size the spiral's legs (in moves);
     ``min_fraction`` is the share of the frame a sighting must exceed; ``hint_pause`` is how many moves
-    hints are ignored after one led nowhere.
+    hints are ignored after one led nowhere, and sightings after an approach started from the same view
+    ``loop_after`` times (the moves circle).
     """
 
     def __init__(
@@ -77,6 +80,7 @@ class PerceptionNavigator:
         leg_growth: int = 5,
         min_fraction: float = 0.0,
         hint_pause: int = 12,
+        loop_after: int = 3,
     ) -> None:
         if first_leg < 1 or leg_growth < 0 or hint_pause < 0 or min_fraction < 0:
             raise ValueError(
@@ -88,6 +92,7 @@ class PerceptionNavigator:
         self.leg_growth = leg_growth
         self.min_fraction = min_fraction
         self.hint_pause = hint_pause
+        self.loop_after = loop_after
         self._side: str | None = None  # the column of the last sidestep, while sidestepping
         self._search = _Search()
 
@@ -100,15 +105,24 @@ class PerceptionNavigator:
         """The next movement role toward ``target`` (one of :data:`ROLES`)."""
         s = self._search
         s.ignore_hints = max(s.ignore_hints - 1, 0)
+        s.ignore_sightings = max(s.ignore_sightings - 1, 0)
         hints = () if s.ignore_hints else self.hints.get(target, ())
-        for kind in (target, *hints):
+        for kind in () if s.ignore_sightings else (target, *hints):
             if kind != target and description.is_near(kind):
                 s.on_hint = True
                 continue  # next to the hint: look around from here instead
             column = self._column(description, kind)
-            if column is not None:
-                s.walk_left, s.scan_left, s.on_hint = 0, None, False
-                return self._approach(column)
+            if column is None:
+                continue
+            seen = s.views[description.blocks] = s.views.get(description.blocks, 0) + 1
+            if seen >= self.loop_after:
+                # approached from the very same view again and again: the moves circle (a sighting this approach
+                # cannot reach, at the world's edge); leave sightings be a while and walk the spiral elsewhere
+                s.views.clear()
+                s.ignore_sightings = self.hint_pause
+                break
+            s.walk_left, s.scan_left, s.on_hint = 0, None, False
+            return self._approach(column)
         self._side = None
         return self._explore(description)
 

@@ -36,6 +36,17 @@ def test_a_target_mostly_to_one_side_but_also_ahead_is_walked_to():
     assert PerceptionNavigator().next_move(both, "water") == "forward"
 
 
+def test_an_approach_that_keeps_starting_from_the_same_view_is_given_up_for_a_while():
+    """Circling (seed 6 at the world's edge: a pond seen to the left, a sidestep, a look around, the same view):
+    the third approach from the very same view is not made; the spiral walks on, sightings ignored a while."""
+    nav = PerceptionNavigator(hint_pause=4)
+    pond = view(("water", "left", "lower", "near", 0.0005))
+    assert [nav.next_move(pond, "water") for _ in range(2)] == ["left", "left"]
+    moves = [nav.next_move(pond, "water") for _ in range(4)]
+    assert "left" not in moves and moves[0] == "turn_left"  # it looks around instead, then walks the spiral
+    assert nav.next_move(pond, "water") == "left"  # the pause over, the pond is followed again
+
+
 def test_out_of_view_it_looks_around_then_walks_a_spiral():
     nav = PerceptionNavigator(first_leg=2, leg_growth=1)
     empty = view()
