@@ -51,6 +51,7 @@ class StepResult:
     why: str = ""
     excused: str = ""
     transitions: list[Transition] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # learned yields the failing run did not add
 
 
 def world_excuse(t: Transition, relation: CausalRelation | None) -> str:
@@ -123,6 +124,7 @@ class Actor:
             if not t.success or missing:
                 result.ok = False
                 result.why = f"{t.reason}; expected {', '.join(missing) or 'success'}"
+                result.missing = missing
                 result.excused = world_excuse(t, rel)
                 if not result.excused:  # a failure the world explains does not count against the relation
                     self.memory.fail(step.action, t.step, result.why)

@@ -78,6 +78,11 @@ def summary_lines(result: RunResult) -> list[str]:
     return [*lines, result.end_reason, f"run folder: {result.run_dir}"]
 
 
+def _prior_path(given: str) -> str:
+    """``--prior`` as an absolute path (config.json records it: a resume from another folder reads the same file)."""
+    return str(Path(given).resolve()) if given else ""
+
+
 def live_command(args: argparse.Namespace, console: Console | None = None) -> int:
     """``adam live``: the offline agent in the live game (a local flying-squid arena by default)."""
     if args.conditions:
@@ -97,7 +102,7 @@ def live_command(args: argparse.Namespace, console: Console | None = None) -> in
         env_id="adam/MinecraftLive-v0",
         env_kwargs=kwargs,
         explore_rounds=args.explore_rounds,
-        prior_file=args.prior,
+        prior_file=_prior_path(args.prior),
     )
     return _execute(new_run(config), args, console)
 
@@ -138,7 +143,7 @@ def run_command(args: argparse.Namespace, console: Console | None = None) -> int
             frames=args.frames,
             conditions=parse_conditions(args.conditions),
             explore_rounds=args.explore_rounds,
-            prior_file=args.prior,
+            prior_file=_prior_path(args.prior),
         )
         config.validate()  # a bad option is named before the endpoint is asked anything
         run = new_run(config, llm_down=llm_preflight(config))

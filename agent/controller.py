@@ -192,11 +192,12 @@ class Controller:
             for t in result.transitions:
                 rechecked += self.learner.check(t)
         last = result.transitions[-1] if result.transitions else None
-        if not result.ok and not result.excused and rechecked and last is not None and last.success:
-            # a success short of a yield the check just dropped or lowered (a by-product one trial took for a
-            # yield): the relation is corrected already, not counted against it
+        short = set(result.missing)
+        if not result.ok and not result.excused and short and short <= set(rechecked) and last and last.success:
+            # a success short only of yields the check just dropped or lowered (by-products one trial took for
+            # yields): the relation is corrected already, not counted against it
             result.excused = f"a yield re-checked: {', '.join(dict.fromkeys(rechecked))}"
-            self.memory.forget_failures(step.action)
+            self.memory.forget_last_failure(step.action)
         self._check_milestones()
         if result.ok:
             self.state.plan.pop(0)

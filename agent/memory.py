@@ -44,6 +44,13 @@ class MemoryPool:
         self.failures.clear()
         self.failures.extend(kept)
 
+    def forget_last_failure(self, action: str) -> None:
+        """Drop the newest failure of ``action`` (one the agent explained after all)."""
+        for index in range(len(self.failures) - 1, -1, -1):
+            if self.failures[index]["action"] == action:
+                del self.failures[index]
+                return
+
     def failures_of(self, action: str) -> int:
         return sum(1 for f in self.failures if f["action"] == action)
 

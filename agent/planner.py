@@ -158,19 +158,25 @@ class _Expansion:
         runs = math.ceil(missing / per_run)
         for need_item, need in rel.needs.items():
             count = need.quantity * runs if need.consumed else 1
-            choice = self._choose(need_item, need.alternatives, count, (*stack, item))
-            self.obtain(choice, count, need.consumed, (*stack, item))
+            options = self._options(need_item, need.alternatives, count, (*stack, item))
+            for k, choice in enumerate(options):  # the likeliest first; one whose own causes cannot be had: the next
+                saved = (dict(self.inv), list(self.steps), dict(self.gathered))
+                try:
+                    self.obtain(choice, count, need.consumed, (*stack, item))
+                    break
+                except _Impossible:
+                    self.inv, self.steps, self.gathered = saved
+                    if k == len(options) - 1:
+                        raise
         self.steps.append(PlanStep(rel.action, runs, item))
         if not rel.consumed():  # gathered from the world, not made from other items
             self.gathered[item] = self.gathered.get(item, 0) + runs * per_run
         for out, q in rel.yields.items():
             self.inv[out] = self.inv.get(out, 0) + q * runs
 
-    def _choose(self, item: str, alternatives: tuple[str, ...], quantity: int, stack: tuple[str, ...]) -> str:
-        """Use an alternative already held in full; else the cheapest option to make (not one that is
-        being made for this very need)."""
+    def _options(self, item: str, alternatives: tuple[str, ...], quantity: int, stack: tuple[str, ...]) -> list[str]:
+        """The ways to meet a need, in the order to try them: an option already held in full first, then the
+        cheapest to make (not one that is being made for this very need)."""
         options = [o for o in (item, *alternatives) if o not in stack] or [item]
-        for option in options:
-            if self.inv.get(option, 0) >= quantity:
-                return option
-        return min(options, key=lambda i: self.cost.get(i, INFINITY))
+        held = [o for o in options if self.inv.get(o, 0) >= quantity]
+        return held + sorted((o for o in options if o not in held), key=lambda i: self.cost.get(i, INFINITY))

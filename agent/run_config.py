@@ -106,6 +106,7 @@ class RunConfig:
             ("--out", self.out, str, "a path"),
             ("--name", self.name, str, "a name"),
             ("--explore-rounds", self.explore_rounds, int, "an integer"),
+            ("--prior", self.prior_file, str, "a path"),
         ):
             if not isinstance(value, kind) or isinstance(value, bool):
                 raise ValueError(f"{option} must be {what}, got {value!r}")

@@ -141,11 +141,17 @@ class Beliefs:
 
         return sorted(actions, key=key)
 
-    def weigh_belief(self, action: str, believed: CausalRelation, learned: CausalRelation | None) -> None:
+    def weigh_belief(
+        self,
+        action: str,
+        believed: CausalRelation,
+        learned: CausalRelation | None,
+        why: str = "no relation was verified",
+    ) -> None:
         """Record what the trial of a belief showed: confirmed (the verified relation needs what was believed) or
         refuted (no relation, or another one), with a ``belief`` event; the track record decides the trust."""
         was_trusted = self.trusted()
-        differences = ["no relation was verified"] if learned is None else []
+        differences = [why] if learned is None else []
         if learned is not None:
             differences = belief_differences(learned, believed)
         outcome = "refuted" if differences else "confirmed"

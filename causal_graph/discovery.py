@@ -140,6 +140,8 @@ class DiscoveryOutcome:
     interventions: int = 0
     steps: int = 0
     sampled: list[str] = field(default_factory=list)  # the items stocked when sampling
+    # a belief's own trial: "" none, "held" (it worked), "failed", or "known to fail" (a spent trial covered it)
+    belief: str = ""
 
 
 class Unreachable(Exception):
@@ -170,7 +172,7 @@ class Discoverer:
         self.world_failures = 0  # trials retried because the world caused their failure
         self._discovering = False  # inside discover(): it restores the agent's inventory itself, at its end
         self.caps: dict[str, int] = {}  # item -> the most of it an intervention was seen to hold (reset "trimmed")
-        # action -> the stocks of its trials that spent a target (SPENDING_FAILURES), the largest only
+        # action -> the stocks of its trials that failed for want of a tool (TOOL_FAILURES), the largest only
         self.spent: dict[str, list[dict[str, int]]] = {}
 
     # ------------------------------------------------------------------------------ running
@@ -383,9 +385,14 @@ class Discoverer:
         if lower is None and alternatives:
             lower = lambda item, _added: list(reversed(singles()[singles().index(item) + 1 :]))  # noqa: E731
         samples: list[Transition] = []
-        if belief is not None:  # a trial holding exactly what is believed to be needed: where it works, the sample
-            t = self._trial(action, {item: self.stock(item) for item in belief}, "belief")
+        believed = {item: self.stock(item) for item in belief or ()}
+        if belief is not None and self.known_to_fail(action, believed):
+            outcome.belief = "known to fail"
+        elif belief is not None:
+            # a trial holding exactly what is believed to be needed: where it works, it is the sample
+            t = self._trial(action, believed, "belief")
             outcome.runs.append(t)
+            outcome.belief = "held" if t.success else "failed"
             if t.success:
                 samples, outcome.sampled = [t], list(belief)
                 verified.add(tuple(sorted(belief)))  # the do() of exactly the believed needs: they suffice

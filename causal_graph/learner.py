@@ -347,7 +347,10 @@ class Learner(SpendingTrials, Exploring, Beliefs):
             singles_first=spending,
             lower=lambda tool, t: self._lower_tiers(action, tool, t.ticks),
         )
-        if believed is not None and belief_stock is not None and outcome.status not in ("unreachable", "world_failed"):
+        if outcome.belief in ("failed", "known to fail"):  # its own trial failed: weighed whatever came after
+            why = f"the believed stock did not do it ({outcome.belief})"
+            self.weigh_belief(action, believed, outcome.relation, why=why)
+        elif outcome.belief and outcome.status not in ("unreachable", "world_failed"):
             self.weigh_belief(action, believed, outcome.relation)
         spent = [t for t in outcome.runs if spends(t)]
         if spent:

@@ -50,7 +50,8 @@ class SpendingTrials:
         return {i for stock in self.discoverer.spent.get(action, ()) for i in stock}
 
     def spending(self, action: str) -> bool:
-        """Whether ``action`` is unexplained and some trial of it broke its target for nothing."""
+        """Whether ``action`` is unexplained and some trial of it failed for want of its target's tool (broke the target
+        for nothing, ``no_drop``, or left it undug, ``no_tool``: :data:`causal_graph.discovery.TOOL_FAILURES`)."""
         return action in self.discoverer.spent and not self.graph.explained(action)
 
     def _taking_tools(self) -> set[str]:
@@ -108,19 +109,31 @@ class SpendingTrials:
             return []
         order = self._age()
         tools = self._taking_tools()
+        proxy = self.proxy()
+        ticks = self.state.target_ticks.get(action, ticks)
+        # an item the proxy refused cannot dig a target at least as dear as the proxy's: not worth one of them; but
+        # in a circle a cause the graph can make without the action must be found, and game time is no tier
+        proxy_dearer = circle or (proxy is not None and self.state.target_ticks.get(proxy, 0) > ticks)
         older = [
             i
             for i in self.state.known[: order.get(tool, 0)]
-            if i in tools or self._made_alike(i, tool)  # a tool, or made like this one: an older tier
+            if (i in tools or self._made_alike(i, tool))  # a tool, or made like this one: an older tier
+            and (proxy_dearer or self.state.tool_tests.get(i) is not False)
         ]
-        # known tools first, then those made alike that the proxy did not test, then those it refused (the proxy's
-        # target may be dearer than this one); within each, those the graph makes without the action, oldest first
+        # those the graph makes without the action first (a cause it can only make with the action is a circle);
+        # within each, known tools, then those made alike that the proxy did not test, then those it refused (a
+        # refusal on a dearer target than this one says nothing: untested), oldest first
         tested = {True: 0, None: 1, False: 2}
+
+        def proxy_says(item: str) -> bool | None:
+            said = self.state.tool_tests.get(item)
+            return None if said is False and proxy_dearer else said
+
         return sorted(
             older,
             key=lambda i: (
-                0 if i in tools else tested[self.state.tool_tests.get(i)],
                 not self.obtainable_without(action, i),
+                0 if i in tools else tested[proxy_says(i)],
                 order[i],
             ),
         )
@@ -191,7 +204,10 @@ class SpendingTrials:
             (
                 rel.action
                 for rel in self.graph.relations()
-                if rel.takes_from_world() and rel.action in self.discoverer.spent and newest in rel.held()
+                if rel.takes_from_world()
+                and rel.action in self.discoverer.spent
+                and list(rel.held()) == [newest]
+                and len(rel.needs) == 1  # a tool alone digs it: a test holding one item can tell
             ),
             key=lambda a: self.state.target_ticks.get(a, 0),
         )
@@ -301,12 +317,11 @@ class SpendingTrials:
         """The likely tools of a spending action (:meth:`_candidates`), in the order the discoverer tries them alone
         (the first only, then the action waits): first those that unlocked an action the older tools could not
         (:meth:`_unlocking_tools`) or dug the newest unlocking tool's tier alone (:meth:`_digs_tier`), newest first;
-        then the rest; last those that failed that tier."""
+        then the rest; not those that failed that tier (a golden pickaxe that cannot dig gold)."""
         unlocking = self._unlocking_tools()
         tier = {i: self._digs_tier(i) for i in self._candidates(action)}
-        return sorted(  # stable: newest first within each
-            tier, key=lambda i: (tier[i] is False, i not in unlocking and not tier[i])
-        )
+        # a tool that failed the tier below is left out: it would spend a dearer target for nothing
+        return sorted((i for i in tier if tier[i] is not False), key=lambda i: i not in unlocking and not tier[i])
 
     def _unlocking_tools(self) -> set[str]:
         """The tools that are the cause (not an alternative) of a learned action that takes from the world and has

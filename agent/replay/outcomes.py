@@ -76,10 +76,10 @@ class Outcomes:
         elif kind == "mismatch":
             why = str(event.get("why"))
             excused = str(event.get("excused") or "")
-            if excused.startswith("the world"):  # the world explained it: not counted against the relation
-                why += f" (the world's doing, not counted: {excused})"
-            elif excused:  # a yield the check corrected at once
+            if excused.startswith("a yield re-checked"):  # a by-product yield the check corrected at once
                 why += f" (not counted: {excused})"
+            elif excused:  # the world explained it: not counted against the relation
+                why += f" (the world's doing, not counted: {excused})"
             self.mismatches[(str(event.get("action")), why)] += 1
         elif kind in ("relearn", "retest"):
             self.relearned.append(str(event.get("action")))

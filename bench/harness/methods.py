@@ -89,7 +89,7 @@ def cell_config(cell: Cell) -> RunConfig:
     if cell.method == "ours_prior":
         if cell.variant == "obfuscated":
             raise ValueError("the 1.19 prior names nothing of the obfuscated world: no ours_prior cell there")
-        return replace(config, prior_file=str(prior_file(Path(cell.out))))
+        return replace(config, prior_file=str(prior_file(Path(cell.out).resolve())))
     raise ValueError(f"unknown method {cell.method!r}; methods: {', '.join(METHODS)}")
 
 

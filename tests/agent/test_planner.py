@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.planner import GraphPlanner
+from agent.planner import GraphPlanner, item_costs
 from causal_graph import CausalGraph, CausalRelation, Need
 
 
@@ -57,6 +57,36 @@ def test_plan_names_only_known_actions_and_items():
     plan = GraphPlanner().plan(graph, "torch", {})
     assert {s.action for s in plan.steps} <= set(graph.actions())
     assert {s.produces for s in plan.steps} <= set(graph.items())
+
+
+def test_an_alternative_that_cannot_be_had_here_is_passed_over_for_the_next():
+    """Seed 88 gave up its diamond ("no chain of known actions yields it") with a whole graph: stone digging was
+    learned to accept a stone pickaxe too, which the cost estimate found cheaper than the wooden one (iron digging's
+    cobblestone by-product made cobblestone look nearly free), but the stone pickaxe needs the very cobblestone being
+    made. The planner now tries the next way to meet the need (the wooden pickaxe) instead of failing."""
+    rels = [
+        *tree().relations(),
+        CausalRelation("gather_stone", {"wooden_pickaxe": Need(1, False, ("stone_pickaxe",))}, {"cobblestone": 1}),
+        CausalRelation("mine_iron_ore", {"stone_pickaxe": Need(1, False)}, {"raw_iron": 1, "cobblestone": 60}),
+        CausalRelation(
+            "craft_stone_pickaxe",
+            {
+                "cobblestone": Need(3, True, ("cobbled_deepslate",)),
+                "stick": Need(2, True),
+                "crafting_table": Need(1, False),
+            },
+            {"stone_pickaxe": 1},
+        ),  # fmt: skip
+    ]
+    furnace = CausalRelation(
+        "craft_furnace", {"cobblestone": Need(8, True), "crafting_table": Need(1, False)}, {"furnace": 1}
+    )
+    graph = CausalGraph.from_relations([*rels, furnace])
+    assert item_costs(graph)["stone_pickaxe"] < item_costs(graph)["wooden_pickaxe"]  # the trap: the cheaper option
+    plan = GraphPlanner().plan(graph, "furnace", {})
+    assert plan is not None
+    actions = [s.action for s in plan.steps]
+    assert "craft_wooden_pickaxe" in actions and actions.index("craft_wooden_pickaxe") < actions.index("gather_stone")
 
 
 def test_a_cheaper_producer_whose_causes_need_the_item_itself_is_passed_over():
