@@ -198,8 +198,12 @@ class SpendingTrials:
 
     def _tier_targets(self) -> list[str]:
         """The learned actions the newest unlocking tool unlocked (its cause; they spent targets before they were
-        learned), the cheapest target first (least game time to reach the first one): its tier's targets."""
+        learned, holding the older unlocking tools if there are any: what the tier below could not dig), the
+        cheapest target first (least game time to reach the first one): its tier's targets. A cheap target learned
+        with too good a tool (coal with an iron pickaxe) is not one: its spent trials held no older tool."""
+        unlocking = self._unlocking_tools()
         newest = self._newest_unlocking()
+        older = unlocking - {newest}
         return sorted(
             (
                 rel.action
@@ -208,6 +212,7 @@ class SpendingTrials:
                 and rel.action in self.discoverer.spent
                 and list(rel.held()) == [newest]
                 and len(rel.needs) == 1  # a tool alone digs it: a test holding one item can tell
+                and (not older or older & self._held_when_spent(rel.action))
             ),
             key=lambda a: self.state.target_ticks.get(a, 0),
         )

@@ -218,7 +218,7 @@ def test_a_lower_tier_that_also_works_is_the_cause_where_the_tool_needs_the_acti
 
 def _ladder_learner(w: EnvWorld, *digs: CausalRelation, upto: str = "metal_pick") -> Learner:
     """A learner that knows the Quarry's crafts, chop_wood and ``digs``, each dig having spent a block before it was
-    learned (its tool unlocked it), and every item up to ``upto``."""
+    learned, held the tools of the digs before it (its tool unlocked it), and every item up to ``upto``."""
     crafts = [CausalRelation(a, {i: Need(q, True) for i, q in uses.items()}, dict(gives)) for a, (uses, gives) in
               CRAFTS.items()]  # fmt: skip
     graph = CausalGraph.from_relations([*crafts, CausalRelation("chop_wood", {}, {"wood": 1}), *digs], ACTIONS)
@@ -226,8 +226,10 @@ def _ladder_learner(w: EnvWorld, *digs: CausalRelation, upto: str = "metal_pick"
     items = ["wood", "wood_pick", "wood_axe", "rock", "rock_pick", "rock_axe", "ore", "metal", "metal_pick"]
     learner.observe(items[: items.index(upto) + 1])
     learner.state.target_ticks.update({"dig_rock": 100, "dig_ore": 1_000, "dig_gem": 10_000})
-    for dig in digs:
-        learner.discoverer._note_spent(dig.action, {})
+    held: dict[str, int] = {}
+    for dig in digs:  # each dug for nothing first with the tools of the digs before it (the tier below)
+        learner.discoverer._note_spent(dig.action, dict(held))
+        held.update(dict.fromkeys(dig.held(), 1))
     return learner
 
 
