@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from causal_graph.graph import CausalGraph
 from env.interface import CausalRelation
 
 log = logging.getLogger(__name__)
@@ -103,26 +104,8 @@ class Beliefs:
                     if need not in seen:
                         seen.add(need)
                         wanted.append(need)
-        return {a: self._level(a, relations) for a in on_route}
-
-    @staticmethod
-    def _level(action: str, relations: dict[str, CausalRelation]) -> int:
-        """Believed steps from nothing to ``action``: 1 + the deepest of its needs' cheapest producers."""
-        level: dict[str, int] = {}
-        items: dict[str, int] = {}
-        changed = True
-        while changed:
-            changed = False
-            for rel in relations.values():
-                if rel.action in level:
-                    continue
-                if all(n in items for n in rel.needs):
-                    level[rel.action] = 1 + max((items[n] for n in rel.needs), default=0)
-                    for y in rel.yields:
-                        if level[rel.action] < items.get(y, 1 << 30):
-                            items[y] = level[rel.action]
-                    changed = True
-        return level.get(action, 1 << 30)
+        levels = CausalGraph.from_relations(relations.values()).tech_levels()  # fewest believed steps: a true minimum
+        return {a: levels[a] for a in on_route}
 
     def goal_directed(self, actions: Iterable[str]) -> list[str]:
         """``actions`` in the order a trusted prior suggests (stable otherwise): those on the believed route whose

@@ -4,10 +4,7 @@ them steer learning, and every belief is verified by do()-interventions (real ru
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import gymnasium as gym
@@ -20,16 +17,7 @@ from causal_graph.graph import CausalGraph
 from causal_graph.learner import LearnerState
 from env.interface import CausalRelation, Need
 from env.interface.handle import EnvWorld
-
-
-def adam(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "agent.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=300,
-    )
+from tests.support.cli import adam
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,16 +11,7 @@ import pytest
 from agent.cli import main
 from agent.replay.analysis import replay
 from agent.runlog import FAULT_KILL_ENV, FAULT_SIGNAL_ENV, load_checkpoint, read_events
-
-
-def adam(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "agent.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=300,
-    )
+from tests.support.cli import adam
 
 
 def only_folder(out: Path) -> Path:
