@@ -26,6 +26,7 @@ happened to share, :func:`causal_graph.proposer.recheck_yields`).
 from __future__ import annotations
 
 import logging
+import math
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +60,10 @@ class LearnerState:
     spends: dict[str, int] = field(default_factory=dict)
     # action -> game ticks its first trial that reached a target took (dug it or broke it): how far or deep it lies
     target_ticks: dict[str, int] = field(default_factory=dict)
+    # where the agent stood after its first trial, and action -> how far from there its first target lay (blocks):
+    # unlike game time, not shortened by a tunnel an earlier trial dug nearby
+    origin: list[int] | None = None
+    target_reach: dict[str, int] = field(default_factory=dict)
     explore_left: list[str] = field(default_factory=list)  # actions left in this round of exploring
     dry_rounds: int = 0  # rounds of exploring in a row that brought no new item
     explore_rounds: int = 0  # rounds of exploring so far
@@ -104,6 +109,10 @@ class LearnerState:
             data["spends"] = dict(self.spends)
         if self.target_ticks:
             data["target_ticks"] = dict(self.target_ticks)
+        if self.origin is not None:
+            data["origin"] = list(self.origin)
+        if self.target_reach:
+            data["target_reach"] = dict(self.target_reach)
         if self.beliefs_confirmed or self.beliefs_refuted:
             data["beliefs"] = {"confirmed": list(self.beliefs_confirmed), "refuted": list(self.beliefs_refuted)}
         return data
@@ -126,6 +135,8 @@ class LearnerState:
             },
             spends={str(k): int(v) for k, v in (data.get("spends") or {}).items()},
             target_ticks={str(k): int(v) for k, v in (data.get("target_ticks") or {}).items()},
+            origin=[int(c) for c in data["origin"]] if data.get("origin") else None,
+            target_reach={str(k): int(v) for k, v in (data.get("target_reach") or {}).items()},
             explore_left=[str(a) for a in explore.get("left", [])],
             dry_rounds=int(explore.get("dry_rounds", 0)),
             explore_rounds=int(explore.get("rounds", 0)),
@@ -356,8 +367,13 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         if spent:
             self.state.spends[action] = self.state.spends.get(action, 0) + len(spent)
         reached = [t for t in outcome.runs if wants_tool(t) or (t.success and t.added and not t.consumed)]
-        if reached:  # it took from the world (or broke its target): how long reaching that target took
+        if self.state.origin is None:
+            self.state.origin = next((list(t.position) for t in outcome.runs if t.position is not None), None)
+        if reached:  # it took from the world (or broke its target): how long reaching that target took, how far
             self.state.target_ticks.setdefault(action, reached[0].ticks)
+            where, origin = reached[0].position, self.state.origin
+            if where is not None and origin is not None:
+                self.state.target_reach.setdefault(action, round(math.dist(origin, where)))
         self._note_world()
         if self.state.noisy:
             self.state.tries[action] = self.state.tries.get(action, 1) + 1 if same else 1

@@ -197,14 +197,15 @@ class SpendingTrials:
         return max(self._unlocking_tools(), key=lambda i: order.get(i, -1), default=None)
 
     def _tier_targets(self) -> list[str]:
-        """The learned actions the newest unlocking tool unlocked (its cause; they spent targets before they were
-        learned, holding the older unlocking tools if there are any: what the tier below could not dig), the
-        cheapest target first (least game time to reach the first one): its tier's targets. A cheap target learned
-        with too good a tool (coal with an iron pickaxe) is not one: its spent trials held no older tool."""
+        """The learned actions the newest unlocking tool unlocked (its cause alone; they spent targets before they
+        were learned), the cheapest target first (least game time to reach the first one): its tier's targets. Those
+        where a trial holding an older unlocking tool had failed are the evidence; where there is none (the agent
+        tried the newest tool first), only the dearest of them: a cheap target learned with too good a tool (coal
+        with an iron pickaxe) is not a tier, the dearest is the likeliest one."""
         unlocking = self._unlocking_tools()
         newest = self._newest_unlocking()
         older = unlocking - {newest}
-        return sorted(
+        unlocked = sorted(
             (
                 rel.action
                 for rel in self.graph.relations()
@@ -212,10 +213,11 @@ class SpendingTrials:
                 and rel.action in self.discoverer.spent
                 and list(rel.held()) == [newest]
                 and len(rel.needs) == 1  # a tool alone digs it: a test holding one item can tell
-                and (not older or older & self._held_when_spent(rel.action))
             ),
             key=lambda a: self.state.target_ticks.get(a, 0),
         )
+        shown = [a for a in unlocked if not older or older & self._held_when_spent(a)]
+        return shown or unlocked[-1:]
 
     def _digs_tier(self, item: str) -> bool | None:
         """Whether ``item`` alone dug a target of the newest unlocking tool's tier (:meth:`_tier_targets`: as a cause
@@ -234,34 +236,27 @@ class SpendingTrials:
 
     def _frontier(self, action: str) -> str | None:
         """Where a tool may show it digs the newest unlocking tool's tier (:meth:`prove_tier`): the cheapest of
-        :meth:`_tier_targets` whose target is cheaper than ``action``'s (less game time to reach its first one) and
-        whose yields go into no known tool (:meth:`_tool_sources`: a test must not spend what the next tier is likely
-        made of); None: none."""
+        :meth:`_tier_targets` whose target is cheaper than ``action``'s (less game time to reach its first one); None:
+        none; none either where another spending action's target is rarer (:meth:`_rarest`). A block of the tier below
+        is worth spending to keep one of the rarest target: even one the next tier is made of (iron ore for an iron
+        pickaxe; gold ore for a golden one, which would fail there)."""
         ticks = self.state.target_ticks.get(action)
-        if ticks is None:
+        if ticks is None or not self._rarest(action):
             return None
-        sources = self._tool_sources()
         for a in self._tier_targets():
-            rel = self.graph.relation(a)
-            if a != action and self.state.target_ticks.get(a, ticks) < ticks and not sources & set(rel.yields):
+            if a != action and self.state.target_ticks.get(a, ticks) < ticks:
                 return a
         return None
 
-    def _tool_sources(self) -> set[str]:
-        """The items the known tools of actions that take from the world are made from, directly or not (any need of
-        a learned relation that yields one, and so on back)."""
-        sources: set[str] = set()
-        wanted = set(self._taking_tools())
-        while wanted:
-            item = wanted.pop()
-            for producer in self.graph.producers(item):
-                rel = self.graph.relation(producer)
-                if rel is None or rel.takes_from_world():
-                    continue
-                for need in set(rel.needs) - sources:
-                    sources.add(need)
-                    wanted.add(need)
-        return sources
+    def _rarest(self, action: str) -> bool:
+        """Whether no other spending action's first target lay farther from where the agent began than ``action``'s
+        (:attr:`LearnerState.target_reach`; game time where a distance is missing): a test that spends a block of the
+        tier below is run to keep the rarest target only; a wasted trial on a commoner one costs less."""
+        pending = [a for a in self.discoverer.spent if a != action and not self.graph.explained(a)]
+        reach, ticks = self.state.target_reach, self.state.target_ticks
+        if all(a in reach for a in (action, *pending)):
+            return all(reach[a] <= reach[action] for a in pending)
+        return all(ticks.get(a, 0) <= ticks.get(action, 0) for a in pending)
 
     def prove_tier(self, action: str) -> list[str]:
         """Before a spending ``action``'s likeliest tool is tried alone on its dear target: the tools newer than the

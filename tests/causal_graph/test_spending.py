@@ -97,7 +97,8 @@ class Quarry(gym.Env):
             self.inventory[i] = self.inventory.get(i, 0) + q
         self.inventory = {k: v for k, v in self.inventory.items() if v}
         info = {"inventory": dict(self.inventory), "action": name, "success": success, "reason": reason,
-                "consumed": consumed, "added": added, "step_ticks": ticks}  # fmt: skip
+                "consumed": consumed, "added": added, "step_ticks": ticks,
+                "position": (0, -ticks // 10 if name in DIGS else 0, 0)}  # fmt: skip  # a dig ends at its block's depth
         return self._obs(), 0.0, False, False, info
 
 
@@ -250,8 +251,7 @@ def test_a_newer_tool_that_dug_the_unlocking_tools_tier_is_tried_alone_first():
 
 def test_a_newer_tool_that_could_not_dig_the_tier_below_goes_last():
     """The golden pickaxe's trap: a newer tool made from what the newest unlocking tool dug may dig less than it.
-    Untested, the unlocking tool comes first; proven on that tier, the newer one; failed there, it is not tried. The
-    tier's only target yields ore, which the metal pick is made of: no tier test is run there (no frontier)."""
+    Untested, the unlocking tool comes first; proven on that tier, the newer one; failed there, it is not tried."""
     w = quarry()
     learner = _ladder_learner(
         w,
@@ -260,8 +260,6 @@ def test_a_newer_tool_that_could_not_dig_the_tier_below_goes_last():
     )
     learner.state.tool_tests.update({"rock_pick": True, "metal_pick": True})  # both dig rock, on the proxy
     learner.discoverer._note_spent("dig_gem", {})
-    assert "ore" in learner._tool_sources() and learner._frontier("dig_gem") is None
-    assert learner.prove_tier("dig_gem") == [] and w.env.broken == {}  # no ore spent on a test
     assert learner.singles("dig_gem") == ["rock_pick", "wood_pick", "metal_pick"]  # the unlocking tools first
     learner.state.tier_tests["dig_ore"] = {"metal_pick": True}
     assert learner.singles("dig_gem")[0] == "metal_pick"
@@ -270,16 +268,15 @@ def test_a_newer_tool_that_could_not_dig_the_tier_below_goes_last():
     assert LearnerState.from_dict(learner.state.to_dict()).tier_tests == {"dig_ore": {"metal_pick": False}}
 
 
-def test_a_tier_test_runs_on_a_cheaper_target_whose_yield_makes_no_tool():
-    """Where the unlocking tool's tier has a target that makes no known tool (coal in Minecraft), a newer tool not
-    proven there is tried alone on it first, one cheap block, not the dear target."""
+def test_a_tier_test_spends_a_cheaper_block_even_one_the_next_tier_is_made_of():
+    """Before a gem is dug with a pick not proven on the tier below, that pick is tried alone on the tier's cheaper
+    target: one ore (the metal pick's own material) to keep a gem. Proven, it goes first; the test is not run twice."""
     w = quarry()
     learner = _ladder_learner(
         w,
         CausalRelation("dig_rock", {"wood_pick": Need(1, False)}, {"rock": 1}),
         CausalRelation("dig_ore", {"rock_pick": Need(1, False)}, {"ore": 1}),
     )
-    learner.graph.remove_relation("smelt_ore")  # ore makes nothing known: a block of it may be spent on a test
     learner.state.tool_tests.update({"rock_pick": True, "metal_pick": True})  # on the proxy: the wood pick's tier
     learner.discoverer._note_spent("dig_gem", {})
     assert learner._frontier("dig_gem") == "dig_ore"
@@ -287,6 +284,42 @@ def test_a_tier_test_runs_on_a_cheaper_target_whose_yield_makes_no_tool():
     assert learner.state.tier_tests == {"dig_ore": {"metal_pick": True}}
     assert learner.singles("dig_gem")[0] == "metal_pick"
     assert learner.prove_tier("dig_gem") == []  # known now: not tested again
+    assert learner.learn("dig_gem").status == "explained"
+    assert set(learner.graph.relation("dig_gem").needs) == {"metal_pick"}
+    assert (w.env.broken["ore"], w.env.broken["gem"]) == (1, 1)  # one gem: the proven pick went first
+
+
+def test_a_tier_learned_with_its_newest_tool_first_is_still_a_tier():
+    """Scarce seed 9's case: ore was dug for nothing with empty hands, then learned with the rock pick tried first
+    (no trial of the wood pick on it: no older tool's failure shows its tier). Its dearest unlocked target still
+    stands for the tier, so the metal pick is tested on ore, not on a gem after the rock pick wasted one."""
+    w = quarry()
+    learner = _ladder_learner(w, CausalRelation("dig_rock", {"wood_pick": Need(1, False)}, {"rock": 1}))
+    learner.graph.set_relation(CausalRelation("dig_ore", {"rock_pick": Need(1, False)}, {"ore": 1}))
+    learner.discoverer._note_spent("dig_ore", {})  # with nothing only
+    learner.observe(["rock", "rock_pick", "rock_axe", "ore", "metal", "metal_pick"])
+    learner.state.tool_tests.update({"rock_pick": True, "metal_pick": True})
+    learner.discoverer._note_spent("dig_gem", {})
+    assert learner._newest_unlocking() == "rock_pick" and learner._tier_targets() == ["dig_ore"]
+    assert learner.prove_tier("dig_gem") == ["metal_pick"] and learner.singles("dig_gem")[0] == "metal_pick"
+    assert learner.learn("dig_gem").status == "explained"
+    assert (w.env.broken["ore"], w.env.broken["gem"]) == (1, 1)
+
+
+def test_a_tier_test_spends_a_block_to_keep_the_rarest_target_only():
+    """Ore and gems both wait for a tool; the rock pick, new, is proven on the proxy. A test on rock (the wood pick's
+    tier) may keep a gem, the rarest target (its first block lay deepest), but is not run for ore: a wasted trial
+    on ore costs less than the test. How far each first target lay is measured from where the agent began, and
+    survives a resume."""
+    w = quarry()
+    learner = Learner(Discoverer(w), CausalGraph(), w.action_names, order_seed=0)
+    for action in ("craft_wood_pick", "dig_rock", "dig_ore", "dig_gem"):  # the first at the surface
+        learner.learn(action)
+    assert learner.state.origin == [0, 0, 0]
+    assert learner.state.target_reach == {"dig_rock": 10, "dig_ore": 100, "dig_gem": 1_000}
+    assert LearnerState.from_dict(learner.state.to_dict()).target_reach == learner.state.target_reach
+    assert learner._rarest("dig_gem") and not learner._rarest("dig_ore")
+    assert learner._frontier("dig_ore") is None
 
 
 def test_a_target_left_undug_for_want_of_a_tool_marks_the_action_but_spends_nothing():
