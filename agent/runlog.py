@@ -214,6 +214,10 @@ class Row:
         self.parts = parts
 
 
+class Signed:
+    """An integer that may be negative (a coordinate)."""
+
+
 NUMBER = (int, float)
 COUNT = Each(int)
 NAMES = [str]
@@ -249,6 +253,8 @@ CHECKPOINT_SCHEMA = Fields(
         spent=Each([COUNT]),
         spends=COUNT,
         target_ticks=COUNT,
+        origin=[Signed()],
+        target_reach=COUNT,
         explore=Fields(left=NAMES, dry_rounds=int, trials=int, rounds=int, gone=NAMES),
         tool_tests=Each(bool),
         tier_tests=Each(Each(bool)),
@@ -263,7 +269,7 @@ CHECKPOINT_SCHEMA = Fields(
 def _check(value: Any, spec: Any, where: str) -> None:
     """Raise ValueError naming the field (``controller.goal_index``) whose value does not match ``spec``:
     a type or a tuple of types (numbers must be finite and non-negative; a bool is not an int), ``[spec]``
-    (a list), :class:`Row`, :class:`Each` or :class:`Fields`."""
+    (a list), :class:`Signed`, :class:`Row`, :class:`Each` or :class:`Fields`."""
     name = where or "top level"
     if isinstance(spec, Fields):
         _expect(isinstance(value, dict), name, "an object", value)
@@ -281,6 +287,8 @@ def _check(value: Any, spec: Any, where: str) -> None:
         _expect(isinstance(value, list), name, "a list", value)
         for i, item in enumerate(value):
             _check(item, spec[0], f"{where}[{i}]")
+    elif isinstance(spec, Signed):
+        _expect(isinstance(value, int) and not isinstance(value, bool), name, "an integer", value)
     elif isinstance(spec, Row):
         _expect(isinstance(value, list) and len(value) == len(spec.parts), name, f"a list of {len(spec.parts)}", value)
         for i, (item, part) in enumerate(zip(value, spec.parts, strict=True)):

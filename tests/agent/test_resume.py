@@ -143,3 +143,16 @@ def test_a_resumed_llm_run_counts_the_calls_made_before_the_kill(tmp_path):
     assert analysis.checks == []  # result.json's LLM usage agrees with every llm_call in the log
     calls = sum(1 for e in read_events(folder / "events.jsonl")[0] if e["kind"] == "llm_call")
     assert sum(u["calls"] for u in json.loads(resumed.stdout)["llm"]["usage"].values()) == calls
+
+
+def test_the_learners_origin_may_be_negative_and_a_bad_one_is_named():
+    """The learner's origin is a position (coordinates may be negative: 1.19 digs below y 0); anything else in it is
+    refused in one line naming the field."""
+    from agent.runlog import CHECKPOINT_SCHEMA, _check
+
+    good = {"learner": {"origin": [12, -40, -3], "target_reach": {"mine_diamond_ore": 61}}}
+    _check(good, CHECKPOINT_SCHEMA, "")
+    with pytest.raises(ValueError, match=r"learner\.origin\[1\] must be an integer"):
+        _check({"learner": {"origin": [12, "deep", 0]}}, CHECKPOINT_SCHEMA, "")
+    with pytest.raises(ValueError, match=r"learner\.target_reach\.mine_diamond_ore must be a non-negative number"):
+        _check({"learner": {"target_reach": {"mine_diamond_ore": -1}}}, CHECKPOINT_SCHEMA, "")
