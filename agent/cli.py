@@ -136,7 +136,9 @@ RUN_VARIANTS_HELP = f"{VARIANTS_HELP}; only for this project's Minecraft worlds 
 ROLES_HELP = (
     "which parts ask the LLM, comma-separated: hypothesis (which held items an action needs; tested "
     "first), planner (the plan; checked on the learned graph), actor (the next action, among the offered "
-    "ones), perception (describing frames: the same as --perception llm) (default hypothesis,planner,actor)"
+    "ones), perception (describing frames: the same as --perception llm), belief (what each action needs and "
+    "yields, asked once at the start: steers what is tried first, like --prior; each belief verified) "
+    "(default hypothesis,planner,actor)"
 )
 
 

@@ -15,6 +15,7 @@ import gymnasium as gym
 
 from agent.controller import Controller, ControllerState, StepBudgetExhausted
 from agent.goals import EnvironmentGoal, ItemGoal
+from agent.llm.beliefs import BELIEFS_FILE, LLMBeliefs
 from agent.llm.client import OpenAIClient, parse_llm_spec
 from agent.llm.recording import RecordingClient, ReplayClient
 from agent.llm.roles import LLMChooser, LLMPlanner, LLMProposer
@@ -163,6 +164,8 @@ class AgentRun:
             beliefs=beliefs,
             goals=[g.item for g in goals if isinstance(g, ItemGoal)],
         )
+        if resume and (folder / BELIEFS_FILE).is_file():  # the LLM's beliefs, as asked at the start
+            self._install_beliefs(CausalGraph.load(folder / BELIEFS_FILE))
         self.controller = Controller(
             self.world,
             self.graph,
@@ -249,6 +252,28 @@ class AgentRun:
         else:
             return None
         return None if self.llm_down else RecordingClient(inner, self._emit)
+
+    def ask_beliefs(self) -> None:
+        """With the LLM's ``belief`` role: ask it what it believes each action needs and yields, keep the answers in
+        the run folder (``beliefs.json``, read again on resume) and let them steer learning beside a prior file's
+        (where both believe something of an action, the file's belief stands)."""
+        if self.llm is None or "belief" not in self.config.llm_roles:
+            return
+        learnable = set(self.learner.actions)
+        actions = [a for a in self.world.action_names if a in learnable]
+        graph = LLMBeliefs(self.llm, self._emit).ask_all(actions, self.world.spec.item_names)
+        graph.save(self.folder / BELIEFS_FILE)
+        self._install_beliefs(graph)
+
+    def _install_beliefs(self, llm_beliefs: CausalGraph) -> None:
+        beliefs = self.learner.beliefs.copy() if self.learner.beliefs is not None else CausalGraph()
+        sources = dict(self.learner.belief_sources)
+        for rel in llm_beliefs.relations():
+            if not beliefs.explained(rel.action):
+                beliefs.set_relation(rel)
+                sources[rel.action] = LLMBeliefs.source
+        if beliefs.relations():
+            self.learner.beliefs, self.learner.belief_sources = beliefs, sources
 
     def _emit(self, kind: str, **data: Any) -> int:
         if kind in ("relearn", "relation"):  # a relation dropped, or re-checked outside a discovery (Learner.check)
@@ -421,6 +446,7 @@ def new_run(
         run.attach_logging()
         run.log.event("start", config=config.log_dict(), world=world_record(run.world.spec))
         run.note_llm_down()
+        run.ask_beliefs()
         run.world.reset(seed=config.seed)
         run.checkpoint()
     except BaseException:

@@ -12,8 +12,10 @@ what stock*; nothing of it enters the learned graph unverified.
   (:meth:`Learner.belief_stock`); the discoverer then verifies as always (do()-tests). The learned relation
   *confirms* the belief where its needs are the believed ones, else *refutes* it, with the differences, in a
   ``belief`` event.
-* **Trust is earned.** Once a source has more refuted beliefs than confirmed ones (and at least
-  :data:`DISTRUST_AFTER` refuted), it stops steering: a source that only guesses costs a few trials, not a run.
+* **Trust is earned, per source.** Beliefs come from a prior file (``prior``) or from the LLM's belief role
+  (``llm``, :mod:`agent.llm.beliefs`), each action's from one source. Once a source has more refuted beliefs than
+  confirmed ones (and at least :data:`DISTRUST_AFTER` refuted), it stops steering: a source that only guesses costs
+  a few trials, not a run, and a good source beside it keeps steering.
 """
 
 from __future__ import annotations
@@ -49,17 +51,27 @@ def _need_text(need) -> str:
 
 
 class Beliefs:
-    """What the learner does with a prior (uses the learner's ``graph``, ``state``, ``beliefs``, ``goals`` and
-    ``on_event``)."""
+    """What the learner does with beliefs (uses the learner's ``graph``, ``state``, ``beliefs``, ``belief_sources``,
+    ``goals`` and ``discoverer``)."""
 
-    def trusted(self) -> bool:
-        """Whether the prior still steers (see :data:`DISTRUST_AFTER`)."""
-        refuted, confirmed = len(self.state.beliefs_refuted), len(self.state.beliefs_confirmed)
+    def belief_source(self, action: str) -> str:
+        """Where the belief about ``action`` comes from (``prior``: a file; ``llm``: the model's belief role)."""
+        return self.belief_sources.get(action, "prior")
+
+    def track_record(self, source: str = "prior") -> tuple[int, int]:
+        """(refuted, confirmed) beliefs of ``source`` so far."""
+        refuted = sum(1 for a in self.state.beliefs_refuted if self.belief_source(a) == source)
+        confirmed = sum(1 for a in self.state.beliefs_confirmed if self.belief_source(a) == source)
+        return refuted, confirmed
+
+    def trusted(self, source: str = "prior") -> bool:
+        """Whether ``source``'s beliefs still steer (see :data:`DISTRUST_AFTER`): each source earns its own trust."""
+        refuted, confirmed = self.track_record(source)
         return self.beliefs is not None and not (refuted >= DISTRUST_AFTER and refuted > confirmed)
 
     def belief(self, action: str) -> CausalRelation | None:
-        """The belief about an unexplained ``action`` not yet put to a trial, while the prior is trusted."""
-        if not self.trusted() or self.graph.explained(action):
+        """The belief about an unexplained ``action`` not yet put to a trial, while its source is trusted."""
+        if self.beliefs is None or not self.trusted(self.belief_source(action)) or self.graph.explained(action):
             return None
         if action in self.state.beliefs_confirmed or action in self.state.beliefs_refuted:
             return None
@@ -83,10 +95,16 @@ class Beliefs:
     def route(self) -> dict[str, int]:
         """The actions on a believed route to the goals -> how many believed steps from nothing they lie (their
         tech level): the producers of each goal item, and back from them the producers of what their relations
-        need (learned relations where explained, beliefs elsewhere). Empty without a trusted prior."""
-        if not self.trusted():
+        need (learned relations where explained, beliefs of trusted sources elsewhere). Empty without one."""
+        if self.beliefs is None:
             return {}
-        relations = {rel.action: rel for rel in self.beliefs.relations() if not self.graph.explained(rel.action)}
+        relations = {
+            rel.action: rel
+            for rel in self.beliefs.relations()
+            if not self.graph.explained(rel.action) and self.trusted(self.belief_source(rel.action))
+        }
+        if not relations:
+            return {}
         relations.update({rel.action: rel for rel in self.graph.relations()})
         producers: dict[str, list[str]] = {}
         for rel in relations.values():
@@ -108,9 +126,10 @@ class Beliefs:
         return {a: levels[a] for a in on_route}
 
     def goal_directed(self, actions: Iterable[str]) -> list[str]:
-        """``actions`` in the order a trusted prior suggests (stable otherwise): those on the believed route whose
-        believed needs are all known, the cheapest first; then those off the route; last those on the route still
-        waiting for a believed need."""
+        """``actions`` in the order trusted beliefs suggest (stable otherwise): those on the believed route whose
+        believed needs are all known, the cheapest first; then those on the route still waiting for a believed need
+        (a wrong belief may wait for an item nothing makes: the action is then learned as without it, before the
+        actions off the route); then those off the route."""
         actions = list(actions)
         route = self.route()
         if not route:
@@ -118,9 +137,9 @@ class Beliefs:
 
         def key(action: str) -> tuple[int, int]:
             if action not in route:
-                return (1, 0)
+                return (2, 0)
             waiting = self.belief(action) is not None and self.belief_stock(action) is None
-            return (2 if waiting else 0, route[action])
+            return (1 if waiting else 0, route[action])
 
         return sorted(actions, key=key)
 
@@ -132,22 +151,20 @@ class Beliefs:
         why: str = "no relation was verified",
     ) -> None:
         """Record what the trial of a belief showed: confirmed (the verified relation needs what was believed) or
-        refuted (no relation, or another one), with a ``belief`` event; the track record decides the trust."""
-        was_trusted = self.trusted()
+        refuted (no relation, or another one), with a ``belief`` event; the source's track record decides its
+        trust."""
+        source = self.belief_source(action)
+        was_trusted = self.trusted(source)
         differences = [why] if learned is None else []
         if learned is not None:
             differences = belief_differences(learned, believed)
         outcome = "refuted" if differences else "confirmed"
         (self.state.beliefs_refuted if differences else self.state.beliefs_confirmed).append(action)
         self.discoverer.on_event(
-            "belief", {"action": action, "source": "prior", "outcome": outcome, "differences": differences}
+            "belief", {"action": action, "source": source, "outcome": outcome, "differences": differences}
         )
-        if was_trusted and not self.trusted():
-            log.warning(
-                "the prior no longer steers learning: %d beliefs refuted, %d confirmed",
-                len(self.state.beliefs_refuted),
-                len(self.state.beliefs_confirmed),
-            )
-            self.discoverer.on_event(
-                "beliefs_distrusted", {"source": "prior", "refuted": len(self.state.beliefs_refuted)}
-            )
+        if was_trusted and not self.trusted(source):
+            refuted, confirmed = self.track_record(source)
+            shown = "the prior's beliefs" if source == "prior" else f"the {source.upper()}'s beliefs"
+            log.warning("%s no longer steer learning: %d refuted, %d confirmed", shown, refuted, confirmed)
+            self.discoverer.on_event("beliefs_distrusted", {"source": source, "refuted": refuted})

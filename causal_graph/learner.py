@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import math
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from causal_graph.beliefs import Beliefs
@@ -171,13 +171,15 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         explore_patience: int = EXPLORE_PATIENCE,
         beliefs: CausalGraph | None = None,
         goals: Sequence[str] = (),
+        belief_sources: Mapping[str, str] | None = None,
     ) -> None:
         if isinstance(noisy_tries, bool) or not isinstance(noisy_tries, int) or noisy_tries < 1:
             raise ValueError(f"noisy_tries must be a positive integer, got {noisy_tries!r}")
         if isinstance(explore_patience, bool) or not isinstance(explore_patience, int) or explore_patience < 0:
             raise ValueError(f"explore_patience must be an integer >= 0, got {explore_patience!r}")
         self.discoverer = discoverer
-        self.beliefs = beliefs  # a prior: what to try first and with what stock (causal_graph.beliefs)
+        self.beliefs = beliefs  # beliefs: what to try first and with what stock (causal_graph.beliefs)
+        self.belief_sources = dict(belief_sources or {})  # action -> where its belief comes from (default: prior)
         self.goals = list(goals)  # the goal items a prior's route leads to
         self.noisy_tries = noisy_tries
         self.explore_patience = explore_patience

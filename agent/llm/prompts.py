@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from string import Template
 
-ROLES = ("hypothesis", "planner", "actor", "perception")
+ROLES = ("hypothesis", "planner", "actor", "perception", "belief")
 
 
 @cache

@@ -101,6 +101,39 @@ def parse_hypothesis(text: Any, known_items: Collection[str]) -> HypothesisReply
     return HypothesisReply(consumed, tuple(dict.fromkeys(held)), effects)
 
 
+@dataclass(frozen=True)
+class BeliefReply:
+    consumed: dict[str, int]
+    held: tuple[str, ...]
+    yields: dict[str, int]
+
+
+def parse_belief(text: Any, items: Collection[str]) -> BeliefReply | None:
+    """``{"consumed": {ITEM: COUNT}, "held": [ITEM], "yields": {ITEM: COUNT}}`` (every item one of the world's, at
+    least one yield, an item not both consumed and held), or ``{"unknown": true}``: None, no belief."""
+    data = parse_object(text)
+    if "unknown" in data:
+        expect_keys(data, ("unknown",))
+        if data["unknown"] is not True:
+            raise ReplyError("wrong_shape", "'unknown' must be true (or left out, with a belief)")
+        return None
+    expect_keys(data, ("consumed", "held", "yields"))
+    held = data["held"]
+    if not isinstance(held, list) or not all(isinstance(i, str) for i in held):
+        raise ReplyError("wrong_shape", "'held' must be a list of item names")
+    for item in held:
+        if item not in items:
+            raise ReplyError("unknown_item", f"held: {item[:60]!r} is not an item of this game")
+    consumed = _items(data["consumed"], "consumed", items)
+    yields = _items(data["yields"], "yields", items)
+    if not yields:
+        raise ReplyError("empty", "'yields' names no item; an action adds something")
+    both = sorted(set(consumed) & set(held))
+    if both:
+        raise ReplyError("wrong_shape", f"{both[0]!r} is both consumed and held")
+    return BeliefReply(consumed, tuple(dict.fromkeys(held)), yields)
+
+
 def parse_plan(text: Any, actions: Collection[str]) -> list[tuple[str, int]]:
     """``{"steps": [[ACTION, COUNT], ...]}``, at least one step, every action a learned one."""
     data = parse_object(text)

@@ -205,3 +205,27 @@ def oracle_script(request: dict[str, Any]) -> Scripted:
         view = {"block": "sky", "horizontal": "centre", "vertical": "upper", "distance": "far", "fraction": 0.4}
         return Scripted(json.dumps({"blocks": [view], "text": "scripted view: open sky ahead"}))
     return Scripted(json.dumps({}))
+
+
+def knowing_script(relations: Iterable[Any], wrong: Callable[[str], bool] = lambda action: False) -> Script:
+    """A model that knows the game: the ``belief`` role answered from ``relations`` (``CausalRelation``s, e.g.
+    Minecraft 1.19's, :func:`env.prior.minecraft_relations`), ``{"unknown": true}`` for an action it has none for;
+    for the actions ``wrong`` picks, a confident wrong belief (it swaps what is consumed and what is held, and
+    believes one more held item). Every other role as :func:`oracle_script`."""
+    known = {rel.action: rel for rel in relations}
+
+    def script(request: dict[str, Any]) -> Scripted:
+        if role_of(request) != "belief":
+            return oracle_script(request)
+        action = _line_after(_user(request), "Action:")
+        rel = known.get(action)
+        if rel is None:
+            return Scripted(json.dumps({"unknown": True}))
+        consumed = {i: n.quantity for i, n in rel.needs.items() if n.consumed}
+        held = [i for i, n in rel.needs.items() if not n.consumed]
+        if wrong(action):
+            consumed, held = {i: 1 for i in held}, list(consumed)
+            held.append(next(i for i in ("dirt", "sand") if i not in consumed and i not in held))
+        return Scripted(json.dumps({"consumed": consumed, "held": held, "yields": dict(rel.yields)}))
+
+    return script
