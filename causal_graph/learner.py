@@ -216,6 +216,11 @@ class Learner(SpendingTrials, Exploring, Beliefs):
             for a in self.actions
             if not self.graph.explained(a) and (a not in self.state.tried_with or known - set(self.state.tried_with[a]))
         ]
+        # the most items new since its last try first (never tried: first of all): an action that just failed waits
+        # while others have more to try, and meanwhile more items come, so one retry covers several
+        tried = self.state.tried_with
+        newness = {a: len(known) + 1 if a not in tried else len(known - set(tried[a])) for a in fresh}
+        fresh.sort(key=lambda a: -newness[a])
         cheap = self.goal_directed(a for a in fresh if not self.spending(a))
         again = []
         if self.state.noisy:
@@ -356,7 +361,7 @@ class Learner(SpendingTrials, Exploring, Beliefs):
             belief=belief_stock,
             singles=likely_tools,
             # a dig's alternatives each cost a target, a belief's delay the goal: both wait until the goals are reached
-            alternatives=not (spending or belief_stock is not None) or self.state.completing,
+            alternatives=self.state.completing,
             singles_first=spending,
             lower=lambda tool, t: self._lower_tiers(action, tool, t.ticks),
         )
