@@ -2,7 +2,8 @@
 
 **Exploring for new items.** Once nothing is worth trying or refining (the goals reached), :meth:`Learner.explore`
 runs the learned actions that take from the world again, each from its held causes, round after round, and the one
-whose target lies deepest (reaching its first target took longest) a few more times: a dig from where the last one
+whose target lies deepest (reaching its first target took longest; and the one whose first target lay farthest
+from where the agent began, where the world reports positions) a few more times: a dig from where the last one
 ended goes further each time and may bring up what the agent has never seen (a deeper stone's by-product), and a
 new item makes learning resume. It stops after ``explore_patience`` rounds in a row that brought nothing new.
 """
@@ -40,8 +41,12 @@ class Exploring:
                 return False
             # the deepest target (the longest way to its first one) again and again: each dig from where the last
             # one ended goes further down, through ground nothing else reaches
-            deep = max(takers, key=lambda a: state.target_ticks.get(a, 0))
-            state.explore_left = takers + [deep] * DEEP_DIGS
+            deep = [max(takers, key=lambda a: state.target_ticks.get(a, 0))]
+            if state.target_reach:  # and the farthest from where the agent began: game time misleads where an
+                # earlier trial dug a tunnel toward the target (a diamond reached on the way back from gold)
+                far = max(takers, key=lambda a: state.target_reach.get(a, 0))
+                deep += [far] if far not in deep else []
+            state.explore_left = takers + [a for a in deep for _ in range(DEEP_DIGS)]
             state.explore_rounds += 1
         action = state.explore_left.pop(0)
         rel = self.graph.relation(action)

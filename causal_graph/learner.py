@@ -60,7 +60,7 @@ class LearnerState:
     spends: dict[str, int] = field(default_factory=dict)
     # action -> game ticks its first trial that reached a target took (dug it or broke it): how far or deep it lies
     target_ticks: dict[str, int] = field(default_factory=dict)
-    # where the agent stood after its first trial, and action -> how far from there its first target lay (blocks):
+    # where the agent stood before its first trial, and action -> how far from there its first target lay (blocks):
     # unlike game time, not shortened by a tunnel an earlier trial dug nearby
     origin: list[int] | None = None
     target_reach: dict[str, int] = field(default_factory=dict)
@@ -352,6 +352,8 @@ class Learner(SpendingTrials, Exploring, Beliefs):
             self.prove_tier(action)
             return self.singles(action)
 
+        where = getattr(self.discoverer.world, "last_info", {}).get("position")
+        start = [int(c) for c in where] if self.state.origin is None and where is not None else None
         believed, belief_stock = self.belief(action), self.belief_stock(action)
         outcome = self.discoverer.discover(
             action,
@@ -374,8 +376,8 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         if spent:
             self.state.spends[action] = self.state.spends.get(action, 0) + len(spent)
         reached = [t for t in outcome.runs if wants_tool(t) or (t.success and t.added and not t.consumed)]
-        if self.state.origin is None:
-            self.state.origin = next((list(t.position) for t in outcome.runs if t.position is not None), None)
+        if self.state.origin is None:  # where the world placed the agent, else where its first trial ended
+            self.state.origin = start or next((list(t.position) for t in outcome.runs if t.position is not None), None)
         if reached:  # it took from the world (or broke its target): how long reaching that target took, how far
             self.state.target_ticks.setdefault(action, reached[0].ticks)
             where, origin = reached[0].position, self.state.origin

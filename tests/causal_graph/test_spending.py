@@ -330,3 +330,22 @@ def test_a_target_left_undug_for_want_of_a_tool_marks_the_action_but_spends_noth
     assert wants_tool(undug) and not spends(undug)
     d._note_spent("dig_gem", {"wood_pick": 1})
     assert d.known_to_fail("dig_gem", {}) and d.known_to_fail("dig_gem", {"wood_pick": 1})
+
+
+def test_exploring_digs_deep_where_the_first_target_lay_farthest_too():
+    """Game time to the first target misleads where an earlier trial dug a tunnel toward it (a diamond reached on
+    the way back from gold): exploring digs again and again both with the action whose first target took longest
+    and with the one whose first target lay farthest from where the agent began."""
+    w = quarry()
+    graph = CausalGraph.from_relations(w.env.ground_truth(), ACTIONS)
+    learner = Learner(Discoverer(w), graph, w.action_names, order_seed=0)
+    learner.observe(ITEMS)
+    learner.state.target_ticks.update({"chop_wood": 20, "dig_rock": 100, "dig_ore": 5_000, "dig_gem": 900})
+    learner.state.target_reach.update({"chop_wood": 2, "dig_rock": 10, "dig_ore": 40, "dig_gem": 60})
+    learner.state.origin = [0, 0, 0]
+    assert learner.explore()
+    assert learner.state.explore_left[-6:] == ["dig_ore"] * 3 + ["dig_gem"] * 3  # after one trial of each taker
+    learner.state.target_reach.clear()  # a world without positions: game time alone
+    learner.state.explore_left = []
+    assert learner.explore() and learner.state.explore_left[-3:] == ["dig_ore"] * 3
+    assert learner.state.explore_left.count("dig_gem") <= 1  # a taker's own trial only
