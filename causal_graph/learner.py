@@ -353,7 +353,8 @@ class Learner(SpendingTrials, Exploring, Beliefs):
             return self.singles(action)
 
         where = getattr(self.discoverer.world, "last_info", {}).get("position")
-        start = [int(c) for c in where] if self.state.origin is None and where is not None else None
+        if self.state.origin is None and where is not None:  # where the world placed the agent
+            self.state.origin = [int(c) for c in where]
         believed, belief_stock = self.belief(action), self.belief_stock(action)
         outcome = self.discoverer.discover(
             action,
@@ -376,8 +377,8 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         if spent:
             self.state.spends[action] = self.state.spends.get(action, 0) + len(spent)
         reached = [t for t in outcome.runs if wants_tool(t) or (t.success and t.added and not t.consumed)]
-        if self.state.origin is None:  # where the world placed the agent, else where its first trial ended
-            self.state.origin = start or next((list(t.position) for t in outcome.runs if t.position is not None), None)
+        if self.state.origin is None:  # a world that reports no position before a step: where the first trial ended
+            self.state.origin = next((list(t.position) for t in outcome.runs if t.position is not None), None)
         if reached:  # it took from the world (or broke its target): how long reaching that target took, how far
             self.state.target_ticks.setdefault(action, reached[0].ticks)
             where, origin = reached[0].position, self.state.origin

@@ -252,7 +252,7 @@ class SpendingTrials:
         """Whether no other spending action's first target lay farther from where the agent began than ``action``'s
         (:attr:`LearnerState.target_reach`; game time where a distance is missing): a test that spends a block of the
         tier below is run to keep the rarest target only; a wasted trial on a commoner one costs less."""
-        pending = [a for a in self.discoverer.spent if a != action and not self.graph.explained(a)]
+        pending = [a for a in self.discoverer.spent if a != action and self.spending(a)]
         reach, ticks = self.state.target_reach, self.state.target_ticks
         if all(a in reach for a in (action, *pending)):
             return all(reach[a] <= reach[action] for a in pending)

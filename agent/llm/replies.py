@@ -83,22 +83,27 @@ def _items(value: Any, field: str, known: Collection[str]) -> dict[str, int]:
     return out
 
 
+def _held(value: Any, known: Collection[str]) -> tuple[str, ...]:
+    """A reply's ``"held"``: a list of known item names, once each, in order."""
+    if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+        raise ReplyError("wrong_shape", "'held' must be a list of item names")
+    for item in value:
+        if item not in known:
+            raise ReplyError("unknown_item", f"held: {item[:60]!r} is not a known item")
+    return tuple(dict.fromkeys(value))
+
+
 def parse_hypothesis(text: Any, known_items: Collection[str]) -> HypothesisReply:
     """``{"consumed": {ITEM: COUNT}, "held": [ITEM], "effects": {ITEM: COUNT}}``, every item a known one,
     at least one effect (an action studied because it added something)."""
     data = parse_object(text)
     expect_keys(data, ("consumed", "held", "effects"))
-    held = data["held"]
-    if not isinstance(held, list) or not all(isinstance(i, str) for i in held):
-        raise ReplyError("wrong_shape", "'held' must be a list of item names")
-    for item in held:
-        if item not in known_items:
-            raise ReplyError("unknown_item", f"held: {item[:60]!r} is not a known item")
+    held = _held(data["held"], known_items)
     consumed = _items(data["consumed"], "consumed", known_items)
     effects = _items(data["effects"], "effects", known_items)
     if not effects:
         raise ReplyError("empty", "'effects' names no item; the action adds something")
-    return HypothesisReply(consumed, tuple(dict.fromkeys(held)), effects)
+    return HypothesisReply(consumed, held, effects)
 
 
 @dataclass(frozen=True)
@@ -118,12 +123,7 @@ def parse_belief(text: Any, items: Collection[str]) -> BeliefReply | None:
             raise ReplyError("wrong_shape", "'unknown' must be true (or left out, with a belief)")
         return None
     expect_keys(data, ("consumed", "held", "yields"))
-    held = data["held"]
-    if not isinstance(held, list) or not all(isinstance(i, str) for i in held):
-        raise ReplyError("wrong_shape", "'held' must be a list of item names")
-    for item in held:
-        if item not in items:
-            raise ReplyError("unknown_item", f"held: {item[:60]!r} is not an item of this game")
+    held = _held(data["held"], items)
     consumed = _items(data["consumed"], "consumed", items)
     yields = _items(data["yields"], "yields", items)
     if not yields:
@@ -131,7 +131,7 @@ def parse_belief(text: Any, items: Collection[str]) -> BeliefReply | None:
     both = sorted(set(consumed) & set(held))
     if both:
         raise ReplyError("wrong_shape", f"{both[0]!r} is both consumed and held")
-    return BeliefReply(consumed, tuple(dict.fromkeys(held)), yields)
+    return BeliefReply(consumed, held, yields)
 
 
 def parse_plan(text: Any, actions: Collection[str]) -> list[tuple[str, int]]:
