@@ -150,6 +150,22 @@ class CausalGraph:
                     tree.edges[cause, effect]["actions"].append(action)
         return tree
 
+    def obtainable(self, without: str | None = None) -> set[str]:
+        """The items the learned relations make from nothing (a fixpoint; any alternative of a cause will do),
+        leaving out the action ``without`` where given."""
+        have: set[str] = set()
+        rels = [r for r in self.relations() if r.action != without]
+        grown = True
+        while grown:
+            grown = False
+            for rel in rels:
+                if set(rel.yields) <= have:
+                    continue
+                if all({cause, *need.alternatives} & have for cause, need in rel.needs.items()):
+                    have |= set(rel.yields)
+                    grown = True
+        return have
+
     def tech_levels(self, roots: Iterable[str] = ()) -> dict[str, int]:
         """Layer of every node: items obtainable with nothing are 0, an action sits at the max level of
         its needs (a need with alternatives counts at its cheapest item), its yields one level above

@@ -272,11 +272,13 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         return not self.worth_trying()
 
     def unmakeable_causes(self, action: str) -> list[str]:
-        """Causes of an explained action that no learned action yields, nor any of their alternatives."""
+        """Causes of an explained action that the learned graph cannot make from nothing, nor any of their
+        alternatives (an item some relation yields is not makeable when that relation needs what cannot be made: a
+        by-product dropped from a relation may leave a circle, coal made only with an iron pickaxe made with coal)."""
         rel = self.graph.relation(action)
         if rel is None:
             return []
-        makeable = {item for r in self.graph.relations() for item in r.yields}
+        makeable = self.graph.obtainable()
         return [i for i, n in rel.needs.items() if not ({i, *n.alternatives} & makeable)]
 
     def refinable_causes(self, action: str) -> list[str]:

@@ -81,18 +81,7 @@ class SpendingTrials:
     def obtainable_without(self, action: str, item: str) -> bool:
         """Whether the learned graph makes ``item`` from nothing without ``action`` (a fixpoint over the other
         relations; any alternative of a cause will do)."""
-        have: set[str] = set()
-        rels = [r for r in self.graph.relations() if r.action != action]
-        grown = True
-        while grown and item not in have:
-            grown = False
-            for rel in rels:
-                if set(rel.yields) <= have:
-                    continue
-                if all({cause, *need.alternatives} & have for cause, need in rel.needs.items()):
-                    have |= set(rel.yields)
-                    grown = True
-        return item in have
+        return item in self.graph.obtainable(without=action)
 
     def _lower_tiers(self, action: str, tool: str, ticks: int = 0) -> list[str]:
         """The older tools (known before ``tool``: tools of learned actions that take from the world, or items made

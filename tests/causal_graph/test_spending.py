@@ -349,3 +349,28 @@ def test_exploring_digs_deep_where_the_first_target_lay_farthest_too():
     learner.state.explore_left = []
     assert learner.explore() and learner.state.explore_left[-3:] == ["dig_ore"] * 3
     assert learner.state.explore_left.count("dig_gem") <= 1  # a taker's own trial only
+
+
+def test_a_cause_made_only_in_a_circle_is_unmakeable_and_worth_refining():
+    """Seed 39's trap, in the Quarry: with a by-product dropped, the metal pick's metal comes only from ore dug with
+    the metal pick. Some relation yields each cause, yet the graph makes neither from nothing: the learner must look
+    for an alternative (the rock pick digs ore) rather than give up the goal."""
+    w = quarry()
+    crafts = [CausalRelation(a, {i: Need(q, True) for i, q in uses.items()}, dict(gives)) for a, (uses, gives) in
+              CRAFTS.items()]  # fmt: skip
+    digs = [
+        CausalRelation("chop_wood", {}, {"wood": 1}),
+        CausalRelation("dig_rock", {"wood_pick": Need(1, False)}, {"rock": 1}),
+        CausalRelation("dig_ore", {"metal_pick": Need(1, False)}, {"ore": 1}),  # learned with too good a pick
+    ]
+    graph = CausalGraph.from_relations([*crafts, *digs], ACTIONS)
+    learner = Learner(Discoverer(w), graph, w.action_names)
+    learner.observe(["wood", "wood_pick", "rock", "rock_pick", "ore", "metal", "metal_pick"])
+    assert "metal_pick" not in graph.obtainable() and "rock_pick" in graph.obtainable()
+    assert learner.unmakeable_causes("dig_ore") == ["metal_pick"]
+    assert learner.unmakeable_causes("dig_rock") == []  # the wood pick is made from nothing
+    assert "dig_ore" in learner.worth_refining()
+    # the wrong answer is caught: once the rock pick is an alternative, the circle is open and nothing is unmakeable
+    graph.set_relation(CausalRelation("dig_ore", {"metal_pick": Need(1, False, ("rock_pick",))}, {"ore": 1}))
+    assert learner.unmakeable_causes("dig_ore") == []
+    assert {"ore", "metal", "metal_pick"} <= graph.obtainable()
