@@ -14,6 +14,7 @@ import argparse
 import statistics
 import tempfile
 import zlib
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from rich.console import Console
@@ -44,46 +45,64 @@ def _seeds(text: str) -> list[int]:
     return [int(s) for s in text.split(",")]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", default="0-9", help="a range or a list (default 0-9)")
-    parser.add_argument("--variants", default="original,adam_modified,obfuscated,random:1")
-    args = parser.parse_args()
-    seeds, variants = _seeds(args.seeds), args.variants.split(",")
+def _scripts() -> dict:
     relations = minecraft_relations()
-    scripts = {
+    return {
         "LLM knows": knowing_script(relations),
         "LLM 20% wrong": knowing_script(relations, wrong=_fifth),
         "LLM always wrong": knowing_script(relations, wrong=lambda action: True),
     }
+
+
+def _one(variant: str, mode: str, seed: int, prior: str, out: str) -> dict:
+    """One run of ``variant`` and ``seed`` with the beliefs of ``mode``; its result.json as a dict."""
+    config = RunConfig(variant=variant, seed=seed, out=out, picture=False)
+    if mode == "prior file":
+        config = RunConfig(variant=variant, seed=seed, out=out, picture=False, prior_file=prior)
+    scripts = _scripts()
+    if mode in scripts:
+        with ScriptedServer(scripts[mode]) as server:
+            config = RunConfig(
+                variant=variant, seed=seed, out=out, picture=False, llm="openai:scripted",
+                base_url=server.base_url, llm_roles=("belief",),
+            )  # fmt: skip
+            return new_run(config).loop().to_json()
+    return new_run(config).loop().to_json()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", default="0-9", help="a range or a list (default 0-9)")
+    parser.add_argument("--variants", default="original,adam_modified,obfuscated,random:1")
+    parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated, of: {', '.join(MODES)}")
+    parser.add_argument("--jobs", type=int, default=1, help="runs at once, each in its own process (default 1)")
+    args = parser.parse_args()
+    seeds, variants, modes = _seeds(args.seeds), args.variants.split(","), args.modes.split(",")
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or args.jobs < 1:
+        raise SystemExit(f"error: unknown mode {unknown[0]!r} (modes: {', '.join(MODES)})" if unknown else
+                         "error: --jobs must be at least 1")  # fmt: skip
     table = Table(title=f"beliefs before trials, seeds {args.seeds} (median diamond step; reached; SHD 0; "
                   "interventions; diamond ore by learning)")  # fmt: skip
     table.add_column("variant")
-    for mode in MODES:
+    for mode in modes:
         table.add_column(mode, justify="right")
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as out, ProcessPoolExecutor(args.jobs) as pool:
         prior = Path(out) / "prior.json"
-        CausalGraph.from_relations(relations).save(prior)
+        CausalGraph.from_relations(minecraft_relations()).save(prior)
+        runs = {
+            (variant, mode): [pool.submit(_one, variant, mode, seed, str(prior), out) for seed in seeds]
+            for variant in variants
+            for mode in modes
+            if not (mode == "prior file" and variant == "obfuscated")
+        }
         for variant in variants:
             cells = []
-            for mode in MODES:
-                if mode == "prior file" and variant == "obfuscated":
+            for mode in modes:
+                if (variant, mode) not in runs:
                     cells.append("n/a")
                     continue
-                results = []
-                for seed in seeds:
-                    config = RunConfig(variant=variant, seed=seed, out=out, picture=False)
-                    if mode == "prior file":
-                        config = RunConfig(variant=variant, seed=seed, out=out, picture=False, prior_file=str(prior))
-                    if mode in scripts:
-                        with ScriptedServer(scripts[mode]) as server:
-                            config = RunConfig(
-                                variant=variant, seed=seed, out=out, picture=False, llm="openai:scripted",
-                                base_url=server.base_url, llm_roles=("belief",),
-                            )  # fmt: skip
-                            results.append(new_run(config).loop().to_json())
-                        continue
-                    results.append(new_run(config).loop().to_json())
+                results = [future.result() for future in runs[variant, mode]]
                 steps = [r["milestones"]["diamond"] for r in results if "diamond" in r["milestones"]]
                 ore = [
                     r["resources"].get("mine_diamond_ore", {}).get("learning", 0)

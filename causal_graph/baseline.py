@@ -91,12 +91,17 @@ class InterventionOnlyDiscoverer(Discoverer):
         runs = []
         last_win: list = []
 
+        answers: dict[frozenset[str], bool] = {}  # no stock is tested twice
+
         def works(items) -> bool:
-            t = self._trial(action, {i: self.stock(i) for i in items}, "do")
-            runs.append(t)
-            if t.success:
-                last_win[:] = [t]
-            return t.success
+            key = frozenset(items)
+            if key not in answers:
+                t = self._trial(action, {i: self.stock(i) for i in items}, "do")
+                runs.append(t)
+                if t.success:
+                    last_win[:] = [t]
+                answers[key] = t.success
+            return answers[key]
 
         outcome.runs = runs
         known = self._fit(known, self._priority)  # what one intervention can hold, when the world limits it

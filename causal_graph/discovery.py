@@ -4,9 +4,9 @@
 2. **Propose** a hypothesis (:mod:`causal_graph.proposer`): consumed items are inputs (the data proves
    it); held-but-unconsumed items are candidate tools/stations; reproducible additions are effects.
 3. **Verify and minimise** by intervention: run with only the consumed items (no tool needed?), then
-   with the whole hypothesis (sufficient?), then remove groups of held candidates, newest first,
-   splitting a group only when its removal breaks the action (adaptive group testing: about
-   2·log2(n) runs per needed item instead of n one-at-a-time removals).
+   beside them the likeliest held cause alone (a station other actions need), then a binary search over
+   the held candidates, oldest first, for the shortest stock that works (adaptive group testing: about
+   log2(n) + 1 runs per needed item instead of n one-at-a-time removals); no stock is tested twice.
 4. **Alternatives**: remove each cause in turn with everything else in stock; if the action still
    works, what it used instead (another fuel, another pickaxe) is recorded as an alternative.
 
@@ -81,6 +81,9 @@ SPENDING_FAILURES = ("no_drop",)
 # ("no_tool": the live bot does not dig what would drop nothing). Either way the action's targets are dear: every
 # success takes one, so its trials are those of a spending action (Discoverer.spent).
 TOOL_FAILURES = (*SPENDING_FAILURES, "no_tool")
+# How many of the likeliest held causes a discovery tries one at a time beside what the action used up, before
+# group testing: a craft's station is usually the one other crafts need (one do()-test instead of a bisection).
+SINGLE_TRIES = 2
 
 
 def world_caused(t: Transition) -> bool:
@@ -323,6 +326,7 @@ class Discoverer:
         singles_first: bool = False,
         lower: Callable[[str, Transition], Sequence[str]] | None = None,
         belief: Sequence[str] | None = None,
+        singles_only: bool = False,
     ) -> DiscoveryOutcome:
         """Learn what ``action`` needs and yields, using only ``known`` items (oldest first).
 
@@ -337,9 +341,11 @@ class Discoverer:
         with the single that worked and its trial, the other items to try alone in its place, in order (lower
         tiers: the first that works is the cause); default, where ``alternatives``, the rest of ``singles`` oldest
         first, else none. ``singles`` may be a callable, asked once, when they are first wanted (it may run trials of
-        its own: tool tests on a cheaper target). ``belief``: the items a prior believes the action needs (None: no
-        belief); the first trial holds exactly them, and where it works it is the sample the do()-tests start from
-        (``purpose`` of its ``intervention`` event: ``belief``)."""
+        its own: tool tests on a cheaper target). ``singles_only``: with ``singles_first``, where no single is worth a
+        trial the try ends without one (no sample with every known item: a trial pressed ahead of others).
+        ``belief``: the items a prior believes the action needs (None: no belief); the first trial holds exactly
+        them, and where it works it is the sample the do()-tests start from (``purpose`` of its ``intervention``
+        event: ``belief``)."""
         start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
         saved = self.world.inventory()
         outcome = DiscoveryOutcome(action, "no_effect")
@@ -350,12 +356,13 @@ class Discoverer:
                 action,
                 list(known),
                 outcome,
-                set(likely_held),
+                list(likely_held),
                 singles=_once(lambda: [i for i in (singles() if callable(singles) else singles) if i in known]),
                 alternatives=alternatives,
                 singles_first=singles_first,
                 lower=lower,
                 belief=None if belief is None else [i for i in belief if i in known],
+                singles_only=singles_only,
             )
         except Unreachable:
             outcome.status = "unreachable"
@@ -374,12 +381,13 @@ class Discoverer:
         action: str,
         known: list[str],
         outcome: DiscoveryOutcome,
-        likely_held: set[str] = frozenset(),
+        likely_held: Sequence[str] = (),
         singles: Callable[[], list[str]] = list,
         alternatives: bool = True,
         singles_first: bool = False,
         lower: Callable[[str, Transition], Sequence[str]] | None = None,
         belief: Sequence[str] | None = None,
+        singles_only: bool = False,
     ) -> DiscoveryOutcome:
         verified: set[tuple[str, ...]] = set()
         if lower is None and alternatives:
@@ -403,6 +411,8 @@ class Discoverer:
                 return outcome
             if samples:
                 verified.add(tuple(outcome.sampled))  # it worked alone: the do()-test of exactly this cause
+            elif singles_only:  # no likely tool to try alone, and no sample with every known item wanted
+                return outcome
             else:
                 stock = {item: self.stock(item) for item in self._fit(known, self._priority)}
                 outcome.sampled = list(stock)
@@ -430,19 +440,24 @@ class Discoverer:
         self.on_event("hypothesis", {"action": action, "source": hyp.source, **_hyp_dict(hyp)})
 
         core = list(outcome.runs)
+        answers: dict[frozenset[str], bool] = {}  # held set -> whether the do()-test worked: none is run twice
 
         def works(held: Sequence[str]) -> bool:
-            ok = self._confirmed(action, {**hyp.consumed, **{i: 1 for i in held}}, "do", core)
-            if ok:
+            key = frozenset(held)
+            if key not in answers:
+                answers[key] = self._confirmed(action, {**hyp.consumed, **{i: 1 for i in held}}, "do", core)
+            if answers[key]:
                 verified.add(tuple(held))
-            return ok
+            return answers[key]
 
-        if works(()):
-            kept: list[str] = []
-        else:
-            likely = [i for i in hyp.held if i in likely_held or i in hyp.likely]
-            if likely and len(likely) < len(hyp.held) and works(likely):
-                kept = self._minimise(likely, works)
+        kept: list[str] = []
+        if not works(()):
+            likely = [i for i in dict.fromkeys([*hyp.likely, *likely_held]) if i in hyp.held]
+            single = self._single_cause(likely, works) if hyp.consumed else None
+            if single is not None:
+                kept = [single]
+            elif likely and len(likely) < len(hyp.held) and works(likely):
+                kept = self._minimise([i for i in hyp.held if i in likely], works)
             else:
                 kept = self._minimise(list(hyp.held), works)
         sufficient = tuple(kept) in verified or tuple(sorted([*kept, *hyp.consumed])) in verified
@@ -539,26 +554,35 @@ class Discoverer:
         return hyp
 
     @staticmethod
+    def _single_cause(likely: Sequence[str], works: Callable[[Sequence[str]], bool]) -> str | None:
+        """For an action that used items up and did not work with them alone: the first of the :data:`SINGLE_TRIES`
+        likeliest held causes (a station other actions need, the most used first) that makes it work beside them,
+        one do()-test each; None when none does (group testing then finds the causes)."""
+        return next((item for item in likely[:SINGLE_TRIES] if works([item])), None)
+
+    @staticmethod
     def _minimise(held: list[str], works: Callable[[Sequence[str]], bool]) -> list[str]:
-        """Drop every held candidate not needed, newest first, by adaptive group testing.
+        """The held candidates needed, found by binary search over prefixes of ``held`` (oldest first): the shortest
+        prefix that works ends with a needed item (kept); then the search goes on among the items before it, beside
+        the kept ones, until those alone work. About log2(n) + 1 do()-tests per needed item (removing halves and
+        testing both costs about twice that), and where several items serve alike the oldest is kept (the lowest
+        tier: a wooden pickaxe rather than an iron one).
 
-        ``works(held)`` is known to be False for the empty list (and True for the full stock)."""
-        kept = list(held)
-
-        def prune(group: list[str], known_fails: bool = False) -> None:
-            nonlocal kept
-            trial = [i for i in kept if i not in group]
-            if not known_fails and works(trial):
-                kept = trial
-                return
-            if len(group) == 1:
-                return
-            mid = len(group) // 2
-            prune(group[:mid])
-            prune(group[mid:])
-
-        prune(list(reversed(held)), known_fails=True)
-        return kept
+        ``works(held)`` is known to be True for the full list and False for the empty one (asking it again of a set
+        it has answered costs no trial: the caller remembers)."""
+        kept: list[str] = []
+        pool = list(held)  # works(kept + pool) holds
+        while pool and not works(kept):
+            low, high = 1, len(pool)  # the shortest working prefix has a length in [low, high]
+            while low < high:
+                mid = (low + high) // 2
+                if works([*kept, *pool[:mid]]):
+                    high = mid
+                else:
+                    low = mid + 1
+            kept.append(pool[low - 1])
+            pool = pool[: low - 1]
+        return sorted(kept, key=held.index)
 
     def refine(
         self,
@@ -576,7 +600,13 @@ class Discoverer:
         outcome = DiscoveryOutcome(relation.action, "explained", relation)
         try:
             found = self._alternatives(
-                relation.action, relation.consumed(), list(relation.held()), list(known), outcome.runs, only=causes
+                relation.action,
+                relation.consumed(),
+                list(relation.held()),
+                list(known),
+                outcome.runs,
+                only=causes,
+                already={cause: need.alternatives for cause, need in relation.needs.items()},
             )
         except (Unreachable, WorldFailed):
             found = {}
@@ -609,8 +639,10 @@ class Discoverer:
         known: list[str],
         runs: list[Transition],
         only: Sequence[str] | None = None,
+        already: Mapping[str, Sequence[str]] | None = None,
     ) -> dict[str, tuple[str, ...]]:
-        """For each cause (or each of ``only``), the other known items seen to serve in its place."""
+        """For each cause (or each of ``only``), the other known items seen to serve in its place; those ``already``
+        found for a cause are not looked for again (a refine after a new item finds only new ones)."""
         out: dict[str, tuple[str, ...]] = {}
         causes = set(consumed) | set(kept)
         with self.world.counters.parallel():  # the searches for different causes are independent
@@ -618,7 +650,9 @@ class Discoverer:
                 if only is not None and cause not in only:
                     continue
                 with self.world.counters.branch():
-                    found = self._alternatives_of(action, cause, consumed, kept, known, causes, runs)
+                    found = self._alternatives_of(
+                        action, cause, consumed, kept, known, causes, runs, (already or {}).get(cause, ())
+                    )
                 if found:
                     out[cause] = tuple(found)
         return out
@@ -632,13 +666,14 @@ class Discoverer:
         known: list[str],
         causes: set[str],
         runs: list[Transition],
+        already: Sequence[str] = (),
     ) -> list[str]:
         """The known items seen to serve in place of ``cause`` (each found one is excluded next).
 
         Where the world's capacity cannot stock every candidate at once, a failed trial rules out only
         the candidates it stocked: the next trial stocks the next ones, until every candidate has been in
         a trial (the learner records the search as done with every known item)."""
-        excluded = {cause}
+        excluded = {cause, *already}
         ruled_out: set[str] = set()
         found: list[str] = []
         base = {i: q for i, q in consumed.items() if i != cause}

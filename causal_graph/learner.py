@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -188,6 +189,7 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         self.actions = [a for a in actions if a not in discoverer.world.movement_actions]
         random.Random(order_seed).shuffle(self.actions)
         self.state = state or LearnerState()
+        self._pressed: dict[str, int] = {}  # action -> how many items were known when pressed without a trial
         self.on_outcome = on_outcome or (lambda o: None)
         for action in self.actions:
             graph.add_action(action)
@@ -208,8 +210,29 @@ class Learner(SpendingTrials, Exploring, Beliefs):
     def worth_trying(self) -> list[str]:
         """Unexplained actions not yet tried with every known item; in a noisy world, then those whose last try
         may have been the world's doing (:data:`RETRY_STATUSES`), until ``noisy_tries`` tries with the same items.
-        Spending actions (:mod:`causal_graph.spending`) are held back: only when none of those is left, the most
-        promising one alone (with new items, or a likely tool it has not tried alone)."""
+        Spending actions (:mod:`causal_graph.spending`) are held back: the one with the cheapest target goes after the
+        actions never tried where a likely tool is new to it (:meth:`pressing`); only when nothing cheap is left,
+        the most promising one alone (with new items, or a likely tool it has not tried alone)."""
+        fresh, cheap, again = self._cheap()
+        if cheap or again:
+            pressing = [] if self.route() else self.pressing()  # a trusted route orders the trials itself
+            if pressing:  # after the actions never tried, before the retries
+                tried = self.state.tried_with
+                first = [a for a in cheap if a not in tried]
+                return [*first, *pressing, *(a for a in cheap if a in tried), *again]
+            return cheap + again
+        spending = [
+            a
+            for a in self.actions
+            if self.spending(a)
+            # a likely tool not tried alone yet (none after a try the world ended: out of reach, or failing it)
+            and (a in fresh or (self.singles(a) and self.state.status.get(a) not in ("unreachable", "world_failed")))
+        ]
+        return self._spending_order(spending)[:1]
+
+    def _cheap(self) -> tuple[list[str], list[str], list[str]]:
+        """The unexplained actions with items new since their last try (``fresh``), those of them that are not
+        spending, in the order they are worth trying (``cheap``), and in a noisy world the retries (``again``)."""
         known = set(self.state.known)
         fresh = [
             a
@@ -233,16 +256,7 @@ class Learner(SpendingTrials, Exploring, Beliefs):
                 and self.state.status.get(a) in RETRY_STATUSES
                 and self.state.tries.get(a, 1) < self.noisy_tries
             ]
-        if cheap or again:
-            return cheap + again
-        spending = [
-            a
-            for a in self.actions
-            if self.spending(a)
-            # a likely tool not tried alone yet (none after a try the world ended: out of reach, or failing it)
-            and (a in fresh or (self.singles(a) and self.state.status.get(a) not in ("unreachable", "world_failed")))
-        ]
-        return self._spending_order(spending)[:1]
+        return fresh, cheap, again
 
     def check(self, t: Transition) -> list[str]:
         """Weigh a transition seen after learning (the controller calls this with each of its own steps): a chance
@@ -344,15 +358,18 @@ class Learner(SpendingTrials, Exploring, Beliefs):
 
     def learn(self, action: str) -> DiscoveryOutcome:
         known = list(self.state.known)
-        tools = {i for rel in self.graph.relations() for i, need in rel.needs.items() if not need.consumed}
+        # items held (not used up) by learned relations: how many each serves, the most used first (a craft's station)
+        tools = Counter(i for rel in self.graph.relations() for i, need in rel.needs.items() if not need.consumed)
         priority = self._priority_if_limited(action)
         same = set(known) == set(self.state.tried_with.get(action, ()))
         spending = action in self.discoverer.spent
+        _, cheap, again = self._cheap()
+        pressed = self.spending(action) and bool(cheap or again)  # ahead of cheap actions: only a likely tool alone
 
         def likely_tools() -> list[str]:  # asked before a spending action's try, or once a sample took from the world
             self.prove_tools()
             self.prove_tier(action)
-            return self.singles(action)
+            return self.pressed_singles(action) if pressed else self.singles(action)
 
         where = getattr(self.discoverer.world, "last_info", {}).get("position")
         if self.state.origin is None and where is not None:  # where the world placed the agent
@@ -361,13 +378,14 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         outcome = self.discoverer.discover(
             action,
             known,
-            [i for i in known if i in tools],
+            sorted((i for i in known if i in tools), key=lambda i: -tools[i]),
             priority=priority,
             belief=belief_stock,
             singles=likely_tools,
             # a dig's alternatives each cost a target, a belief's delay the goal: both wait until the goals are reached
             alternatives=self.state.completing,
             singles_first=spending,
+            singles_only=pressed,
             lower=lambda tool, t: self._lower_tiers(action, tool, t.ticks),
         )
         if outcome.belief in ("failed", "known to fail"):  # its own trial failed: weighed whatever came after
@@ -375,6 +393,11 @@ class Learner(SpendingTrials, Exploring, Beliefs):
             self.weigh_belief(action, believed, outcome.relation, why=why)
         elif outcome.belief and outcome.status not in ("unreachable", "world_failed"):
             self.weigh_belief(action, believed, outcome.relation)
+        if pressed and not outcome.runs:  # no likely tool came to try alone: it waits, as if not pressed
+            self._pressed[action] = len(known)
+            log.debug("%s: pressed, but no likely tool to try alone", action)
+            self.on_outcome(outcome)
+            return outcome
         spent = [t for t in outcome.runs if spends(t)]
         if spent:
             self.state.spends[action] = self.state.spends.get(action, 0) + len(spent)

@@ -70,6 +70,12 @@ class SpendingTrials:
             | {item for tests in self.state.tier_tests.values() for item, works in tests.items() if works}
         )
 
+    def _tool_like(self) -> set[str]:
+        """Before any item is seen serving as a tool: the known items of which a stack holds one, where the world says
+        so (``World.stack_limit``): a tool is held, not piled up."""
+        limit = getattr(self.discoverer.world, "stack_limit", None)
+        return {i for i in self.state.known if limit is not None and limit(i) == 1}
+
     def _made_like_tools(self, tools: set[str]) -> set[str]:
         """Items a learned relation makes the way one of ``tools`` is made (the same :func:`_shape`): a new pickaxe
         is made like the old one."""
@@ -283,14 +289,15 @@ class SpendingTrials:
         return tested
 
     def _candidates(self, action: str) -> list[str]:
-        """For a spending action: the known tools of actions that take from the world (:meth:`_taking_tools`) that
-        none of its spending trials held, newest first (the newest tier is the likeliest to dig what the older ones
-        could not), without those older than one made alike that failed alone (a lower tier fails too)."""
+        """For a spending action: the known tools of actions that take from the world (:meth:`_taking_tools`; before
+        there are any, the items a stack holds one of, :meth:`_tool_like`) that none of its spending trials held,
+        newest first (the newest tier is the likeliest to dig what the older ones could not), without those older
+        than one made alike that failed alone (a lower tier fails too)."""
         stocks = self.discoverer.spent.get(action, ())
         held_then = self._held_when_spent(action)
         failed_alone = [next(iter(stock)) for stock in stocks if len(stock) == 1]
         order = self._age()
-        tools = self._taking_tools()
+        tools = self._taking_tools() or self._tool_like()
 
         def outdone(item: str) -> bool:  # an older tool made like one that failed alone: a lower tier fails too
             return any(order.get(item, 0) < order.get(f, 0) and self._made_alike(item, f) for f in failed_alone)
@@ -301,6 +308,91 @@ class SpendingTrials:
             for i in reversed(self.state.known)
             if i in tools and i not in held_then and i not in tried and not outdone(i)
         ]
+
+    def pressing(self) -> list[str]:
+        """The spending action whose trial goes before the cheap actions' retries (none, or one): of those with a
+        likely tool new to them that a pressed trial would try alone (:meth:`pressed_singles`; or an item made like a
+        tool, not tested yet on the proxy), the one whose first target was cheapest to reach (least game time).
+        Leaving every spending action until nothing cheap is left makes better tools first, but each retry of a cheap
+        action costs a step; a tool is pressed on a target only where it may dig it: newer than the tools that showed
+        their tier on a target no dearer (:meth:`_shown_tier`: a stone pickaxe that unlocked iron is not pressed on a
+        diamond), and not held by a trial that broke a target no dearer for nothing (:meth:`_beaten`). A pressed trial
+        runs no sample with every known item (``singles_only`` of :meth:`causal_graph.discovery.Discoverer.discover`):
+        the target waits for the next tool, or until nothing cheap is left. Before any tool is known (the candidates
+        are guesses, :meth:`_tool_like`), only the cheapest target is pressed."""
+        waiting = [
+            a
+            for a in self.actions
+            if self.spending(a) and self.state.status.get(a) not in ("unreachable", "world_failed")
+        ]
+        made_like = self._made_like_tools(self._taking_tools())
+        ordered = sorted(waiting, key=lambda a: (self.state.target_ticks.get(a, 0), self.actions.index(a)))
+        if not self._taking_tools():  # no tool known yet: every item a stack holds one of is a guess, on one target
+            ordered = ordered[:1]
+        for action in ordered:
+            if self._pressed.get(action) == len(self.state.known):  # pressed with these items already: no single came
+                continue
+            held_then = self._held_when_spent(action)
+            untested = [
+                i for i in self.state.known if i in made_like and i not in self.state.tool_tests and i not in held_then
+            ]
+            if self._pressable([*self._candidates(action), *untested], action):
+                return [action]
+        return []
+
+    def _pressable(self, items: list[str], action: str) -> list[str]:
+        """``items`` that a pressed trial of ``action`` may try alone: newer than its :meth:`_shown_tier`, and not
+        :meth:`_beaten`."""
+        order, bar, beaten = self._age(), self._shown_tier(action), self._beaten(action)
+        return [i for i in items if order.get(i, -1) > bar and i not in beaten]
+
+    def _beaten(self, action: str) -> set[str]:
+        """The items held by a trial that broke another target for nothing where that target was no dearer to reach
+        than ``action``'s (:meth:`_no_dearer`): what cannot dig the commoner target is not tried
+        alone on the rarer one ahead of the cheap actions."""
+        return {
+            item
+            for other in self.discoverer.spent
+            if other != action and self._no_dearer(other, action)
+            for item in self._held_when_spent(other)
+        }
+
+    def _no_dearer(self, other: str, action: str) -> bool:
+        """Whether ``other``'s first target was no dearer than ``action``'s by both measures the learner has: the game
+        time reaching it took, and its distance from where the agent began where both are known (one sample each:
+        where they disagree, neither target is taken for the commoner)."""
+        ticks, reach = self.state.target_ticks, self.state.target_reach
+        if ticks.get(other, 0) > ticks.get(action, 0):
+            return False
+        return other not in reach or action not in reach or reach[other] <= reach[action]
+
+    def _shown_tier(self, action: str) -> int:
+        """The age (:meth:`_age`) of the newest tool that showed its tier on a target no dearer than ``action``'s
+        (:meth:`_no_dearer`; -1: none): it unlocked that target where a trial holding an older tool had broken it for
+        nothing; a tool that was simply the first tried shows nothing (an iron pickaxe may dig coal; an iron pickaxe
+        that dug gold first may dig a diamond too). Only a newer tool is pressed on ``action``."""
+        order, tools = self._age(), self._taking_tools()
+
+        def shown(rel: CausalRelation, cause: str) -> bool:  # an older tool failed where ``cause`` dug
+            return any(t in tools and order.get(t, -1) < order[cause] for t in self._held_when_spent(rel.action))
+
+        return max(
+            (
+                order.get(cause, -1)
+                for rel in self.graph.relations()
+                if rel.takes_from_world() and rel.action != action and self._no_dearer(rel.action, action)
+                for cause, need in rel.needs.items()
+                if not need.consumed and shown(rel, cause)
+            ),
+            default=-1,
+        )
+
+    def pressed_singles(self, action: str) -> list[str]:
+        """:meth:`singles` of a pressed ``action``: only those it may dig (:meth:`_pressable`); for the rarest target
+        waiting (:meth:`_rarest`), only those shown to dig the tier below (:meth:`_digs_tier`: a golden pickaxe whose
+        tier test could not run, its target gone, is not pressed on a diamond)."""
+        items = self._pressable(self.singles(action), action)
+        return [i for i in items if self._digs_tier(i)] if self._rarest(action) else items
 
     def singles(self, action: str) -> list[str]:
         """The likely tools of a spending action (:meth:`_candidates`), in the order the discoverer tries them alone

@@ -33,7 +33,7 @@ NAMES = ("wooden_pickaxe", "stone_pickaxe", "iron_pickaxe")
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """Real runs (about 1 s each): name -> (run folder, RunResult). ``short`` stops after 300 steps with
+    """Real runs (about 1 s each): name -> (run folder, RunResult). ``short`` stops after 150 steps with
     a partly learned graph; ``water`` has the environment goal near:water after the diamond."""
     out = tmp_path_factory.mktemp("runs")
     made = {}
@@ -41,7 +41,7 @@ def runs(tmp_path_factory):
         ("a", "original", 0, {}),
         ("b", "adam_modified", 0, {}),
         ("c", "original", 1, {}),
-        ("short", "original", 0, {"max_steps": 300}),
+        ("short", "original", 0, {"max_steps": 150}),
         ("water", "original", 0, {"env_goals": ("near:water",)}),
     ):
         config = RunConfig(variant=variant, seed=seed, out=str(out / name), name=name, picture=False, **extra)

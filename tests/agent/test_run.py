@@ -104,7 +104,7 @@ def test_samples_at_their_limit_reach_diamond_on_the_seed_that_needs_most(tmp_pa
     assert result.goal_reached and result.score["shd"] == 0
 
 
-@pytest.mark.parametrize("budget", [1, 100, 257])
+@pytest.mark.parametrize("budget", [1, 100, 157])
 def test_the_step_budget_is_exact(tmp_path, budget):
     # a discovery or a plan step used to run past the budget (--max-steps 100 ended at step 108)
     result = new_run(RunConfig(max_steps=budget, out=str(tmp_path), picture=False)).loop()

@@ -113,6 +113,9 @@ def shd(w: EnvWorld, graph: CausalGraph) -> tuple[int, list]:
     return score(graph, truth)["shd"], edge_differences(graph, truth)
 
 
+GEMS_SPENT: dict[int, int] = {}  # order seed -> gems learning broke (filled by the test below)
+
+
 @pytest.mark.parametrize("order_seed", range(6))
 def test_the_quarry_is_learned_whole_spending_few_gems(order_seed):
     w = quarry()
@@ -122,10 +125,23 @@ def test_the_quarry_is_learned_whole_spending_few_gems(order_seed):
     gems_learning = w.env.broken.get("gem", 0)
     assert graph.explained("dig_gem")
     # one dig finds the gem (nothing known yet: a block spent); the metal pick, not proven on the rock pick's tier,
-    # is tested on one ore first, then tried alone on a gem and verifies the cause in one trial: 2 of the 4 gems
-    assert gems_learning <= 2, w.env.broken
+    # is tested on one ore first, then tried alone on a gem and verifies the cause in one trial: 2 of the 4 gems. Where
+    # the ore was learned from a sample holding both picks (no trial showed the wood pick fail there), the rock pick is
+    # pressed on a gem as soon as it dug the ore (causal_graph.spending.pressing): 3, one left for the pursuit
+    assert gems_learning <= 3, w.env.broken
+    GEMS_SPENT[order_seed] = gems_learning
     learner.complete()  # after the goal: the lower tiers and alternatives, each trial another block
     assert shd(w, graph)[0] == 0, shd(w, graph)[1]
+
+
+def test_most_learning_orders_spend_two_gems():
+    """Over the six orders above, the median is 2 gems (pressing ahead costs a gem only where no trial had shown the
+    older pick fail on the tier below)."""
+    for order_seed in range(6):
+        if order_seed not in GEMS_SPENT:
+            test_the_quarry_is_learned_whole_spending_few_gems(order_seed)
+    spent = sorted(GEMS_SPENT.values())
+    assert spent[len(spent) // 2] <= 2 and spent[-1] <= 3, GEMS_SPENT
 
 
 def test_without_the_spending_rules_learning_digs_every_gem():
