@@ -441,6 +441,8 @@ class Discoverer:
 
         core = list(outcome.runs)
         answers: dict[frozenset[str], bool] = {}  # held set -> whether the do()-test worked: none is run twice
+        for stock in verified:  # a belief's or a single's trial held exactly these, and worked
+            answers[frozenset(i for i in stock if i not in hyp.consumed)] = True
 
         def works(held: Sequence[str]) -> bool:
             key = frozenset(held)

@@ -74,6 +74,9 @@ class LearnerState:
     # action -> item -> whether it served alone as that action's tool (a newer tool tried on a tier's frontier)
     tier_tests: dict[str, dict[str, bool]] = field(default_factory=dict)
     last_stocked: dict[str, list[str]] = field(default_factory=dict)  # action -> what its last try stocked (capacity)
+    # action -> what its tries stocked since one stocked an item new to it (capacity): each known item must have been
+    # in a try beside the newest ones (an old item may be needed with a new one: a wooden shovel beside diamonds)
+    since_new: dict[str, list[str]] = field(default_factory=dict)
     beliefs_confirmed: list[str] = field(default_factory=list)  # actions whose belief a trial confirmed (beliefs)
     beliefs_refuted: list[str] = field(default_factory=list)  # actions whose belief a trial refuted
 
@@ -105,6 +108,8 @@ class LearnerState:
             data["tier_tests"] = {a: dict(items) for a, items in self.tier_tests.items()}
         if self.last_stocked:
             data["last_stocked"] = {a: list(items) for a, items in self.last_stocked.items()}
+        if self.since_new:
+            data["since_new"] = {a: list(items) for a, items in self.since_new.items()}
         if self.spent:
             data["spent"] = {a: [dict(stock) for stock in stocks] for a, stocks in self.spent.items()}
             data["spends"] = dict(self.spends)
@@ -149,6 +154,7 @@ class LearnerState:
                 for a, items in (data.get("tier_tests") or {}).items()
             },
             last_stocked={str(a): [str(i) for i in items] for a, items in (data.get("last_stocked") or {}).items()},
+            since_new={str(a): [str(i) for i in items] for a, items in (data.get("since_new") or {}).items()},
             beliefs_confirmed=[str(a) for a in (data.get("beliefs") or {}).get("confirmed", [])],
             beliefs_refuted=[str(a) for a in (data.get("beliefs") or {}).get("refuted", [])],
         )
@@ -234,10 +240,16 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         """The unexplained actions with items new since their last try (``fresh``), those of them that are not
         spending, in the order they are worth trying (``cheap``), and in a noisy world the retries (``again``)."""
         known = set(self.state.known)
+        since_new = self.state.since_new
         fresh = [
             a
             for a in self.actions
-            if not self.graph.explained(a) and (a not in self.state.tried_with or known - set(self.state.tried_with[a]))
+            if not self.graph.explained(a)
+            and (
+                a not in self.state.tried_with
+                or known - set(self.state.tried_with[a])
+                or (a in since_new and known - set(since_new[a]))
+            )
         ]
         # the most items new since its last try first (never tried: first of all): an action that just failed waits
         # while others have more to try, and meanwhile more items come, so one retry covers several
@@ -320,8 +332,9 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         capacity (at least one) for items not yet tried with ``action`` (newest first: every try then
         covers something new), then an eighth for items its last try left out that no relation has been seen to
         need (oldest first: the tries rotate through them, so an odd cause is held beside the new items some
-        time), then every cause of a learned relation and its alternatives (what actions have been seen to need),
-        then the rest, newest first."""
+        time; once a try held an item new to the action, those not in a try since, :attr:`LearnerState.since_new`,
+        so that each is held beside the new ones in a bounded number of tries), then every cause of a learned
+        relation and its alternatives (what actions have been seen to need), then the rest, newest first."""
         known = self.state.known
         capacity = self.discoverer.capacity or len(known)
         tried = set(self.state.tried_with.get(action, ()))
@@ -336,6 +349,9 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         head = untried[: max(1, capacity // 4)]
         last = set(self.state.last_stocked.get(action, known))
         left_out = [i for i in known if i in tried and i not in last and i not in causes][: capacity // 8]
+        if action in self.state.since_new:  # those not in a try since one held an item new to it, oldest first
+            covered = set(self.state.since_new[action])
+            left_out = [i for i in known if i not in covered][: max(1, capacity // 8)]
         return list(dict.fromkeys([*head, *left_out, *useful, *untried, *reversed(known)]))
 
     def _priority_if_limited(self, action: str) -> list[str] | None:
@@ -419,6 +435,10 @@ class Learner(SpendingTrials, Exploring, Beliefs):
             # over capacity, or a likely tool that failed alone: remember only what this try stocked
             before = self.state.tried_with.get(action, [])
             self.state.tried_with[action] = list(dict.fromkeys([*before, *outcome.sampled]))
+            if self.discoverer.capacity is not None and not spending:
+                newcomer = any(i not in before for i in outcome.sampled)  # the coverage starts again beside it
+                since = [] if newcomer else self.state.since_new.get(action, [])
+                self.state.since_new[action] = list(dict.fromkeys([*since, *outcome.sampled]))
         else:
             self.state.tried_with[action] = known
         for t in outcome.runs:

@@ -118,3 +118,37 @@ def test_the_graph_obtainable_set_is_a_fixpoint():
     )
     assert graph.obtainable() == {"log", "planks"}
     assert graph.obtainable(without="plank") == {"log"}
+
+
+def test_a_believed_stock_that_worked_is_not_tested_again():
+    w = world()
+    d, events = recorded(w)
+    known = ["oak_log", "oak_planks", "stick", "crafting_table", "cobblestone", "wooden_pickaxe"]
+    outcome = d.discover("craft_furnace", known, belief=["cobblestone", "crafting_table"])
+    assert outcome.belief == "held" and set(outcome.relation.needs) == {"cobblestone", "crafting_table"}
+    stocks = [tuple(sorted(e["inventory"])) for e in events if e["purpose"] in ("belief", "do")]
+    assert stocks == [("cobblestone", "crafting_table"), ("cobblestone",)]  # the belief, then without the station
+
+
+def test_over_capacity_each_known_item_is_tried_beside_the_newest():
+    """The simulator's interventions hold 32 item kinds. An action that fails over capacity stays worth trying until
+    every known item has been in a try since one held an item new to it (random:4 seed 7 had a diamond axe that needs
+    an old wooden shovel beside the new diamonds, never stocked together)."""
+    w = world()
+    learner = Learner(Discoverer(w), CausalGraph(), w.action_names)
+    capacity = learner.discoverer.capacity
+    assert capacity == 32
+    items = [i for i in w.spec.item_names if not i.startswith("placed:")]
+    learner.observe(items[:40])
+    action = "craft_diamond_axe"  # fails: no diamond among them (the first 40 names) or not with its table
+    assert learner.learn(action).status == "no_effect"
+    assert action in learner.worth_trying()  # 8 of the 40 were not in the try
+    tries = 1
+    while action in learner.worth_trying() and tries < 10:
+        learner.learn(action)
+        tries += 1
+    assert set(learner.state.since_new[action]) == set(items[:40]) and tries <= 3
+    learner.observe(items[40:41])  # a new item: the coverage starts again beside it
+    learner.learn(action)
+    assert items[40] in learner.state.since_new[action] and len(learner.state.since_new[action]) <= capacity
+    assert action in learner.worth_trying()
