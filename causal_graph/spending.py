@@ -310,24 +310,27 @@ class SpendingTrials:
         ]
 
     def pressing(self) -> list[str]:
-        """The spending action whose trial goes before the cheap actions' retries (none, or one): of those with a
-        likely tool new to them that a pressed trial would try alone (:meth:`pressed_singles`; or an item made like a
-        tool, not tested yet on the proxy), the one whose first target was cheapest to reach (least game time).
+        """The spending action whose trial goes before the cheap actions' retries (none, or one): of those with a likely
+        tool new to them that it may try alone (:meth:`_candidates`, or an item made like a tool not tested yet on the
+        proxy, kept by :meth:`_pressable`; :meth:`pressed_singles` may still find none at the trial, and the action
+        then waits until it knows more items), the one whose first target was cheapest to reach (least game time).
         Leaving every spending action until nothing cheap is left makes better tools first, but each retry of a cheap
         action costs a step; a tool is pressed on a target only where it may dig it: newer than the tools that showed
         their tier on a target no dearer (:meth:`_shown_tier`: a stone pickaxe that unlocked iron is not pressed on a
-        diamond), and not held by a trial that broke a target no dearer for nothing (:meth:`_beaten`). A pressed trial
-        runs no sample with every known item (``singles_only`` of :meth:`causal_graph.discovery.Discoverer.discover`):
-        the target waits for the next tool, or until nothing cheap is left. Before any tool is known (the candidates
-        are guesses, :meth:`_tool_like`), only the cheapest target is pressed."""
+        diamond), and not held by a trial that broke a target no dearer for nothing (:meth:`_beaten`). A pressed
+        trial runs no sample with every known item (``singles_only`` of
+        :meth:`causal_graph.discovery.Discoverer.discover`): the target waits for the next tool, or until nothing
+        cheap is left. Before any tool is known (the candidates are guesses, :meth:`_tool_like`), only the cheapest
+        target is pressed."""
         waiting = [
             a
             for a in self.actions
             if self.spending(a) and self.state.status.get(a) not in ("unreachable", "world_failed")
         ]
-        made_like = self._made_like_tools(self._taking_tools())
+        tools = self._taking_tools()
+        made_like = self._made_like_tools(tools)
         ordered = sorted(waiting, key=lambda a: (self.state.target_ticks.get(a, 0), self.actions.index(a)))
-        if not self._taking_tools():  # no tool known yet: every item a stack holds one of is a guess, on one target
+        if not tools:  # no tool known yet: every item a stack holds one of is a guess, on one target
             ordered = ordered[:1]
         for action in ordered:
             if self._pressed.get(action) == len(self.state.known):  # pressed with these items already: no single came
