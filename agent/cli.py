@@ -12,6 +12,7 @@ from rich.logging import RichHandler
 from rich.text import Text
 
 from agent.plugins import add_plugin_parsers
+from agent.prior import UNKNOWN_POLICIES
 from agent.runlog import RunInterrupted
 from causal_graph.learner import EXPLORE_PATIENCE
 from env.interface import EnvironmentUnavailable
@@ -119,6 +120,7 @@ examples:
   adam prior --out prior.json
   adam run --prior prior.json
   adam run --prior prior.json --variant adam_modified
+  adam run --prior prior.json --variant obfuscated --prior-unknown skip   # 1.19's names: every entry left out
 """
 VARIANTS_HELP = "original | adam_modified | obfuscated | random:SEED (the random variant needs its seed)"
 ENV_HELP = (
@@ -190,6 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
         "writes Minecraft 1.19's); the actions on a believed route to the goal are tried first, holding what is "
         "believed, and nothing enters the graph unverified (default: none)",
     )
+    run.add_argument(
+        "--prior-unknown",
+        choices=UNKNOWN_POLICIES,
+        default="error",
+        help="a prior entry naming an action or item this world lacks: error (stop, naming it; the default) or skip "
+        "(leave it out, say how many were, use the rest)",
+    )
     run.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
     run.add_argument("--name", default="", help="run folder name suffix (default VARIANT-sSEED, or ENV-sSEED)")
     run.add_argument("--samples", type=int, default=1, help="samples per action, run as if in parallel (default 1)")
@@ -245,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     live.add_argument(
         "--prior", metavar="FILE", default="", help="beliefs that steer learning, verified, as adam run's (adam prior)"
+    )
+    live.add_argument(
+        "--prior-unknown", choices=UNKNOWN_POLICIES, default="error", help="as adam run's (error or skip)"
     )
     live.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
     live.add_argument("--name", default="", help="run folder name suffix (default live-local, or live with --host)")

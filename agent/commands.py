@@ -103,6 +103,7 @@ def live_command(args: argparse.Namespace, console: Console | None = None) -> in
         env_kwargs=kwargs,
         explore_rounds=args.explore_rounds,
         prior_file=_prior_path(args.prior),
+        prior_unknown=args.prior_unknown,
     )
     return _execute(new_run(config), args, console)
 
@@ -144,6 +145,7 @@ def run_command(args: argparse.Namespace, console: Console | None = None) -> int
             conditions=parse_conditions(args.conditions),
             explore_rounds=args.explore_rounds,
             prior_file=_prior_path(args.prior),
+            prior_unknown=args.prior_unknown,
         )
         config.validate()  # a bad option is named before the endpoint is asked anything
         run = new_run(config, llm_down=llm_preflight(config))

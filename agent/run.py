@@ -70,6 +70,7 @@ class RunResult:
     world: str = ""  # the world's name (its WorldSpec)
     milestone_order: tuple[str, ...] = ()  # the world's milestone labels, in order (none: none)
     resources: dict[str, dict[str, int]] = field(default_factory=dict)  # agent.resources.resource_table
+    prior: dict[str, Any] = field(default_factory=dict)  # the prior file's entries and track record ({}: none)
 
     @property
     def scored(self) -> bool:
@@ -93,6 +94,7 @@ class RunResult:
             "score": self.score,
             "llm": self.llm,
             "resources": self.resources,
+            "prior": self.prior,
             "run_dir": str(self.run_dir),
         }
 
@@ -150,9 +152,26 @@ class AgentRun:
             config=replace(discovery_config, samples=max(config.samples, discovery_config.samples)),
             on_event=lambda kind, data: self._emit(kind, **data),
         )
-        beliefs = None
+        self.prior = None
         if config.prior_file:
-            beliefs = read_prior(config.prior_file, self.world.action_names, self.world.spec.item_names)
+            self.prior = read_prior(
+                config.prior_file,
+                self.world.action_names,
+                self.world.spec.item_names,
+                skip_unknown=config.prior_unknown == "skip",
+            )
+            if self.prior.skipped:
+                kept = len(self.prior.graph.relations())
+                log.warning(
+                    "the prior %s names what this world lacks: %d entr%s left out (first: %s); %d kept%s",
+                    config.prior_file,
+                    len(self.prior.skipped),
+                    "y" if len(self.prior.skipped) == 1 else "ies",
+                    self.prior.skipped[0],
+                    kept,
+                    "" if kept else ": learning without beliefs",
+                )
+        beliefs = self.prior.graph if self.prior and self.prior.graph.relations() else None
         self.learner = Learner(
             discoverer,
             self.graph,
@@ -300,6 +319,15 @@ class AgentRun:
         model = self.llm.model if self.llm else (self.config.llm or "").partition(":")[2]
         return {**self.tally.to_dict(model, usage), "fallback": self.config.llm_fallback}
 
+    def prior_result(self) -> dict[str, Any]:
+        """``result.json``'s ``prior``: the file, its relations kept and entries left out, and the track record of its
+        beliefs (confirmed, refuted, whether they still steer); {} for a run without a prior file."""
+        if self.prior is None:
+            return {}
+        refuted, confirmed = self.learner.track_record("prior")
+        trusted = bool(self.prior.graph.relations()) and self.learner.trusted("prior")
+        return {**self.prior.summary(), "confirmed": confirmed, "refuted": refuted, "trusted": trusted}
+
     def recount(self, events: Iterable[Mapping[str, Any]]) -> None:
         """Rebuild the LLM usage and failure counts of a resumed run from its logged events, so that
         ``result.json`` counts the whole run, not only what came after the resume."""
@@ -395,6 +423,7 @@ class AgentRun:
             world=self.world.spec.name,
             milestone_order=labels(self.world.spec),
             resources=self.resources(),
+            prior=self.prior_result(),
         )
         atomic_write_json(self.folder / "result.json", result.to_json(), indent=1)
         return result

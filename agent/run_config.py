@@ -10,6 +10,7 @@ from typing import Any, get_origin, get_type_hints
 from agent.goals import EnvironmentGoal
 from agent.llm.client import redact_url
 from agent.llm.prompts import ROLES
+from agent.prior import UNKNOWN_POLICIES
 from agent.worlds import is_minecraft, is_simulator
 from causal_graph.learner import EXPLORE_PATIENCE
 
@@ -79,6 +80,7 @@ class RunConfig:
     explore_rounds: int = EXPLORE_PATIENCE
     # a prior file (adam prior writes Minecraft 1.19's): beliefs that steer learning, each verified before use
     prior_file: str = ""
+    prior_unknown: str = "error"  # error | skip: a prior entry naming what the world lacks (agent.prior)
 
     def to_dict(self) -> dict[str, Any]:
         data = {**asdict(self), "goals": list(self.goals), "llm_roles": list(self.llm_roles)}
@@ -124,6 +126,8 @@ class RunConfig:
         check_conditions(self.conditions, self.env_id)
         if self.llm_fallback not in LLM_FALLBACKS:
             raise ValueError(f"invalid --llm-fallback {self.llm_fallback!r}; valid: {', '.join(LLM_FALLBACKS)}")
+        if self.prior_unknown not in UNKNOWN_POLICIES:
+            raise ValueError(f"invalid --prior-unknown {self.prior_unknown!r}; valid: {', '.join(UNKNOWN_POLICIES)}")
         if self.explore_rounds < 0:
             raise ValueError(f"--explore-rounds must be 0 or more, got {self.explore_rounds}")
         if self.max_steps < 1:

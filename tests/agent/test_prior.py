@@ -101,6 +101,39 @@ def test_a_prior_naming_what_the_world_lacks_is_one_clear_error(tmp_path, prior,
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())  # nothing written
 
 
+def test_a_prior_of_another_worlds_names_is_left_out_with_skip_and_costs_nothing(tmp_path, prior):
+    """1.19's names in the obfuscated world: an error by default, every entry left out with ``--prior-unknown skip``
+    (said in one warning and in result.json), and the run is then the run without a prior, step for step."""
+    refused = adam("run", "--variant", "obfuscated", "--prior", str(prior), "--out", str(tmp_path / "r"), "--quiet")
+    assert refused.returncode == 2 and "--prior-unknown skip" in refused.stderr and "Traceback" not in refused.stderr
+    skipped = adam(
+        "run", "--variant", "obfuscated", "--prior", str(prior), "--prior-unknown", "skip",
+        "--out", str(tmp_path / "s"), "--json", "--no-picture",
+    )  # fmt: skip
+    assert skipped.returncode == 0, skipped.stderr
+    said = " ".join(skipped.stderr.split())  # the log handler wraps long lines
+    assert said.count("left out") == 1 and "41 entries left out" in said and "learning without beliefs" in said
+    plain = adam("run", "--variant", "obfuscated", "--out", str(tmp_path / "p"), "--json", "--no-picture")
+    a, b = json.loads(plain.stdout), json.loads(skipped.stdout)
+    assert b["prior"] == {"file": str(prior), "relations": 0, "skipped": 41, "confirmed": 0, "refuted": 0,
+                          "trusted": False}  # fmt: skip
+    assert a["prior"] == {} and (b["milestones"], b["steps"], b["shd"]) == (a["milestones"], a["steps"], a["shd"])
+
+
+def test_skip_keeps_the_entries_the_world_has_and_result_json_keeps_the_track_record(tmp_path, prior):
+    data = json.loads(prior.read_text())
+    data["relations"][0]["yields"]["unobtainium"] = 1
+    partial = tmp_path / "partial.json"
+    partial.write_text(json.dumps(data))
+    result, events = run(tmp_path / "a", partial, variant="adam_modified", prior_unknown="skip")
+    record = result.to_json()["prior"]
+    assert (record["relations"], record["skipped"]) == (40, 1)
+    beliefs = [e for e in events if e["kind"] == "belief"]
+    assert record["refuted"] == sum(e["outcome"] == "refuted" for e in beliefs) >= 3
+    assert record["confirmed"] == sum(e["outcome"] == "confirmed" for e in beliefs) > 0
+    assert data["relations"][0]["action"] not in {e["action"] for e in beliefs}  # the left-out entry steers nothing
+
+
 def test_the_belief_record_survives_a_checkpoint():
     state = LearnerState(beliefs_confirmed=["craft_planks"], beliefs_refuted=["craft_wooden_pickaxe"])
     assert LearnerState.from_dict(json.loads(json.dumps(state.to_dict()))) == state
