@@ -175,8 +175,7 @@ def grid(args: argparse.Namespace) -> Grid:
                 Cell(m, v, s, runs_dir, llm, args.base_url, args.max_steps)
                 for v in variants
                 for s in range(seeds)
-                if (m != "live" or v == "original")  # the live game has the original rules only
-                and (m != "ours_prior" or v != "obfuscated")  # the 1.19 prior knows none of its names
+                if m != "live" or v == "original"  # the live game has the original rules only
             ]
     return Grid(cells, methods, folder, skipped, config)
 
