@@ -15,6 +15,7 @@ from agent.plugins import add_plugin_parsers
 from agent.prior import UNKNOWN_POLICIES
 from agent.runlog import RunInterrupted
 from causal_graph.learner import EXPLORE_PATIENCE
+from env import ACTION_LIBRARIES, DEFAULT_ACTIONS
 from env.interface import EnvironmentUnavailable
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,10 @@ examples:
   adam run --prior prior.json --variant adam_modified
   adam run --prior prior.json --variant obfuscated --prior-unknown skip   # 1.19's names: every entry left out
 """
+ACTIONS_HELP = (
+    "the simulator's action library: adam41 (ADAM's 41 actions, the default) or overworld (every craft, smelt and "
+    "gather 1.19's rules allow in the simulator's world, generated; ADAM's 41 keep their names)"
+)
 VARIANTS_HELP = "original | adam_modified | obfuscated | random:SEED (the random variant needs its seed)"
 ENV_HELP = (
     "the world: a registered gymnasium id that implements the world contract (docs/worlds.md), a world in "
@@ -173,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--variant", help=RUN_VARIANTS_HELP)
     run.add_argument("--seed", type=int, default=0, help="world and agent seed (default 0)")
     run.add_argument("--conditions", metavar="LIST", default="", help=CONDITIONS_HELP)
+    run.add_argument("--actions", choices=ACTION_LIBRARIES, default=DEFAULT_ACTIONS, help=ACTIONS_HELP)
     run.add_argument(
         "--max-steps", type=int, default=20_000, help="environment step budget; the run stops at it (default 20000)"
     )
@@ -270,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     items = _sub(sub, "items", "list the item names a world's agent can see", ITEMS_EPILOG)
     items.add_argument("--env", default="adam/Minecraft-v0", metavar="ID", help=ENV_HELP)
     items.add_argument("--variant", help=RUN_VARIANTS_HELP)
+    items.add_argument("--actions", choices=ACTION_LIBRARIES, default=DEFAULT_ACTIONS, help=ACTIONS_HELP)
 
     from agent.replay.command import add_parsers as add_replay_parsers
 

@@ -146,6 +146,7 @@ def run_command(args: argparse.Namespace, console: Console | None = None) -> int
             explore_rounds=args.explore_rounds,
             prior_file=_prior_path(args.prior),
             prior_unknown=args.prior_unknown,
+            actions=args.actions,
         )
         config.validate()  # a bad option is named before the endpoint is asked anything
         run = new_run(config, llm_down=llm_preflight(config))
@@ -156,7 +157,7 @@ def items_command(args: argparse.Namespace) -> int:
     """``adam items``: the item names the agent sees in the world ``--env`` (a variant's, for Minecraft)."""
     if args.variant and not is_minecraft(args.env):
         raise ValueError(f"--variant {args.variant} applies only to this project's Minecraft worlds, not to {args.env}")
-    env = make_env(args.env, 0, args.variant or default_variant(args.env), {})
+    env = make_env(args.env, 0, args.variant or default_variant(args.env), {}, actions=args.actions)
     try:
         Console().print(", ".join(sorted(world_spec(env).item_names)))
     finally:

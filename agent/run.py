@@ -130,7 +130,9 @@ class AgentRun:
         config.validate()
         self.config = config
         self.folder = folder
-        self.env = make_env(config.env_id, config.seed, config.variant, config.env_kwargs, config.conditions)
+        self.env = make_env(
+            config.env_id, config.seed, config.variant, config.env_kwargs, config.conditions, config.actions
+        )
         self.world = BudgetedWorld(self.env, config.max_steps)
         goals = [ItemGoal(self.world.resolve_item(g)) for g in config.goals]
         goals += [EnvironmentGoal.parse(g).shown_as(self.world.resolve_block) for g in config.env_goals]

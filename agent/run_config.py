@@ -13,6 +13,7 @@ from agent.llm.prompts import ROLES
 from agent.prior import UNKNOWN_POLICIES
 from agent.worlds import is_minecraft, is_simulator
 from causal_graph.learner import EXPLORE_PATIENCE
+from env import ACTION_LIBRARIES, DEFAULT_ACTIONS
 
 # The simulator runs the N "parallel" samples of an action one after another in its one world, so each
 # sample fells a tree or digs an ore (and what lies on the way to it). A world holds 158-279 oak logs;
@@ -81,6 +82,8 @@ class RunConfig:
     # a prior file (adam prior writes Minecraft 1.19's): beliefs that steer learning, each verified before use
     prior_file: str = ""
     prior_unknown: str = "error"  # error | skip: a prior entry naming what the world lacks (agent.prior)
+    # the simulator's action library: ADAM's 41 (adam41) or every action the rules allow (overworld), env.library
+    actions: str = DEFAULT_ACTIONS
 
     def to_dict(self) -> dict[str, Any]:
         data = {**asdict(self), "goals": list(self.goals), "llm_roles": list(self.llm_roles)}
@@ -126,6 +129,10 @@ class RunConfig:
         check_conditions(self.conditions, self.env_id)
         if self.llm_fallback not in LLM_FALLBACKS:
             raise ValueError(f"invalid --llm-fallback {self.llm_fallback!r}; valid: {', '.join(LLM_FALLBACKS)}")
+        if self.actions not in ACTION_LIBRARIES:
+            raise ValueError(f"invalid --actions {self.actions!r}; valid: {', '.join(ACTION_LIBRARIES)}")
+        if self.actions != DEFAULT_ACTIONS and not is_simulator(self.env_id):
+            raise ValueError(f"--actions {self.actions} applies only to this project's simulator, not to {self.env_id}")
         if self.prior_unknown not in UNKNOWN_POLICIES:
             raise ValueError(f"invalid --prior-unknown {self.prior_unknown!r}; valid: {', '.join(UNKNOWN_POLICIES)}")
         if self.explore_rounds < 0:

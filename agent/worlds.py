@@ -11,7 +11,7 @@ from typing import Any
 
 import gymnasium as gym
 
-from env import ENV_IDS, LIVE_ENV_ID
+from env import DEFAULT_ACTIONS, ENV_IDS, LIVE_ENV_ID
 from env.interface.handle import world_spec
 
 MINECRAFT_IDS = (*ENV_IDS, LIVE_ENV_ID)  # the ids that take the Minecraft settings (--variant and the rest)
@@ -79,19 +79,29 @@ def check_registered(env_id: str) -> None:
 
 
 def make_env(
-    env_id: str, seed: int, variant: str, env_kwargs: Mapping[str, Any], conditions: tuple[str, ...] = ()
+    env_id: str,
+    seed: int,
+    variant: str,
+    env_kwargs: Mapping[str, Any],
+    conditions: tuple[str, ...] = (),
+    actions: str = DEFAULT_ACTIONS,
 ) -> gym.Env:
     """``gym.make`` the world ``env_id`` (the Minecraft settings only for a Minecraft id, see the module
     docstring); ValueError naming it when it is not registered or does not implement the world contract.
     ``conditions`` (a simulator id only) go to the simulator as ``conditions=``, only when there are some (so a
-    default run makes the env exactly as before); a condition the simulator refuses is its ValueError, named."""
+    default run makes the env exactly as before); a condition the simulator refuses is its ValueError, named.
+    ``actions``: the simulator's action library (``env.ACTION_LIBRARIES``), passed only when not the default."""
     check_registered(env_id)
     if conditions and not is_simulator(env_id):
         raise ValueError(f"--conditions applies only to this project's simulator, not to {env_id}")
+    if actions != DEFAULT_ACTIONS and not is_simulator(env_id):
+        raise ValueError(f"--actions {actions} applies only to this project's simulator, not to {env_id}")
     if is_minecraft(env_id):
         kwargs = {"variant": variant, "render_frames": False, "render_mode": "rgb_array", "vocabulary_seed": seed}
         if conditions:
             kwargs["conditions"] = tuple(conditions)
+        if actions != DEFAULT_ACTIONS:  # the default run makes the env exactly as before
+            kwargs["actions"] = actions  # an unknown name is the simulator's ValueError
         try:
             env = gym.make(env_id, **kwargs, **env_kwargs)
         except ValueError as err:  # the simulator's own check of each condition (a bad variant is its own line)

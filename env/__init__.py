@@ -8,13 +8,18 @@ Importing ``env`` registers these ids with gymnasium (:mod:`env.registration`):
 * ``adam/MinecraftRandom-v0`` — seeded random perturbations (``variant="random:SEED"``)
 * ``adam/MinecraftLive-v0`` — the live game through the mineflayer bridge (``env/live``, ``bridge/``)
 
+The simulator ids take ``actions=`` (:data:`ACTION_LIBRARIES`): ADAM's 41 actions (``adam41``, the default) or the
+overworld library generated from the rules (``overworld``, :mod:`env.library`).
+
 Each truncates at :data:`MAX_EPISODE_STEPS` (20,000) steps after a reset.
 """
 
 from __future__ import annotations
 
+from env.actions import DEFAULT_LIBRARY as DEFAULT_ACTIONS
+from env.actions import LIBRARIES as ACTION_LIBRARIES
 from env.registration import ENV_IDS, LIVE_ENV_ID, MAX_EPISODE_STEPS, register_envs
 
-__all__ = ["ENV_IDS", "LIVE_ENV_ID", "MAX_EPISODE_STEPS", "register_envs"]
+__all__ = ["ACTION_LIBRARIES", "DEFAULT_ACTIONS", "ENV_IDS", "LIVE_ENV_ID", "MAX_EPISODE_STEPS", "register_envs"]
 
 register_envs()

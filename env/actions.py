@@ -31,9 +31,31 @@ class ActionSpec:
         return self.kind == "move"
 
 
+LIBRARIES = ("adam41", "overworld")  # --actions: ADAM's hand-picked 41 (the default), or generated from the rules
+DEFAULT_LIBRARY = "adam41"
+
+
+def check_library(library: str) -> str:
+    """``library`` if it names an action library; else a ValueError naming the valid ones."""
+    if library not in LIBRARIES:
+        raise ValueError(f"unknown action library {library!r}; valid: {', '.join(LIBRARIES)}")
+    return library
+
+
+def action_library(library: str = DEFAULT_LIBRARY) -> tuple[ActionSpec, ...]:
+    """All actions of ``library``, in library order (the order of the simulator's ``Discrete`` action space):
+    ``adam41``, ADAM's 41 and the movements (:file:`env/data/actions.toml`); ``overworld``, those and every action
+    the rules allow in this world (:mod:`env.library`)."""
+    if check_library(library) == "overworld":
+        from env.library import overworld_library  # it reads the rules, which read this module's data
+
+        return overworld_library()
+    return adam_library()
+
+
 @cache
-def action_library() -> tuple[ActionSpec, ...]:
-    """All actions, in library order (the order of the simulator's ``Discrete`` action space)."""
+def adam_library() -> tuple[ActionSpec, ...]:
+    """ADAM's 41 actions and the movements, as :file:`env/data/actions.toml` lists them."""
     specs = []
     for raw in load_toml("actions.toml")["action"]:
         if raw["kind"] not in KINDS:

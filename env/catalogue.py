@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from env.actions import ActionSpec, action_library
+from env.actions import DEFAULT_LIBRARY, ActionSpec, action_library
 from env.blocks import block_names
 from env.interface import CausalRelation, Need
 from env.rules import Rules
@@ -25,12 +25,13 @@ MILESTONES = (
 )
 
 
-def item_universe(rules: Rules) -> tuple[str, ...]:
-    """Every item an inventory can hold under ``rules``: drops, recipe results and their ingredients, fuels."""
+def item_universe(rules: Rules, specs: tuple[ActionSpec, ...] | None = None) -> tuple[str, ...]:
+    """Every item an inventory can hold under ``rules`` with the actions ``specs`` (default: ADAM's library): drops,
+    recipe results and their ingredients, fuels."""
     items: set[str] = set()
     for block in block_names():
         items.update(d.item for d in rules.drops.get(block, ()))
-    targets = {s.item for s in action_library() if s.item} | set(smelt_results(rules).values())
+    targets = {s.item for s in (specs or action_library()) if s.item} | set(smelt_results(rules).values())
     for target in targets:
         for r in rules.recipes_for(target):
             items.add(r.result)
@@ -105,17 +106,18 @@ class Catalogue:
 
     def true_relations(self) -> list[CausalRelation]:
         """The variant's true relations over the simulator's world, as the agent sees them (for scoring only)."""
-        return self.shown_relations(true_relations(self.rules))
+        return self.shown_relations(true_relations(self.rules, self.specs))
 
 
-def catalogue(variant: str = "original", vocabulary_seed: int = 0) -> Catalogue:
-    """The catalogue of a variant (``original``, ``adam_modified``, ``obfuscated``, ``random:SEED``); the
-    vocabulary is seeded by ``vocabulary_seed`` when the variant obfuscates names, else the identity.
-    ValueError naming the valid variants for any other name."""
+def catalogue(variant: str = "original", vocabulary_seed: int = 0, actions: str = DEFAULT_LIBRARY) -> Catalogue:
+    """The catalogue of a variant (``original``, ``adam_modified``, ``obfuscated``, ``random:SEED``) with the action
+    library ``actions`` (:data:`env.actions.LIBRARIES`); the vocabulary is seeded by ``vocabulary_seed`` when the
+    variant obfuscates names, else the identity. ValueError naming the valid variants (or libraries) for any other
+    name."""
     parsed = parse_variant(variant)
     rules = variant_rules(parsed)
-    specs = action_library()
-    real_items = item_universe(rules)
+    specs = action_library(actions)
+    real_items = item_universe(rules, specs)
     names = set(real_items) | set(block_names()) | {s.id for s in specs if not s.is_movement}
     vocabulary = Vocabulary(names, vocabulary_seed if parsed.obfuscated else None)
     return Catalogue(parsed, rules, specs, real_items, vocabulary)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from env.actions import ActionSpec
+from env.actions import DEFAULT_LIBRARY, ActionSpec
 from env.base import MAX_COUNT, MinecraftBase, StepOutcome
 from env.conditions import (
     DEFAULT_STACK,
@@ -156,6 +156,7 @@ class MinecraftEnv(MinecraftBase):
         render_mode: str | None = None,
         intervention_capacity: int | None = None,
         conditions: str | Iterable[str] | Conditions | None = None,
+        actions: str = DEFAULT_LIBRARY,
     ) -> None:
         self.conditions: Conditions = parse_conditions(conditions)
         if self.conditions.stacks and intervention_capacity is None:
@@ -169,6 +170,7 @@ class MinecraftEnv(MinecraftBase):
             terminate_on_goal=terminate_on_goal,
             render_mode=render_mode,
             intervention_capacity=intervention_capacity,
+            actions=actions,
         )
         self.search_radius = search_radius
         self._engine: Engine | None = None

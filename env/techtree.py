@@ -106,11 +106,13 @@ def true_relation(spec: ActionSpec, rules: Rules, have: Mapping[str, int]) -> Ca
     return None
 
 
-def true_relations(rules: Rules) -> list[CausalRelation]:
-    """Ground-truth relations of every non-movement action that can ever succeed under ``rules``."""
-    have = obtainable(rules)
+def true_relations(rules: Rules, actions: Iterable[ActionSpec] | None = None) -> list[CausalRelation]:
+    """Ground-truth relations of every non-movement action (of ``actions``; default: ADAM's library) that can ever
+    succeed under ``rules``."""
+    specs = list(actions or action_library())
+    have = obtainable(rules, specs)
     out = []
-    for spec in action_library():
+    for spec in specs:
         rel = true_relation(spec, rules, have)
         if rel is not None:
             out.append(rel)

@@ -1,0 +1,93 @@
+"""The overworld action library (issue 19, first step): generated from 1.19's rules and the world generator's blocks,
+ADAM's 41 kept as they are, and the simulator playing every generated action by the same rules."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import pytest
+
+from env.actions import action_library, adam_library
+from env.blocks import block_names
+from env.catalogue import catalogue
+from env.rules import base_rules
+from tests.support.cli import adam
+
+
+@pytest.fixture(scope="module")
+def overworld():
+    return action_library("overworld")
+
+
+def test_adams_41_come_first_unchanged_and_the_movements_last(overworld):
+    adam41 = adam_library()
+    acting = [s for s in adam41 if not s.is_movement]
+    assert len(acting) == 41 and overworld[:41] == tuple(acting)
+    assert overworld[-6:] == tuple(s for s in adam41 if s.is_movement)
+    ids = [s.id for s in overworld]
+    assert len(ids) == len(set(ids)) and len(ids) > 150  # 155 acting + 6 movements with today's world blocks
+
+
+def test_one_action_per_obtainable_output_and_every_one_can_succeed(overworld):
+    cat = catalogue("original", 0, "overworld")
+    acting = [s for s in overworld if not s.is_movement]
+    assert len(cat.true_relations()) == len(acting)  # nothing in the library that can never succeed
+    crafts = [s.item for s in acting if s.kind == "craft"]
+    assert len(crafts) == len(set(crafts))
+    ids = {s.id for s in acting}
+    # deep overworld items, a furnace recipe on an obtainable input, a block the generator places
+    assert {"craft_bucket", "craft_torch", "craft_hopper", "craft_jukebox", "smelt_sand", "gather_deepslate"} <= ids
+    assert "craft_compass" not in ids  # needs redstone: no redstone ore in the world yet, so not obtainable
+    assert "craft_planks" in ids and "craft_oak_planks" not in ids  # ADAM's name for the output stays the only one
+
+
+def test_blocks_that_give_nothing_certain_have_no_action(overworld):
+    rules = base_rules()
+    dug = {b for s in overworld for b in s.blocks}
+    for block in block_names():
+        drops = rules.drops.get(block, ())
+        certain = len({d.item for d in drops}) == 1 and all(d.chance >= 1 for d in drops)
+        if block in ("air", "bedrock", "water") or not certain:
+            assert block not in dug, block
+        else:
+            assert block in dug, block  # every other block the world generator places is some action's target
+
+
+def test_obfuscation_renames_the_whole_library():
+    shown = catalogue("obfuscated", 3, "overworld")
+    real = catalogue("original", 0, "overworld")
+    moves = set(shown.movement_actions)
+    renamed = [a for a in shown.action_names if a not in moves]
+    assert len(renamed) == len(real.action_names) - len(moves)
+    assert not set(renamed) & set(real.action_names)
+
+
+def test_the_simulator_plays_a_generated_craft_and_smelt_by_the_rules():
+    env = gym.make("adam/Minecraft-v0", actions="overworld", render_frames=False)
+    base = env.unwrapped
+    assert env.action_space.n == len(action_library("overworld"))
+    _, info = env.reset(seed=0, options={"inventory": {"coal": 1, "stick": 1}})
+    obs, *_ = env.step(base.action_index("craft_torch"))
+    assert obs["inventory"][base.item_names.index("torch")] == 4  # 1.19: coal + stick -> 4 torches
+    env.reset(options={"inventory": {"sand": 1, "coal": 1, "furnace": 1}})
+    obs, *_ = env.step(base.action_index("smelt_sand"))
+    assert obs["inventory"][base.item_names.index("glass")] == 1
+    env.reset(options={"inventory": {"stick": 1}})
+    obs, *_ = env.step(base.action_index("craft_torch"))  # no coal: nothing
+    assert obs["inventory"][base.item_names.index("torch")] == 0
+    env.close()
+
+
+def test_the_default_library_is_adams_and_an_unknown_one_is_named():
+    assert gym.make("adam/Minecraft-v0").action_space.n == 47
+    with pytest.raises(ValueError, match="unknown action library 'nether'; valid: adam41, overworld"):
+        gym.make("adam/Minecraft-v0", actions="nether")
+
+
+def test_the_command_line_takes_actions(tmp_path):
+    items = adam("items", "--actions", "overworld")
+    assert items.returncode == 0 and "torch" in items.stdout and "glass_pane" in items.stdout
+    assert "torch" not in adam("items").stdout.replace(",", " ").split()
+    bad = adam("run", "--env", "examples.workshop:workshop/Workshop-v0", "--goal", "x", "--actions", "overworld",
+               "--out", str(tmp_path))  # fmt: skip
+    err = bad.stderr.strip().splitlines()
+    assert bad.returncode == 2 and len(err) == 1 and "--actions overworld applies only" in err[0]
