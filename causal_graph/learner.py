@@ -221,7 +221,13 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         the most promising one alone (with new items, or a likely tool it has not tried alone)."""
         fresh, cheap, again = self._cheap()
         if cheap or again:
-            pressing = [] if self.route() else self.pressing()  # a trusted route orders the trials itself
+            route = self.route()
+            if route:  # a trusted route orders the trials itself: a spending action on it too, once its belief can be
+                # held (a trial holding exactly the believed tool, as a pressed one; seed 0 of random:3 had waited 90
+                # steps to dig stone with the wooden pickaxe the prior named, its first sample having failed without)
+                ready = [a for a in route if self.spending(a) and self.belief_stock(a) is not None]
+                return self.goal_directed([*cheap, *ready]) + again if ready else cheap + again
+            pressing = self.pressing()
             if pressing:  # after the actions never tried, before the retries
                 tried = self.state.tried_with
                 first = [a for a in cheap if a not in tried]

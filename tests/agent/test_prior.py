@@ -65,6 +65,18 @@ def test_wrong_beliefs_are_refuted_and_logged_and_the_graph_is_right(tmp_path, p
                 and "oak_planks" in e["needs"]]  # fmt: skip
 
 
+def test_a_wrong_edge_on_the_route_costs_little_and_the_route_goes_on(tmp_path, prior):
+    """random:3's wooden pickaxe also needs sand, which the 1.19 prior does not believe: that belief is refuted, and
+    the route goes on — stone is dug with the wooden pickaxe the prior named as soon as there is one, though its first
+    try, without a pickaxe, had broken a stone block for nothing (that wait had cost ~90 steps: diamond at 270)."""
+    without, _ = run(tmp_path / "without", None, variant="random:3")
+    steered, events = run(tmp_path / "with", prior, variant="random:3")
+    assert steered.to_json()["shd"] == 0 and without.to_json()["shd"] == 0
+    refuted = [e["action"] for e in events if e["kind"] == "belief" and e["outcome"] == "refuted"]
+    assert "craft_wooden_pickaxe" in refuted
+    assert steered.to_json()["milestones"]["diamond"] * 1.5 < without.to_json()["milestones"]["diamond"]  # 93 / 193
+
+
 def test_a_source_that_is_always_wrong_stops_steering(tmp_path):
     truth = EnvWorld(gym.make("adam/Minecraft-v0")).ground_truth()
     wrong = CausalGraph.from_relations(
