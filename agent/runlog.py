@@ -260,6 +260,7 @@ CHECKPOINT_SCHEMA = Fields(
         tier_tests=Each(Each(bool)),
         last_stocked=Each(NAMES),
         since_new=Each(NAMES),
+        newcomers=Each(NAMES),
         beliefs=Fields(confirmed=NAMES, refuted=NAMES),
     ),
     counters=Fields(("steps", "interventions", "critical_steps"), steps=int, interventions=int, critical_steps=int),

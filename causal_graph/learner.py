@@ -77,6 +77,8 @@ class LearnerState:
     # action -> what its tries stocked since one stocked an item new to it (capacity): each known item must have been
     # in a try beside the newest ones (an old item may be needed with a new one: a wooden shovel beside diamonds)
     since_new: dict[str, list[str]] = field(default_factory=dict)
+    # action -> the items new to it that started that coverage: held in every try of it (a chest beside a minecart)
+    newcomers: dict[str, list[str]] = field(default_factory=dict)
     beliefs_confirmed: list[str] = field(default_factory=list)  # actions whose belief a trial confirmed (beliefs)
     beliefs_refuted: list[str] = field(default_factory=list)  # actions whose belief a trial refuted
 
@@ -110,6 +112,8 @@ class LearnerState:
             data["last_stocked"] = {a: list(items) for a, items in self.last_stocked.items()}
         if self.since_new:
             data["since_new"] = {a: list(items) for a, items in self.since_new.items()}
+        if self.newcomers:
+            data["newcomers"] = {a: list(items) for a, items in self.newcomers.items()}
         if self.spent:
             data["spent"] = {a: [dict(stock) for stock in stocks] for a, stocks in self.spent.items()}
             data["spends"] = dict(self.spends)
@@ -155,6 +159,7 @@ class LearnerState:
             },
             last_stocked={str(a): [str(i) for i in items] for a, items in (data.get("last_stocked") or {}).items()},
             since_new={str(a): [str(i) for i in items] for a, items in (data.get("since_new") or {}).items()},
+            newcomers={str(a): [str(i) for i in items] for a, items in (data.get("newcomers") or {}).items()},
             beliefs_confirmed=[str(a) for a in (data.get("beliefs") or {}).get("confirmed", [])],
             beliefs_refuted=[str(a) for a in (data.get("beliefs") or {}).get("refuted", [])],
         )
@@ -338,27 +343,32 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         capacity (at least one) for items not yet tried with ``action`` (newest first: every try then
         covers something new), then an eighth for items its last try left out that no relation has been seen to
         need (oldest first: the tries rotate through them, so an odd cause is held beside the new items some
-        time; once a try held an item new to the action, those not in a try since, :attr:`LearnerState.since_new`,
-        so that each is held beside the new ones in a bounded number of tries), then every cause of a learned
-        relation and its alternatives (what actions have been seen to need), then the rest, newest first."""
+        time; once a try held an item new to the action, those items (:attr:`LearnerState.newcomers`, a quarter) in
+        every try of the series, and a quarter of those not in a try since, :attr:`LearnerState.since_new`, so that
+        each is held beside the new ones in a bounded number of tries), then every cause of a learned relation and its
+        alternatives (what actions have been seen to need; the most needed first), then the rest, newest first."""
         known = self.state.known
         capacity = self.discoverer.capacity or len(known)
         tried = set(self.state.tried_with.get(action, ()))
         untried = [i for i in reversed(known) if action in self.state.tried_with and i not in tried]
-        causes = {
+        causes = Counter(
             item
             for rel in self.graph.relations()
             for cause, need in rel.needs.items()
             for item in (cause, *need.alternatives)
-        }
-        useful = [i for i in reversed(known) if i in causes]
+        )
+        # the most needed first (a station, sticks), newest first among equals: at the overworld's size, newest first
+        # alone left the crafting table out of every 32-kind try once 30 newer causes were known
+        useful = sorted((i for i in reversed(known) if i in causes), key=lambda i: -causes[i])
         head = untried[: max(1, capacity // 4)]
         last = set(self.state.last_stocked.get(action, known))
         left_out = [i for i in known if i in tried and i not in last and i not in causes][: capacity // 8]
+        beside: list[str] = []
         if action in self.state.since_new:  # those not in a try since one held an item new to it, oldest first
             covered = set(self.state.since_new[action])
-            left_out = [i for i in known if i not in covered][: max(1, capacity // 8)]
-        return list(dict.fromkeys([*head, *left_out, *useful, *untried, *reversed(known)]))
+            beside = self.state.newcomers.get(action, [])[: max(1, capacity // 4)]  # in every try of the series
+            left_out = [i for i in known if i not in covered][: max(1, capacity // 4)]
+        return list(dict.fromkeys([*head, *beside, *left_out, *useful, *untried, *reversed(known)]))
 
     def _priority_if_limited(self, action: str) -> list[str] | None:
         """:meth:`priority`, only where interventions hold a limited number of item kinds (else unused)."""
@@ -442,9 +452,11 @@ class Learner(SpendingTrials, Exploring, Beliefs):
             before = self.state.tried_with.get(action, [])
             self.state.tried_with[action] = list(dict.fromkeys([*before, *outcome.sampled]))
             if self.discoverer.capacity is not None and not spending:
-                newcomer = any(i not in before for i in outcome.sampled)  # the coverage starts again beside it
-                since = [] if newcomer else self.state.since_new.get(action, [])
+                new = [i for i in outcome.sampled if i not in before]  # the coverage starts again beside them
+                since = [] if new else self.state.since_new.get(action, [])
                 self.state.since_new[action] = list(dict.fromkeys([*since, *outcome.sampled]))
+                if new:
+                    self.state.newcomers[action] = new
         else:
             self.state.tried_with[action] = known
         for t in outcome.runs:

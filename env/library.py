@@ -11,8 +11,9 @@ the rules let an overworld without mobs produce:
   bedrock and water are not broken for items, and a block whose drop is a gamble (gravel: flint or gravel; leaves)
   waits until yields may be random.
 
-Obtainable is the fixpoint of :func:`env.techtree.obtainable` over these candidates: an item the world's blocks
-drop, or that a candidate makes from obtainable items. The library grows with the world generator: a block added
+Obtainable is the fixpoint of :func:`env.techtree.obtainable` over these candidates: an item the targets of the
+gathers and mines drop, or that a candidate makes from obtainable items (not an item only an untargeted block gives
+on the way: flint from gravel, an apple from leaves). The library grows with the world generator: a block added
 to ``world.toml`` brings its gather action and whatever can then be made. Mobs, farming and the nether stay out
 (no action kills, plants or travels).
 """
@@ -76,7 +77,10 @@ def overworld_library() -> tuple[ActionSpec, ...]:
     crafted = {s.item for s in adam if s.kind == "craft" and s.item}
     smelted = {s.item for s in adam if s.kind == "smelt" and s.item}
     generated = _block_actions(rules, {b for s in adam for b in s.blocks}) + _made_actions(rules, crafted, smelted)
-    have = obtainable(rules, adam + generated)
+    # what the library's own targets give: an item only an untargeted block drops on the way (flint from gravel,
+    # an apple from leaves) comes by chance, if at all, so nothing that needs it is in the library
+    targets = {b for s in (*adam, *generated) for b in s.blocks}
+    have = obtainable(rules, adam + generated, blocks=targets)
     kept = [s for s in generated if true_relation(s, rules, have) is not None]
     clash = {s.id for s in kept} & {s.id for s in adam_library()}
     if clash:

@@ -35,14 +35,17 @@ def _tool_tiers(rules: Rules, tools: Iterable[str]) -> list[str]:
     return sorted(reach, key=lambda t: (reach[t], ids.get(t, 0)))
 
 
-def obtainable(rules: Rules, actions: Iterable[ActionSpec] | None = None) -> dict[str, int]:
+def obtainable(
+    rules: Rules, actions: Iterable[ActionSpec] | None = None, blocks: Iterable[str] | None = None
+) -> dict[str, int]:
     """Items obtainable from an empty inventory, with their tech level (fixpoint over the actions).
 
-    Digging drops of every world block whose tool is obtainable count too (by-products are real items).
+    Digging drops of every world block (or of ``blocks`` only) whose tool is obtainable count too (by-products are
+    real items).
     """
     specs = [s for s in (actions or action_library()) if not s.is_movement]
     level: dict[str, int] = {}
-    world_blocks = [b for b in block_names() if b != "air"]
+    world_blocks = [b for b in (block_names() if blocks is None else blocks) if b != "air"]
     changed, round_ = True, 0
     while changed:
         changed = False
