@@ -135,6 +135,10 @@ class RunConfig:
             raise ValueError(f"--actions {self.actions} applies only to this project's simulator, not to {self.env_id}")
         if self.prior_unknown not in UNKNOWN_POLICIES:
             raise ValueError(f"invalid --prior-unknown {self.prior_unknown!r}; valid: {', '.join(UNKNOWN_POLICIES)}")
+        if self.prior_unknown != "error" and not self.prior_file:
+            raise ValueError(
+                f"--prior-unknown {self.prior_unknown} applies to a prior file: give --prior FILE or drop it"
+            )
         if self.explore_rounds < 0:
             raise ValueError(f"--explore-rounds must be 0 or more, got {self.explore_rounds}")
         if self.max_steps < 1:

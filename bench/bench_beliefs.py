@@ -59,7 +59,14 @@ def _one(variant: str, mode: str, seed: int, prior: str, out: str) -> dict:
     """One run of ``variant`` and ``seed`` with the beliefs of ``mode``; its result.json as a dict."""
     config = RunConfig(variant=variant, seed=seed, out=out, picture=False)
     if mode == "prior file":
-        config = RunConfig(variant=variant, seed=seed, out=out, picture=False, prior_file=prior, prior_unknown="skip")
+        config = RunConfig(
+            variant=variant,
+            seed=seed,
+            out=out,
+            picture=False,
+            prior_file=prior,
+            prior_unknown="skip" if variant == "obfuscated" else "error",
+        )
     scripts = _scripts()
     if mode in scripts:
         with ScriptedServer(scripts[mode]) as server:

@@ -223,14 +223,22 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         may have been the world's doing (:data:`RETRY_STATUSES`), until ``noisy_tries`` tries with the same items.
         Spending actions (:mod:`causal_graph.spending`) are held back: the one with the cheapest target goes after the
         actions never tried where a likely tool is new to it (:meth:`pressing`); only when nothing cheap is left,
-        the most promising one alone (with new items, or a likely tool it has not tried alone)."""
+        the most promising one alone (with new items, or a likely tool it has not tried alone). With a trusted
+        believed route (:meth:`route`), the route orders the trials, a spending action on it among them as soon as its
+        believed tool is known (its belief trial holds exactly that tool)."""
         fresh, cheap, again = self._cheap()
         if cheap or again:
             route = self.route()
             if route:  # a trusted route orders the trials itself: a spending action on it too, once its belief can be
                 # held (a trial holding exactly the believed tool, as a pressed one; seed 0 of random:3 had waited 90
                 # steps to dig stone with the wooden pickaxe the prior named, its first sample having failed without)
-                ready = [a for a in route if self.spending(a) and self.belief_stock(a) is not None]
+                ready = [
+                    a
+                    for a in route
+                    if self.spending(a)
+                    and self.belief_stock(a) is not None
+                    and self.state.status.get(a) not in ("unreachable", "world_failed")  # not the world's failure again
+                ]
                 return self.goal_directed([*cheap, *ready]) + again if ready else cheap + again
             pressing = self.pressing()
             if pressing:  # after the actions never tried, before the retries

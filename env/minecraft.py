@@ -47,7 +47,8 @@ class MinecraftEnv(MinecraftBase):
     and six movements. Rules come from minecraft-data 1.19 (:mod:`env.rules`).
 
     ## Action Space
-    ``Discrete(47)``: index into :attr:`action_names` (41 tech-tree actions, then six movements).
+    ``Discrete(47)``: index into :attr:`action_names` (41 tech-tree actions, then six movements); with
+    ``actions="overworld"``, ``Discrete(157)`` (151 generated tech-tree actions, ADAM's 41 first, then the movements).
 
     ## Observation Space
     ``Dict(inventory=Box(0, 100000, (n_items,), int32), frame=Box(0, 255, (H, W, 3), uint8))``:
@@ -80,7 +81,8 @@ class MinecraftEnv(MinecraftBase):
     construction, through ``gym.make`` too. ``intervention_capacity`` (None: an intervention may set any
     number of item kinds; N: at most N, as in the live game where they must fit in the inventory's slots —
     more raise ValueError). ``conditions`` (default none: the world as described above, unchanged): see
-    Conditions.
+    Conditions. ``actions``: the action library, ``adam41`` (ADAM's, the default) or ``overworld`` (every craft,
+    smelt and gather the rules allow in this world, generated: :mod:`env.library`); an unknown name raises ValueError.
 
     ``reset(options=...)`` keys: ``inventory`` (dict, sets the inventory exactly: a do()-intervention),
     ``position`` ((x, z) world column to stand on), ``keep_world``, ``world_seed``. With ``inventory``
@@ -138,7 +140,8 @@ class MinecraftEnv(MinecraftBase):
       truncate at 20,000 steps (were 10,000), as ``adam run``'s ``--max-steps``; an unsupported
       ``render_mode`` is refused at construction (``gym.make`` used to wrap the env for ``"human"``, then
       fail for want of pygame); ``variant="random"`` without a seed is refused (it meant ``random:0``);
-      the opt-in ``conditions`` argument (off by default; the default world is bit-identical).
+      the opt-in ``conditions`` argument (off by default; the default world is bit-identical); the opt-in
+      ``actions`` argument (``adam41`` by default: the default env is unchanged).
     """
 
     RESET_OPTIONS = ("inventory", "keep_world", "world_seed", "position")

@@ -88,8 +88,10 @@ def cell_config(cell: Cell) -> RunConfig:
     if cell.method == "prior":
         return replace(config, learning=False, prior="minecraft-1.19 recipes")
     if cell.method == "ours_prior":
-        # the 1.19 names are a foreign file's in the obfuscated world: every entry left out, said in result.json
-        return replace(config, prior_file=str(prior_file(Path(cell.out).resolve())), prior_unknown="skip")
+        # the 1.19 names are a foreign file's in the obfuscated world: every entry left out, said in result.json;
+        # elsewhere an entry naming what the world lacks stays an error (a broken file must not shorten silently)
+        unknown = "skip" if cell.variant == "obfuscated" else "error"
+        return replace(config, prior_file=str(prior_file(Path(cell.out).resolve())), prior_unknown=unknown)
     raise ValueError(f"unknown method {cell.method!r}; methods: {', '.join(METHODS)}")
 
 

@@ -146,8 +146,23 @@ def test_skip_keeps_the_entries_the_world_has_and_result_json_keeps_the_track_re
     assert data["relations"][0]["action"] not in {e["action"] for e in beliefs}  # the left-out entry steers nothing
 
 
+def test_skip_leaves_out_an_entry_naming_an_unknown_action_and_needs_a_prior(tmp_path, prior, capsys):
+    data = json.loads(prior.read_text())
+    data["relations"][0]["action"] = "craft_spaceship"
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps(data))
+    result, _ = run(tmp_path / "a", odd, prior_unknown="skip")
+    assert (result.to_json()["prior"]["relations"], result.to_json()["prior"]["skipped"]) == (40, 1)
+    capsys.readouterr()  # the run's warning
+    assert main(["run", "--prior-unknown", "skip", "--out", str(tmp_path / "b"), "--no-picture"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--prior-unknown skip applies to a prior file" in err[0]
+
+
 def test_the_belief_record_survives_a_checkpoint():
-    state = LearnerState(beliefs_confirmed=["craft_planks"], beliefs_refuted=["craft_wooden_pickaxe"])
+    state = LearnerState(
+        beliefs_confirmed=["craft_planks"], beliefs_refuted=["craft_wooden_pickaxe"], newcomers={"craft_x": ["chest"]}
+    )
     assert LearnerState.from_dict(json.loads(json.dumps(state.to_dict()))) == state
 
 
