@@ -11,9 +11,9 @@ from agent.goals import EnvironmentGoal
 from agent.llm.client import redact_url
 from agent.llm.prompts import ROLES
 from agent.prior import UNKNOWN_POLICIES
-from agent.worlds import is_minecraft, is_simulator
+from agent.worlds import check_actions, is_minecraft, is_simulator
 from causal_graph.learner import EXPLORE_PATIENCE
-from env import ACTION_LIBRARIES, DEFAULT_ACTIONS
+from env import DEFAULT_ACTIONS
 
 # The simulator runs the N "parallel" samples of an action one after another in its one world, so each
 # sample fells a tree or digs an ore (and what lies on the way to it). A world holds 158-279 oak logs;
@@ -129,10 +129,7 @@ class RunConfig:
         check_conditions(self.conditions, self.env_id)
         if self.llm_fallback not in LLM_FALLBACKS:
             raise ValueError(f"invalid --llm-fallback {self.llm_fallback!r}; valid: {', '.join(LLM_FALLBACKS)}")
-        if self.actions not in ACTION_LIBRARIES:
-            raise ValueError(f"invalid --actions {self.actions!r}; valid: {', '.join(ACTION_LIBRARIES)}")
-        if self.actions != DEFAULT_ACTIONS and not is_simulator(self.env_id):
-            raise ValueError(f"--actions {self.actions} applies only to this project's simulator, not to {self.env_id}")
+        check_actions(self.actions, self.env_id)
         if self.prior_unknown not in UNKNOWN_POLICIES:
             raise ValueError(f"invalid --prior-unknown {self.prior_unknown!r}; valid: {', '.join(UNKNOWN_POLICIES)}")
         if self.prior_unknown != "error" and not self.prior_file:

@@ -11,7 +11,7 @@ from typing import Any
 
 import gymnasium as gym
 
-from env import DEFAULT_ACTIONS, ENV_IDS, LIVE_ENV_ID
+from env import ACTION_LIBRARIES, DEFAULT_ACTIONS, ENV_IDS, LIVE_ENV_ID
 from env.interface.handle import world_spec
 
 MINECRAFT_IDS = (*ENV_IDS, LIVE_ENV_ID)  # the ids that take the Minecraft settings (--variant and the rest)
@@ -78,6 +78,15 @@ def check_registered(env_id: str) -> None:
         raise ValueError(f"--env {env_id}: no gymnasium env is registered as {name!r}{how}") from None
 
 
+def check_actions(actions: str, env_id: str) -> None:
+    """ValueError (one line) for an action library that is not one of ``env.ACTION_LIBRARIES``, or that is not the
+    default for a world other than this project's simulator (only it has several)."""
+    if actions not in ACTION_LIBRARIES:
+        raise ValueError(f"invalid --actions {actions!r}; valid: {', '.join(ACTION_LIBRARIES)}")
+    if actions != DEFAULT_ACTIONS and not is_simulator(env_id):
+        raise ValueError(f"--actions {actions} applies only to this project's simulator, not to {env_id}")
+
+
 def make_env(
     env_id: str,
     seed: int,
@@ -94,14 +103,13 @@ def make_env(
     check_registered(env_id)
     if conditions and not is_simulator(env_id):
         raise ValueError(f"--conditions applies only to this project's simulator, not to {env_id}")
-    if actions != DEFAULT_ACTIONS and not is_simulator(env_id):
-        raise ValueError(f"--actions {actions} applies only to this project's simulator, not to {env_id}")
+    check_actions(actions, env_id)
     if is_minecraft(env_id):
         kwargs = {"variant": variant, "render_frames": False, "render_mode": "rgb_array", "vocabulary_seed": seed}
         if conditions:
             kwargs["conditions"] = tuple(conditions)
         if actions != DEFAULT_ACTIONS:  # the default run makes the env exactly as before
-            kwargs["actions"] = actions  # an unknown name is the simulator's ValueError
+            kwargs["actions"] = actions
         try:
             env = gym.make(env_id, **kwargs, **env_kwargs)
         except ValueError as err:  # the simulator's own check of each condition (a bad variant is its own line)

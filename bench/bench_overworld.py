@@ -21,15 +21,9 @@ from rich.console import Console
 from rich.table import Table
 
 from agent.run import RunConfig, new_run
+from bench.bench_conditions import parse_seeds
 from env.actions import action_library
 from env.catalogue import catalogue
-
-
-def _seeds(text: str) -> list[int]:
-    if "-" in text:
-        lo, hi = text.split("-")
-        return list(range(int(lo), int(hi) + 1))
-    return [int(s) for s in text.split(",")]
 
 
 def _one(variant: str, seed: int, out: str) -> dict:
@@ -59,6 +53,10 @@ def main() -> None:
     parser.add_argument("--variants", default="original", help="comma-separated (default original)")
     parser.add_argument("--jobs", type=int, default=2, help="runs at once (default 2)")
     args = parser.parse_args()
+    try:
+        seeds = parse_seeds(args.seeds)
+    except ValueError as err:
+        parser.error(str(err))
     console = Console(width=160)
     library = [s for s in action_library("overworld") if not s.is_movement]
     kinds = Counter(s.kind for s in library)
@@ -69,7 +67,7 @@ def main() -> None:
                    "wall s", "peak MiB"):  # fmt: skip
         table.add_column(column, justify="right")
     with tempfile.TemporaryDirectory() as out, ProcessPoolExecutor(args.jobs, max_tasks_per_child=1) as pool:
-        jobs = [pool.submit(_one, v, s, out) for v in args.variants.split(",") for s in _seeds(args.seeds)]
+        jobs = [pool.submit(_one, v, s, out) for v in args.variants.split(",") for s in seeds]
         rows = [job.result() for job in jobs]
     for r in rows:
         per = (r["steps"] / r["exact"], r["interventions"] / r["exact"]) if r["exact"] else (float("nan"),) * 2

@@ -16,8 +16,7 @@ Each truncates at :data:`MAX_EPISODE_STEPS` (20,000) steps after a reset.
 
 from __future__ import annotations
 
-from env.actions import DEFAULT_LIBRARY as DEFAULT_ACTIONS
-from env.actions import LIBRARIES as ACTION_LIBRARIES
+from env.actions import ACTION_LIBRARIES, DEFAULT_ACTIONS
 from env.registration import ENV_IDS, LIVE_ENV_ID, MAX_EPISODE_STEPS, register_envs
 
 __all__ = ["ACTION_LIBRARIES", "DEFAULT_ACTIONS", "ENV_IDS", "LIVE_ENV_ID", "MAX_EPISODE_STEPS", "register_envs"]

@@ -31,18 +31,19 @@ class ActionSpec:
         return self.kind == "move"
 
 
-LIBRARIES = ("adam41", "overworld")  # --actions: ADAM's hand-picked 41 (the default), or generated from the rules
-DEFAULT_LIBRARY = "adam41"
+# --actions: ADAM's hand-picked 41 (the default), or generated from the rules
+ACTION_LIBRARIES = ("adam41", "overworld")
+DEFAULT_ACTIONS = "adam41"
 
 
 def check_library(library: str) -> str:
     """``library`` if it names an action library; else a ValueError naming the valid ones."""
-    if library not in LIBRARIES:
-        raise ValueError(f"unknown action library {library!r}; valid: {', '.join(LIBRARIES)}")
+    if library not in ACTION_LIBRARIES:
+        raise ValueError(f"unknown action library {library!r}; valid: {', '.join(ACTION_LIBRARIES)}")
     return library
 
 
-def action_library(library: str = DEFAULT_LIBRARY) -> tuple[ActionSpec, ...]:
+def action_library(library: str = DEFAULT_ACTIONS) -> tuple[ActionSpec, ...]:
     """All actions of ``library``, in library order (the order of the simulator's ``Discrete`` action space):
     ``adam41``, ADAM's 41 and the movements (:file:`env/data/actions.toml`); ``overworld``, those and every action
     the rules allow in this world (:mod:`env.library`)."""

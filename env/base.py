@@ -10,7 +10,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from env.actions import DEFAULT_LIBRARY, ActionSpec, movement_roles
+from env.actions import DEFAULT_ACTIONS, ActionSpec, movement_roles
 from env.catalogue import Catalogue, catalogue
 from env.interface import CausalRelation, FramePalette, Movements, WorldSpec
 
@@ -97,14 +97,14 @@ class MinecraftBase(gym.Env):
         terminate_on_goal: bool = False,
         render_mode: str | None = None,
         intervention_capacity: int | None = None,
-        actions: str = DEFAULT_LIBRARY,
+        actions: str = DEFAULT_ACTIONS,
     ) -> None:
         bad_capacity = isinstance(intervention_capacity, bool) or not isinstance(intervention_capacity, int | None)
         if bad_capacity or (intervention_capacity is not None and intervention_capacity < 1):
             raise ValueError(f"intervention_capacity must be a positive integer or None, got {intervention_capacity!r}")
         self.catalogue: Catalogue = catalogue(variant, vocabulary_seed, actions)
         check_render_mode(render_mode, self.metadata["render_modes"])
-        shown_variant = self.catalogue.variant.name + ("" if actions == DEFAULT_LIBRARY else f", {actions} actions")
+        shown_variant = self.catalogue.variant.name + ("" if actions == DEFAULT_ACTIONS else f", {actions} actions")
         self.world_name = self.WORLD_NAME.format(variant=shown_variant)
         self.intervention_capacity = intervention_capacity
         self.render_mode = render_mode

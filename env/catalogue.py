@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from env.actions import DEFAULT_LIBRARY, ActionSpec, action_library
+from env.actions import DEFAULT_ACTIONS, ActionSpec, action_library
 from env.blocks import block_names
 from env.interface import CausalRelation, Need
 from env.rules import Rules
@@ -109,9 +109,9 @@ class Catalogue:
         return self.shown_relations(true_relations(self.rules, self.specs))
 
 
-def catalogue(variant: str = "original", vocabulary_seed: int = 0, actions: str = DEFAULT_LIBRARY) -> Catalogue:
+def catalogue(variant: str = "original", vocabulary_seed: int = 0, actions: str = DEFAULT_ACTIONS) -> Catalogue:
     """The catalogue of a variant (``original``, ``adam_modified``, ``obfuscated``, ``random:SEED``) with the action
-    library ``actions`` (:data:`env.actions.LIBRARIES`); the vocabulary is seeded by ``vocabulary_seed`` when the
+    library ``actions`` (:data:`env.actions.ACTION_LIBRARIES`); the vocabulary is seeded by ``vocabulary_seed`` when the
     variant obfuscates names, else the identity. ValueError naming the valid variants (or libraries) for any other
     name."""
     parsed = parse_variant(variant)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from env.actions import DEFAULT_LIBRARY, ActionSpec
+from env.actions import DEFAULT_ACTIONS, ActionSpec
 from env.base import MAX_COUNT, MinecraftBase, StepOutcome
 from env.conditions import (
     DEFAULT_STACK,
@@ -159,7 +159,7 @@ class MinecraftEnv(MinecraftBase):
         render_mode: str | None = None,
         intervention_capacity: int | None = None,
         conditions: str | Iterable[str] | Conditions | None = None,
-        actions: str = DEFAULT_LIBRARY,
+        actions: str = DEFAULT_ACTIONS,
     ) -> None:
         self.conditions: Conditions = parse_conditions(conditions)
         if self.conditions.stacks and intervention_capacity is None:
