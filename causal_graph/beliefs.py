@@ -125,13 +125,13 @@ class Beliefs:
         levels = CausalGraph.from_relations(relations.values()).tech_levels()  # fewest believed steps: a true minimum
         return {a: levels[a] for a in on_route}
 
-    def goal_directed(self, actions: Iterable[str]) -> list[str]:
+    def goal_directed(self, actions: Iterable[str], route: dict[str, int] | None = None) -> list[str]:
         """``actions`` in the order trusted beliefs suggest (stable otherwise): those on the believed route whose
         believed needs are all known, the cheapest first; then those on the route still waiting for a believed need
         (a wrong belief may wait for an item nothing makes: the action is then learned as without it, before the
-        actions off the route); then those off the route."""
+        actions off the route); then those off the route. ``route``: :meth:`route`, when the caller has it already."""
         actions = list(actions)
-        route = self.route()
+        route = self.route() if route is None else route
         if not route:
             return actions
 

@@ -234,12 +234,13 @@ class Learner(SpendingTrials, Exploring, Beliefs):
                 # steps to dig stone with the wooden pickaxe the prior named, its first sample having failed without)
                 ready = [
                     a
-                    for a in route
-                    if self.spending(a)
+                    for a in self.actions  # the library's order: the route is a dict built from sets
+                    if a in route
+                    and self.spending(a)
                     and self.belief_stock(a) is not None
                     and self.state.status.get(a) not in ("unreachable", "world_failed")  # not the world's failure again
                 ]
-                return self.goal_directed([*cheap, *ready]) + again if ready else cheap + again
+                return self.goal_directed([*cheap, *ready], route) + again if ready else cheap + again
             pressing = self.pressing()
             if pressing:  # after the actions never tried, before the retries
                 tried = self.state.tried_with
