@@ -153,7 +153,8 @@ class Controller:
                     why = "; ".join(f"{g}: {r}" for g, r in self.state.goals_abandoned.items())
                     self._finish(f"not every goal reached — {why}")
                 else:
-                    self._finish("all goals reached; every action explained or tried with every item seen")
+                    done = "all goals reached; every action explained or tried with every item seen"
+                    self._finish(self._learned_all(done))
             return
         if isinstance(goal, EnvironmentGoal):
             self._environment_tick(goal)
@@ -164,11 +165,13 @@ class Controller:
             self.state.plan = []
             if not self._learn_next():
                 why = (
-                    f"every action has been tried with every item seen ({len(self.learner.state.known)} items)"
+                    self._learned_all(
+                        f"every action has been tried with every item seen ({len(self.learner.state.known)} items)"
+                    )
                     if self.learning
                     else "this agent does not learn"
                 )
-                self._abandon(item, f"goal {item!r} is unreachable: no chain of known actions yields it; {why}")
+                self._abandon(item, f"goal {item!r} is unreachable: {self.graph.why_unobtainable(item)}; {why}")
             return
         self.state.phase = "pursue"
         if not self.state.plan:
@@ -253,6 +256,12 @@ class Controller:
         phase = COUNTED_PHASES.get(self.state.phase)
         if phase and not self.state.goals_reached and (t.success or spends(t)):
             add(self.state.taken, t.action, phase, t.added, spent=not t.success)
+
+    def _learned_all(self, line: str) -> str:
+        """``line``, saying also how many never-working actions were held with every pair of items (a pair sweep,
+        :mod:`causal_graph.sweeps`, where one try cannot hold every known item)."""
+        swept = [a for a in self.learner.state.swept if not self.graph.explained(a)]
+        return f"{line}; {len(swept)} never worked, held with every pair of items too" if swept else line
 
     def _learn_next(self) -> bool:
         """Learn one unexplained action, else refine one whose cause cannot be made; False if neither."""

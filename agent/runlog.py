@@ -261,6 +261,8 @@ CHECKPOINT_SCHEMA = Fields(
         last_stocked=Each(NAMES),
         since_new=Each(NAMES),
         newcomers=Each(NAMES),
+        sweeps=Fields(items=Each(NAMES), done=COUNT, swept=NAMES),
+        searched=Each(COUNT),
         beliefs=Fields(confirmed=NAMES, refuted=NAMES),
     ),
     counters=Fields(("steps", "interventions", "critical_steps"), steps=int, interventions=int, critical_steps=int),

@@ -145,6 +145,8 @@ class DiscoveryOutcome:
     sampled: list[str] = field(default_factory=list)  # the items stocked when sampling
     # a belief's own trial: "" none, "held" (it worked), "failed", or "known to fail" (a spent trial covered it)
     belief: str = ""
+    # cause -> how many of the known items (oldest first) its search for stand-ins went through to the end
+    searched: dict[str, int] = field(default_factory=dict)
 
 
 class Unreachable(Exception):
@@ -476,7 +478,10 @@ class Discoverer:
         found: dict[str, tuple[str, ...]] = {}
         tested = len(core)  # the alternatives' trials come after
         if self.config.find_alternatives and alternatives:
-            found = self._alternatives(action, consumed, kept, known, outcome.runs)
+            varying = {i for i, r in ranges.items() if r[0] != r[1]}
+            found = self._alternatives(
+                action, consumed, kept, known, outcome.runs, effect=(effects, varying), searched=outcome.searched
+            )
         if self.noisy:  # a success without a kept cause (nor any alternative of it) outweighs the failures
             kept = [i for i in kept if not _worked_without(action, i, consumed, kept, found, outcome.runs)]
         needs = {i: Need(q, True, found.get(i, ())) for i, q in consumed.items()}
@@ -592,10 +597,13 @@ class Discoverer:
         known: Sequence[str],
         causes: Sequence[str],
         priority: Sequence[str] | None = None,
+        searched: Mapping[str, int] | None = None,
     ) -> DiscoveryOutcome:
         """Look again for alternatives to some causes of an explained action, with the items known now
         (an ingredient first seen only as a by-product may have a substitute the agent can make).
-        ``priority`` as for :meth:`discover`."""
+        ``priority`` as for :meth:`discover`; ``searched``: cause -> how many of ``known`` (oldest first) an earlier
+        search went through to the end: only the items after them are tried (in a deterministic world an item that
+        did not serve then does not now); the outcome's ``searched`` says how far this one went."""
         start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
         saved = self.world.inventory()
         self._priority = list(priority or ())
@@ -609,6 +617,9 @@ class Discoverer:
                 outcome.runs,
                 only=causes,
                 already={cause: need.alternatives for cause, need in relation.needs.items()},
+                effect=(relation.yields, set(relation.yield_range)),
+                searched=outcome.searched,
+                skip=searched,
             )
         except (Unreachable, WorldFailed):
             found = {}
@@ -642,19 +653,30 @@ class Discoverer:
         runs: list[Transition],
         only: Sequence[str] | None = None,
         already: Mapping[str, Sequence[str]] | None = None,
+        effect: tuple[Mapping[str, int], set[str]] = ({}, set()),
+        searched: dict[str, int] | None = None,
+        skip: Mapping[str, int] | None = None,
     ) -> dict[str, tuple[str, ...]]:
         """For each cause (or each of ``only``), the other known items seen to serve in its place; those ``already``
-        found for a cause are not looked for again (a refine after a new item finds only new ones)."""
+        found for a cause are not looked for again (a refine after a new item finds only new ones). ``effect``: the
+        learned yields and those of them that vary; a stand-in serves only where the action yields the same (nine
+        ingots from a block are another way to craft an ingot, not a stand-in for nine nuggets). ``skip``: cause ->
+        how many of ``known`` (oldest first) not to try again; ``searched`` gets, per cause, how many of ``known`` its
+        search went through to the end (a search cut short by ``max_alternatives`` or by room is not recorded)."""
         out: dict[str, tuple[str, ...]] = {}
         causes = set(consumed) | set(kept)
         with self.world.counters.parallel():  # the searches for different causes are independent
             for cause in [*consumed, *kept]:
                 if only is not None and cause not in only:
                     continue
+                fresh = known[(skip or {}).get(cause, 0) :]
+                done = (already or {}).get(cause, ())
                 with self.world.counters.branch():
-                    found = self._alternatives_of(
-                        action, cause, consumed, kept, known, causes, runs, (already or {}).get(cause, ())
+                    found, complete = self._alternatives_of(
+                        action, cause, consumed, kept, fresh, causes, runs, done, effect
                     )
+                if complete and searched is not None:
+                    searched[cause] = len(known)
                 if found:
                     out[cause] = tuple(found)
         return out
@@ -669,13 +691,18 @@ class Discoverer:
         causes: set[str],
         runs: list[Transition],
         already: Sequence[str] = (),
-    ) -> list[str]:
-        """The known items seen to serve in place of ``cause`` (each found one is excluded next).
+        effect: tuple[Mapping[str, int], set[str]] = ({}, set()),
+    ) -> tuple[list[str], bool]:
+        """The known items seen to serve in place of ``cause`` (each found one is excluded next); in place of a
+        used-up cause, with the same ``effect`` (:meth:`_alternatives`): a success that used up something else and
+        yields otherwise shows another way (a recipe's output is fixed; a dig's varies with what the way there
+        breaks), whose items are excluded. Also whether the search went through every candidate.
 
         Where the world's capacity cannot stock every candidate at once, a failed trial rules out only
         the candidates it stocked: the next trial stocks the next ones, until every candidate has been in
         a trial (the learner records the search as done with every known item)."""
-        excluded = {cause, *already}
+        # the action's own yield never shows standing in (one taken, one given: charcoal burnt to make charcoal)
+        excluded = {cause, *already, *effect[0]}
         ruled_out: set[str] = set()
         found: list[str] = []
         base = {i: q for i, q in consumed.items() if i != cause}
@@ -684,9 +711,11 @@ class Discoverer:
         successes = 0
         while successes < self.config.max_alternatives:
             candidates = [i for i in known if i not in causes and i not in excluded and i not in ruled_out]
+            if not candidates:  # every candidate tried (or none new since the last search)
+                return found, True
             stocked = self._fit(candidates, self._priority, room)
             if candidates and not stocked:  # no room beside the other causes
-                break
+                return found, False
             others = {i: self.stock(i) for i in stocked}
             t = self._trial(action, {**others, **base}, "alternative")
             runs.append(t)
@@ -694,17 +723,21 @@ class Discoverer:
                 if len(stocked) < len(candidates):  # over capacity: try the candidates not stocked yet
                     ruled_out.update(stocked)
                     continue
-                break
+                return found, True
             successes += 1
             if cause in consumed:
                 new = [i for i in t.consumed if i not in consumed]
+                if new and not same_effect(t, effect):  # another way: its inputs stand in for nothing here
+                    log.debug("%s: %s yield otherwise (%s): another way, not for %s", action, new, t.added, cause)
+                    excluded.update(new)
+                    continue
             else:
                 new = self._which_one(action, base, [i for i in others if i not in t.consumed], runs)
             if not new:
-                break
+                return found, False
             found.extend(new)
             excluded.update(new)
-        return found
+        return found, False
 
     def _which_one(self, action: str, base: dict[str, int], candidates: list[str], runs: list[Transition]) -> list[str]:
         """Bisect ``candidates`` for one item that makes the action work on top of ``base`` (verified)."""
@@ -718,6 +751,13 @@ class Discoverer:
         t = self._trial(action, {**base, candidates[0]: 1}, "alternative")
         runs.append(t)
         return candidates if t.success else []
+
+
+def same_effect(t: Transition, effect: tuple[Mapping[str, int], set[str]]) -> bool:
+    """Whether ``t`` added each learned yield of ``effect`` (yields, those that vary): a fixed yield in its
+    learned count, a varying one at all. No learned yields: any effect."""
+    yields, varying = effect
+    return all(t.added.get(i, 0) == q or (i in varying and t.added.get(i, 0) > 0) for i, q in yields.items())
 
 
 def _worked_without(

@@ -166,6 +166,36 @@ class CausalGraph:
                     grown = True
         return have
 
+    def why_unobtainable(self, item: str) -> str:
+        """Why the learned relations cannot make ``item`` from nothing, as a phrase: no learned action yields it, or
+        the actions that do and the items at the bottom of what they miss, which nothing learned yields (a lantern:
+        craft_lantern yields it, but nothing learned yields iron_nugget). "" when they can."""
+        have = self.obtainable()
+        if item in have:
+            return ""
+        makers = self.producers(item)
+        if not makers:
+            return f"no learned action yields {item}"
+        roots: list[str] = []
+        seen: set[str] = set()
+        frontier = [item]
+        while frontier:
+            wanted = frontier.pop(0)
+            if wanted in seen:
+                continue
+            seen.add(wanted)
+            if not self.producers(wanted):
+                roots.append(wanted)
+            for action in self.producers(wanted):
+                rel = self.relation(action)
+                for cause, need in rel.needs.items() if rel else ():
+                    group = [cause, *need.alternatives]
+                    if not set(group) & have:
+                        frontier.extend(group)
+        verb = "yields" if len(makers) == 1 else "yield"
+        missing = ", ".join(sorted(roots)) if roots else f"what does not need {item} itself"
+        return f"{', '.join(makers)} {verb} {item}, but nothing learned yields {missing}"
+
     def tech_levels(self, roots: Iterable[str] = ()) -> dict[str, int]:
         """Layer of every node: items obtainable with nothing are 0, an action sits at the max level of
         its needs (a need with alternatives counts at its cheapest item), its yields one level above

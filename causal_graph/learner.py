@@ -38,6 +38,7 @@ from causal_graph.exploring import EXPLORE_PATIENCE, Exploring
 from causal_graph.graph import CausalGraph
 from causal_graph.proposer import recheck_yields
 from causal_graph.spending import SpendingTrials
+from causal_graph.sweeps import PairSweeps
 from env.interface import Transition
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,14 @@ class LearnerState:
     since_new: dict[str, list[str]] = field(default_factory=dict)
     # action -> the items new to it that started that coverage: held in every try of it (a chest beside a minecart)
     newcomers: dict[str, list[str]] = field(default_factory=dict)
+    # pair sweeps (causal_graph.sweeps): action -> the items of its sweep under way (those held in every try first),
+    # how many of its tries are done, and the actions whose sweep is over
+    sweep_items: dict[str, list[str]] = field(default_factory=dict)
+    sweep_done: dict[str, int] = field(default_factory=dict)
+    swept: list[str] = field(default_factory=list)
+    # action -> cause -> how many known items (oldest first) its last full search for stand-ins went through: a
+    # refine tries only the items after them (a deterministic world's answer does not change)
+    searched: dict[str, dict[str, int]] = field(default_factory=dict)
     beliefs_confirmed: list[str] = field(default_factory=list)  # actions whose belief a trial confirmed (beliefs)
     beliefs_refuted: list[str] = field(default_factory=list)  # actions whose belief a trial refuted
 
@@ -123,6 +132,14 @@ class LearnerState:
             data["origin"] = list(self.origin)
         if self.target_reach:
             data["target_reach"] = dict(self.target_reach)
+        if self.searched:
+            data["searched"] = {a: dict(causes) for a, causes in self.searched.items()}
+        if self.sweep_items or self.swept:
+            data["sweeps"] = {
+                "items": {a: list(items) for a, items in self.sweep_items.items()},
+                "done": dict(self.sweep_done),
+                "swept": list(self.swept),
+            }
         if self.beliefs_confirmed or self.beliefs_refuted:
             data["beliefs"] = {"confirmed": list(self.beliefs_confirmed), "refuted": list(self.beliefs_refuted)}
         return data
@@ -130,6 +147,7 @@ class LearnerState:
     @classmethod
     def from_dict(cls, data: dict) -> LearnerState:
         explore = data.get("explore") or {}
+        sweeps = data.get("sweeps") or {}
         return cls(
             known=list(data.get("known", [])),
             tried_with=dict(data.get("tried_with", {})),
@@ -160,6 +178,13 @@ class LearnerState:
             last_stocked={str(a): [str(i) for i in items] for a, items in (data.get("last_stocked") or {}).items()},
             since_new={str(a): [str(i) for i in items] for a, items in (data.get("since_new") or {}).items()},
             newcomers={str(a): [str(i) for i in items] for a, items in (data.get("newcomers") or {}).items()},
+            sweep_items={str(a): [str(i) for i in items] for a, items in sweeps.get("items", {}).items()},
+            sweep_done={str(a): int(n) for a, n in sweeps.get("done", {}).items()},
+            swept=[str(a) for a in sweeps.get("swept", [])],
+            searched={
+                str(a): {str(c): int(n) for c, n in causes.items()}
+                for a, causes in (data.get("searched") or {}).items()
+            },
             beliefs_confirmed=[str(a) for a in (data.get("beliefs") or {}).get("confirmed", [])],
             beliefs_refuted=[str(a) for a in (data.get("beliefs") or {}).get("refuted", [])],
         )
@@ -168,7 +193,7 @@ class LearnerState:
 RETRY_STATUSES = ("no_effect", "unverified", "world_failed")  # outcomes a noisy world may have caused
 
 
-class Learner(SpendingTrials, Exploring, Beliefs):
+class Learner(SpendingTrials, Exploring, Beliefs, PairSweeps):
     """Chooses the next action to learn and grows the graph with :class:`Discoverer` outcomes."""
 
     def __init__(
@@ -254,7 +279,13 @@ class Learner(SpendingTrials, Exploring, Beliefs):
             # a likely tool not tried alone yet (none after a try the world ended: out of reach, or failing it)
             and (a in fresh or (self.singles(a) and self.state.status.get(a) not in ("unreachable", "world_failed")))
         ]
-        return self._spending_order(spending)[:1]
+        ordered = self._spending_order(spending)[:1]
+        if ordered:
+            return ordered
+        sweeping = self.sweeping()[:1]  # nothing else left: one unexplained action held with every pair of items
+        if sweeping and sweeping[0] not in self.state.sweep_items:
+            self.start_sweep(sweeping[0])
+        return sweeping
 
     def _cheap(self) -> tuple[list[str], list[str], list[str]]:
         """The unexplained actions with items new since their last try (``fresh``), those of them that are not
@@ -360,12 +391,7 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         capacity = self.discoverer.capacity or len(known)
         tried = set(self.state.tried_with.get(action, ()))
         untried = [i for i in reversed(known) if action in self.state.tried_with and i not in tried]
-        causes = Counter(
-            item
-            for rel in self.graph.relations()
-            for cause, need in rel.needs.items()
-            for item in (cause, *need.alternatives)
-        )
+        causes = self.needed()
         # the most needed first (a station, sticks), newest first among equals: at the overworld's size, newest first
         # alone left the crafting table out of every 32-kind try once 30 newer causes were known
         useful = sorted((i for i in reversed(known) if i in causes), key=lambda i: -causes[i])
@@ -377,7 +403,25 @@ class Learner(SpendingTrials, Exploring, Beliefs):
             covered = set(self.state.since_new[action])
             beside = self.state.newcomers.get(action, [])[: max(1, capacity // 4)]  # in every try of the series
             left_out = [i for i in known if i not in covered][: max(1, capacity // 4)]
-        return list(dict.fromkeys([*head, *beside, *left_out, *useful, *untried, *reversed(known)]))
+        swept = self.sweep_stock(action) or []  # a pair sweep under way (causal_graph.sweeps) decides first
+        return list(dict.fromkeys([*swept, *head, *beside, *left_out, *useful, *untried, *reversed(known)]))
+
+    def _note_searched(self, action: str, outcome: DiscoveryOutcome) -> None:
+        """Remember how far each cause's search for stand-ins went (:attr:`LearnerState.searched`); a relation
+        learned anew starts over."""
+        if outcome.status == "explained":
+            self.state.searched.pop(action, None)
+        if outcome.searched:
+            self.state.searched.setdefault(action, {}).update(outcome.searched)
+
+    def needed(self) -> Counter[str]:
+        """How many learned relations need each item (as a cause or an alternative of one)."""
+        return Counter(
+            item
+            for rel in self.graph.relations()
+            for cause, need in rel.needs.items()
+            for item in (cause, *need.alternatives)
+        )
 
     def _priority_if_limited(self, action: str) -> list[str] | None:
         """:meth:`priority`, only where interventions hold a limited number of item kinds (else unused)."""
@@ -387,9 +431,16 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         rel = self.graph.relation(action)
         assert rel is not None
         self.state.refined_with[action] = list(self.state.known)
+        # in a noisy world a stand-in that failed once may serve: every refine tries every item again
+        searched = None if self.state.noisy else self.state.searched.get(action)
         outcome = self.discoverer.refine(
-            rel, self.state.known, self.refinable_causes(action), priority=self._priority_if_limited(action)
+            rel,
+            self.state.known,
+            self.refinable_causes(action),
+            priority=self._priority_if_limited(action),
+            searched=searched,
         )
+        self._note_searched(action, outcome)
         self._note_world()
         if outcome.relation is not None:
             self.graph.set_relation(outcome.relation)
@@ -474,6 +525,8 @@ class Learner(SpendingTrials, Exploring, Beliefs):
         if outcome.relation is not None:
             self.graph.set_relation(outcome.relation)
             self.observe(outcome.relation.yields)
+        self.advance_sweep(action, outcome.relation is not None)
+        self._note_searched(action, outcome)
         log.debug("%s: %s (%d steps, %d interventions)", action, outcome.status, outcome.steps, outcome.interventions)
         self.on_outcome(outcome)
         return outcome

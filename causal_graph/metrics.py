@@ -20,7 +20,7 @@ it sees the alternatives of a group that is not yet right.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,29 @@ class _ActionDiff:
     yields_pairs: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+
+
+def closest_ways(
+    learned: CausalGraph, truth: Sequence[CausalRelation], others: Sequence[CausalRelation]
+) -> list[CausalRelation]:
+    """``truth`` with each relation swapped for the one of ``others`` (further true ways of the same action) that
+    the learned relation of its action is closest to (the fewest missing and extra edges, then quantity errors;
+    the first way on ties, and where the action is not learned). The learner learns one way of an action (the
+    way its stock showed first); this scores it against that way, not against a way it never saw."""
+    ways: dict[str, list[CausalRelation]] = {}
+    for rel in others:
+        ways.setdefault(rel.action, []).append(rel)
+
+    def distance(way: CausalRelation) -> tuple[int, int]:
+        one = CausalGraph.from_relations([way])
+        return shd(learned, one, [way.action]), len(quantity_errors(learned, one, [way.action]))
+
+    chosen = []
+    for rel in truth:
+        candidates = [rel, *ways.get(rel.action, ())]
+        explained = len(candidates) > 1 and learned.explained(rel.action)
+        chosen.append(min(candidates, key=distance) if explained else rel)
+    return chosen
 
 
 def shd(learned: CausalGraph, truth: CausalGraph, actions: Iterable[str] | None = None) -> int:

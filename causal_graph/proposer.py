@@ -79,12 +79,15 @@ def recheck_yields(
     first runs happened to share), a smaller count lowers it. ``room(item, held)``: whether the world had room for
     one more of ``item`` while ``held`` were held (default: always); a yield missing where the stack may have been
     full is no evidence, nor a count that filled the stack. A success that added none of the learned yields
-    contradicts the whole relation, not one yield: it changes nothing here (a re-test decides). Returns
-    ``relation`` itself when nothing changed."""
+    contradicts the whole relation, not one yield: it changes nothing here (a re-test decides). Nor does a success
+    that used up an item the relation does not name (nor any alternative of it): the action worked another way
+    (nine nuggets for one ingot, where the relation is one block for nine). Returns ``relation`` itself when
+    nothing changed."""
     yields = dict(relation.yields)
     ranges = {i: tuple(relation.yield_range.get(i, (q, q))) for i, q in yields.items()}
+    named = {i for cause, need in relation.needs.items() for i in (cause, *need.alternatives)}
     for t in runs:
-        if not t.success or t.action != relation.action:
+        if not t.success or t.action != relation.action or set(t.consumed) - named:
             continue
         present = {i for i in yields if t.added.get(i, 0) > 0}
         if not present:

@@ -175,6 +175,11 @@ class MinecraftBase(gym.Env):
         """The true causal relations of this variant, in the names the agent sees. For scoring only."""
         return self.catalogue.true_relations()
 
+    def ground_truth_other_ways(self) -> list[CausalRelation]:
+        """The further true ways of the actions that work in several, in the names the agent sees (empty with
+        ADAM's library). For scoring only."""
+        return self.catalogue.other_ways()
+
     def frame_palette(self) -> FramePalette:
         """The colours of this world's frames (the simulator's renderer; the live game's ``blocks`` frames share
         them), for offline perception."""

@@ -13,7 +13,7 @@ from env.actions import DEFAULT_ACTIONS, ActionSpec, action_library
 from env.blocks import block_names
 from env.interface import CausalRelation, Need
 from env.rules import Rules
-from env.techtree import smelt_results, true_relations
+from env.techtree import other_ways, smelt_results, true_relations
 from env.variants import Variant, Vocabulary, parse_variant, variant_rules
 
 # The milestones a Minecraft run reports (real names; a world declares them as the agent sees them).
@@ -107,6 +107,11 @@ class Catalogue:
     def true_relations(self) -> list[CausalRelation]:
         """The variant's true relations over the simulator's world, as the agent sees them (for scoring only)."""
         return self.shown_relations(true_relations(self.rules, self.specs))
+
+    def other_ways(self) -> list[CausalRelation]:
+        """The variant's further true ways of actions that work in several (:func:`env.techtree.other_ways`: nine
+        nuggets for one ingot beside one block for nine), as the agent sees them (for scoring only)."""
+        return self.shown_relations(other_ways(self.rules, self.specs))
 
 
 def catalogue(variant: str = "original", vocabulary_seed: int = 0, actions: str = DEFAULT_ACTIONS) -> Catalogue:

@@ -68,19 +68,65 @@ def obtainable(
     return level
 
 
-def _alternatives(primary: Recipe, others: list[Recipe]) -> dict[str, set[str]]:
-    """For each consumed item of ``primary``, the items that replace it one-for-one in other recipes."""
-    alts: dict[str, set[str]] = {i: set() for i in primary.consumed}
-    for other in others:
-        only_p = {i for i in primary.consumed if other.consumed.get(i) != primary.consumed[i]}
-        only_o = {i for i in other.consumed if primary.consumed.get(i) != other.consumed[i]}
-        if len(only_p) == 1 and len(only_o) == 1 and primary.held == other.held:
-            alts[next(iter(only_p))].add(next(iter(only_o)))
-    return alts
+def _swap(first: Recipe, other: Recipe) -> tuple[str, str] | None:
+    """``(item, stand_in)`` when ``other`` is ``first`` with one consumed item swapped for another (in any
+    quantity: two sticks burn as one coal), the held items and the count the same; else None. The stand-in is
+    never an item ``first`` consumes already (a log burnt beside the log it smelts is another way: two logs), nor
+    the result, whose use as its own input no inventory can show (one taken, one given)."""
+    if other.held != first.held or other.count != first.count:
+        return None
+    gone = [i for i in first.consumed if other.consumed.get(i) != first.consumed[i]]
+    came = [i for i in other.consumed if first.consumed.get(i) != other.consumed[i]]
+    if len(gone) != 1 or len(came) != 1 or came[0] in first.consumed or came[0] == first.result:
+        return None
+    return gone[0], came[0]
 
 
-def true_relation(spec: ActionSpec, rules: Rules, have: Mapping[str, int]) -> CausalRelation | None:
-    """The true needs/yields of one action, restricted to obtainable items (``have``)."""
+def _ways(recipes: list[Recipe]) -> list[tuple[Recipe, dict[str, set[str]]]]:
+    """``recipes`` grouped into ways: each a first recipe and, per consumed item of it, the items other recipes
+    swap in for it (:func:`_swap`). A recipe that is no such swap, nor an instance of a way's groups (charcoal and
+    oak wood for a campfire whose coal and logs have those stand-ins), is a way of its own (nine nuggets and a
+    crafting table for one ingot, beside one iron block for nine); one that burns its own result is no way."""
+    ways: list[tuple[Recipe, dict[str, set[str]]]] = []
+    rest: list[Recipe] = []
+    for recipe in recipes:
+        if recipe.result in recipe.consumed:
+            continue
+        swaps = [(alts, swap) for first, alts in ways if (swap := _swap(first, recipe))]
+        if swaps:
+            alts, (item, stand_in) = swaps[0]
+            alts[item].add(stand_in)
+        elif ways:
+            rest.append(recipe)
+        else:
+            ways.append((recipe, {i: set() for i in recipe.consumed}))
+    for recipe in rest:
+        if not any(_instance(first, alts, recipe) for first, alts in ways):
+            ways.append((recipe, {i: set() for i in recipe.consumed}))
+    return ways
+
+
+def _instance(first: Recipe, alts: dict[str, set[str]], recipe: Recipe) -> bool:
+    """Whether ``recipe`` takes, for each consumed item of ``first``, that item or one of its stand-ins, and
+    nothing else (the held items and the count the same)."""
+    if recipe.held != first.held or recipe.count != first.count or len(recipe.consumed) != len(first.consumed):
+        return False
+    groups = [{item, *alts[item]} for item in first.consumed]
+    return all(any(i in g for g in groups) for i in recipe.consumed) and all(
+        any(i in g for i in recipe.consumed) for g in groups
+    )
+
+
+def _relation(action: str, first: Recipe, alts: dict[str, set[str]]) -> CausalRelation:
+    needs = {i: Need(q, True, tuple(sorted(alts[i]))) for i, q in first.consumed.items()}
+    needs.update({i: Need(1, False) for i in first.held})
+    return CausalRelation(action, needs, {first.result: first.count}, {})
+
+
+def true_ways(spec: ActionSpec, rules: Rules, have: Mapping[str, int]) -> list[CausalRelation]:
+    """Every way ``spec`` works (restricted to obtainable items, ``have``): its main relation first
+    (:func:`true_relation`), then for a craft or smelt whose recipes are not all one-for-one swaps of each other,
+    one relation per further way (:func:`_ways`). Empty when it can never succeed."""
     if spec.kind in ("gather", "mine"):
         block = spec.blocks[0]
         tools = rules.harvest_tools.get(block)
@@ -88,25 +134,28 @@ def true_relation(spec: ActionSpec, rules: Rules, have: Mapping[str, int]) -> Ca
         if tools is not None:
             usable = _tool_tiers(rules, [t for t in tools if t in have])
             if not usable:
-                return None
+                return []
             needs[usable[0]] = Need(1, False, tuple(usable[1:]))
         drops = [d for d in rules.drops.get(block, ()) if d.chance >= 1.0]
-        return CausalRelation(
-            spec.id,
-            needs,
-            {d.item: d.min_count for d in drops},
-            {d.item: (d.min_count, d.max_count) for d in drops},
-        )
+        return [
+            CausalRelation(
+                spec.id,
+                needs,
+                {d.item: d.min_count for d in drops},
+                {d.item: (d.min_count, d.max_count) for d in drops},
+            )
+        ]
     if spec.kind in ("craft", "smelt"):
         recipes = [r for r in _recipes(spec, rules) if r.items() <= set(have)]
-        if not recipes:
-            return None
-        primary, others = recipes[0], recipes[1:]
-        alts = _alternatives(primary, others)
-        needs = {i: Need(q, True, tuple(sorted(alts[i]))) for i, q in primary.consumed.items()}
-        needs.update({i: Need(1, False) for i in primary.held})
-        return CausalRelation(spec.id, needs, {primary.result: primary.count}, {})
-    return None
+        return [_relation(spec.id, first, alts) for first, alts in _ways(recipes)]
+    return []
+
+
+def true_relation(spec: ActionSpec, rules: Rules, have: Mapping[str, int]) -> CausalRelation | None:
+    """The true needs/yields of one action, restricted to obtainable items (``have``): its main way
+    (:func:`true_ways`), None when it can never succeed."""
+    ways = true_ways(spec, rules, have)
+    return ways[0] if ways else None
 
 
 def true_relations(rules: Rules, actions: Iterable[ActionSpec] | None = None) -> list[CausalRelation]:
@@ -120,3 +169,11 @@ def true_relations(rules: Rules, actions: Iterable[ActionSpec] | None = None) ->
         if rel is not None:
             out.append(rel)
     return out
+
+
+def other_ways(rules: Rules, actions: Iterable[ActionSpec] | None = None) -> list[CausalRelation]:
+    """The further ways (:func:`true_ways` after the first) of every action of ``actions`` (default: ADAM's
+    library, which has none): an action listed twice works in two ways. For scoring only."""
+    specs = list(actions or action_library())
+    have = obtainable(rules, specs)
+    return [rel for spec in specs for rel in true_ways(spec, rules, have)[1:]]

@@ -77,6 +77,11 @@ class EnvWorld:
         method = _optional(self.env, "ground_truth")
         return None if method is None else method()
 
+    def ground_truth_other_ways(self) -> list[CausalRelation]:
+        """Further true ways of actions that work in several (for scoring only; empty when the world names none)."""
+        method = _optional(self.env, "ground_truth_other_ways")
+        return [] if method is None else list(method() or [])
+
     def frame_palette(self) -> FramePalette | None:
         """The colours the world draws its frames with (for offline perception), or None when it declares none."""
         method = _optional(self.env, "frame_palette")

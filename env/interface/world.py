@@ -4,6 +4,7 @@ A world is a gymnasium environment with a ``world_spec`` attribute (a :class:`Wo
 ``Discrete(len(world_spec.action_names))`` in that order, whose ``reset(options={"inventory": {...}})`` sets the
 inventory exactly (a do()-intervention), and whose ``info`` dicts carry the keys of :data:`STEP_INFO` (and
 :data:`RESET_INFO` after a reset). Optional methods: ``ground_truth()`` (the true relations, for scoring only),
+``ground_truth_other_ways()`` (further true relations of actions that work in several ways, for scoring only),
 ``resolve_item(name)`` and ``resolve_block(name)`` (a name a person typed, e.g. a real name in a world that shows
 obfuscated ones, to the name the agent sees). ``docs/worlds.md`` walks through a complete example world.
 

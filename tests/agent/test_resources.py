@@ -42,7 +42,7 @@ def seed0(tmp_path_factory) -> tuple[Path, str]:
 def test_seed0_counts_the_diamond_ore_learning_took(seed0):
     folder, stdout = seed0
     result = json.loads((folder / "result.json").read_text())
-    assert result["milestones"]["diamond"] == 193 and result["shd"] == 0 and result["steps"] == 1352
+    assert result["milestones"]["diamond"] == 193 and result["shd"] == 0 and result["steps"] == 1106
     resources = result["resources"]
     assert list(resources)[0] == "mine_diamond_ore"  # the action that yields the goal comes first
     assert resources["mine_diamond_ore"] == SEED0_DIAMOND

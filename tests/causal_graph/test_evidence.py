@@ -235,7 +235,7 @@ def test_a_failure_the_world_caused_is_retried_not_counted_against_a_cause():
     assert d.world_failures == len(retried)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 5])
+@pytest.mark.parametrize("seed", [1, 3, 5])  # seeds where the world took a station during the trials
 def test_a_station_the_world_took_during_a_trial_is_not_evidence(seed):
     w = forge(seed=seed, hostile=0.5)
     d = Discoverer(w)

@@ -80,7 +80,12 @@ def test_a_refine_looks_only_for_alternatives_not_found_yet():
     events.clear()
     again = d.refine(rel, known, [fuel]).relation
     assert again.needs[fuel].alternatives == rel.needs[fuel].alternatives
-    assert len(events) == 1  # one trial without the fuel and its known alternatives: nothing else serves
+    assert events == []  # every known item is a cause or a fuel found already: nothing left to try, no trial
+    more = [*known, "charcoal", "dirt"]  # two items known since: one trial holding them in place of every fuel
+    again = d.refine(rel, more, [fuel], searched={fuel: len(known)}).relation
+    assert again.needs[fuel].alternatives == (*rel.needs[fuel].alternatives, "charcoal")
+    events.clear()
+    assert d.refine(again, more, [fuel], searched={fuel: len(more)}).relation == again and events == []
 
 
 def test_a_spending_action_with_a_new_likely_tool_goes_before_the_retries():

@@ -201,3 +201,21 @@ def test_draw_graph_writes_png(tmp_path: Path, item_level: bool) -> None:
 def test_draw_empty_graph(tmp_path: Path) -> None:
     path = draw_graph(CausalGraph(), tmp_path / "empty.png")
     assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_why_an_item_cannot_be_made_names_what_is_missing_at_the_bottom() -> None:
+    g = CausalGraph.from_relations(
+        [
+            CausalRelation("gather_log", {}, {"log": 1}),
+            CausalRelation("craft_torch", {"log": Need(1, True), "coal": Need(1, True)}, {"torch": 1}),
+            CausalRelation("craft_lantern", {"torch": Need(1, True), "nugget": Need(9, True)}, {"lantern": 1}),
+            CausalRelation("craft_nugget", {"ingot": Need(1, True)}, {"nugget": 9}),
+        ]
+    )
+    assert g.why_unobtainable("log") == ""
+    assert g.why_unobtainable("gem") == "no learned action yields gem"
+    assert g.why_unobtainable("lantern") == "craft_lantern yields lantern, but nothing learned yields coal, ingot"
+    g.set_relation(CausalRelation("gather_coal", {}, {"coal": 1}))
+    assert g.why_unobtainable("lantern") == "craft_lantern yields lantern, but nothing learned yields ingot"
+    g.set_relation(CausalRelation("smelt_ingot", {"nugget": Need(9, True)}, {"ingot": 1}))  # only from itself
+    assert g.why_unobtainable("ingot").endswith("nothing learned yields what does not need ingot itself")

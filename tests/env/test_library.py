@@ -91,3 +91,46 @@ def test_the_command_line_takes_actions(tmp_path):
                "--out", str(tmp_path))  # fmt: skip
     err = bad.stderr.strip().splitlines()
     assert bad.returncode == 2 and len(err) == 1 and "--actions overworld applies only" in err[0]
+
+
+def test_an_output_with_recipes_that_are_not_swaps_of_each_other_works_in_several_ways(overworld):
+    """One iron block for nine ingots, or nine nuggets and a crafting table for one: not one recipe with a stand-in
+    but two ways, the second listed by other_ways (for scoring only); ADAM's library has none."""
+    from env.rules import base_rules
+    from env.techtree import other_ways, true_relations
+
+    rules = base_rules()
+    main = {r.action: r for r in true_relations(rules, overworld)}
+    others = {r.action: r for r in other_ways(rules, overworld)}
+    assert set(main["craft_iron_ingot"].needs) == {"iron_block"} and main["craft_iron_ingot"].yields == {
+        "iron_ingot": 9
+    }
+    assert set(others["craft_iron_ingot"].needs) == {"iron_nugget", "crafting_table"}
+    assert others["craft_iron_ingot"].yields == {"iron_ingot": 1}
+    # coal, charcoal or sticks burn as fuel (a stand-in in any quantity), but charcoal never for charcoal: one burnt,
+    # one made, no inventory shows it; a log burnt beside the one it smelts is a second way (two logs), not a swap
+    assert main["smelt_oak_log"].needs["coal"].alternatives == ("oak_planks", "stick")
+    assert main["smelt_raw_iron"].needs["coal"].alternatives == ("charcoal", "oak_log", "oak_planks", "stick")
+    assert {i: n.quantity for i, n in others["smelt_oak_log"].needs.items()} == {"oak_log": 2, "furnace": 1}
+    # a recipe whose two differences are each a known stand-in (charcoal and oak wood) is no way of its own
+    assert "craft_campfire" not in others
+    assert main["craft_campfire"].needs["oak_log"].alternatives == ("oak_wood",)
+    assert other_ways(rules) == []
+
+
+def test_a_run_is_scored_against_the_way_it_learned():
+    """The learner learns one way of an action; the score takes the way it is closest to, and a relation right for
+    neither way is still wrong (the metric can fail)."""
+    from causal_graph import CausalGraph, shd
+    from causal_graph.metrics import closest_ways
+    from env.interface import CausalRelation, Need
+
+    block = CausalRelation("craft_ingot", {"block": Need(1, True)}, {"ingot": 9})
+    nuggets = CausalRelation("craft_ingot", {"nugget": Need(9, True), "table": Need(1, False)}, {"ingot": 1})
+    learned = CausalGraph.from_relations([nuggets])
+    chosen = closest_ways(learned, [block], [nuggets])
+    assert chosen == [nuggets] and shd(learned, CausalGraph.from_relations(chosen)) == 0
+    assert closest_ways(CausalGraph.from_relations([block]), [block], [nuggets]) == [block]
+    wrong = CausalGraph.from_relations([CausalRelation("craft_ingot", {"nugget": Need(9, True)}, {"ingot": 1})])
+    assert shd(wrong, CausalGraph.from_relations(closest_ways(wrong, [block], [nuggets]))) == 1  # the table missing
+    assert closest_ways(CausalGraph(), [block], [nuggets]) == [block]  # not learned: the main way

@@ -1,0 +1,71 @@
+"""Pair sweeps (causal_graph.sweeps): where a try cannot hold every known item, an action that never worked is at
+last held with every pair of the items known, beside the most needed ones, so two old items that never met do."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import gymnasium as gym
+
+from causal_graph import CausalGraph
+from causal_graph.discovery import Discoverer
+from causal_graph.learner import Learner, LearnerState
+from env.interface.handle import EnvWorld
+
+ITEMS = [
+    "oak_log", "oak_planks", "stick", "crafting_table", "dirt", "sand", "coal", "wooden_axe", "cobblestone",
+    "wooden_pickaxe", "stone_pickaxe", "furnace", "raw_iron", "iron_ingot", "glass", "wooden_shovel",
+    "stone_axe", "stone_shovel", "charcoal", "raw_gold", "gold_ingot", "diamond", "wooden_sword", "stone_sword",
+]  # fmt: skip
+
+
+def learner_at(capacity: int) -> tuple[Learner, CausalGraph, EnvWorld]:
+    """Every action of ADAM's library explained by its true relation but craft_iron_pickaxe (3 ingots, 2 sticks and
+    a crafting table), which was tried with every known item, never all its needs at once."""
+    w = EnvWorld(gym.make("adam/Minecraft-v0", render_frames=False, intervention_capacity=capacity))
+    w.reset(seed=0)
+    graph = CausalGraph()
+    learner = Learner(Discoverer(w), graph, w.action_names, order_seed=0)
+    for rel in w.env.unwrapped.ground_truth():
+        if rel.action != "craft_iron_pickaxe":
+            graph.set_relation(rel)
+    learner.observe(ITEMS)
+    learner.state.tried_with["craft_iron_pickaxe"] = list(ITEMS)
+    learner.state.status["craft_iron_pickaxe"] = "no_effect"
+    for action in learner.actions:
+        if graph.explained(action):
+            learner.state.tried_with[action] = list(ITEMS)
+    return learner, graph, w
+
+
+def test_a_sweep_holds_every_pair_of_items_beside_the_most_needed():
+    learner, _, _ = learner_at(8)
+    learner.start_sweep("craft_iron_pickaxe")
+    every, _ = learner._sweep_groups("craft_iron_pickaxe")
+    assert every == ["stick"]  # needed by the most learned relations (every tool): held in every try
+    tries = learner._sweep_tries("craft_iron_pickaxe")
+    assert all(len(stock) <= 8 and stock[0] == "stick" for stock in tries)
+    met = {frozenset(pair) for stock in tries for pair in combinations(stock, 2)}
+    assert all(frozenset(pair) in met for pair in combinations(ITEMS, 2))
+    assert len(tries) == 28  # 23 items in groups of 3: 8 groups, every pair of them once
+
+
+def test_nothing_else_left_the_unexplained_action_is_swept_until_it_works():
+    learner, graph, w = learner_at(8)
+    assert learner.worth_trying() == ["craft_iron_pickaxe"]  # tried with every item, nothing else to do: its sweep
+    assert "craft_iron_pickaxe" in learner.state.sweep_items
+    state = LearnerState.from_dict(learner.state.to_dict())  # the sweep under way is in the checkpoint
+    assert state.sweep_items == learner.state.sweep_items and state.sweep_done == {"craft_iron_pickaxe": 0}
+    for _ in range(30):
+        if graph.explained("craft_iron_pickaxe"):
+            break
+        learner.learn("craft_iron_pickaxe")
+    truth = {r.action: r for r in w.env.unwrapped.ground_truth()}["craft_iron_pickaxe"]
+    assert set(graph.relation("craft_iron_pickaxe").needs) == set(truth.needs)
+    assert learner.state.swept == ["craft_iron_pickaxe"] and not learner.state.sweep_items
+    assert learner.worth_trying() == []  # swept once: learning is over
+
+
+def test_no_sweep_where_a_try_holds_every_known_item():
+    learner, _, _ = learner_at(64)
+    assert learner.sweeping() == [] and learner.worth_trying() == []
