@@ -173,6 +173,7 @@ class Discoverer:
         self.on_event = on_event or (lambda kind, data: None)
         self.fallback = OfflineProposer()
         self._priority: list[str] = []  # which items to stock first when over capacity (per discovery)
+        self._counts: dict[str, int] = {}  # how many of some items a sample stocks, in place of stock() (per discovery)
         self.noisy = False  # the world has shown a chance failure (shows_noise): confirm failing do()-tests
         self.world_failures = 0  # trials retried because the world caused their failure
         self._discovering = False  # inside discover(): it restores the agent's inventory itself, at its end
@@ -329,6 +330,7 @@ class Discoverer:
         lower: Callable[[str, Transition], Sequence[str]] | None = None,
         belief: Sequence[str] | None = None,
         singles_only: bool = False,
+        counts: Mapping[str, int] | None = None,
     ) -> DiscoveryOutcome:
         """Learn what ``action`` needs and yields, using only ``known`` items (oldest first).
 
@@ -347,11 +349,13 @@ class Discoverer:
         trial the try ends without one (no sample with every known item: a trial pressed ahead of others).
         ``belief``: the items a prior believes the action needs (None: no belief); the first trial holds exactly
         them, and where it works it is the sample the do()-tests start from (``purpose`` of its ``intervention``
-        event: ``belief``)."""
+        event: ``belief``). ``counts``: how many of some items the sample stocks in place of :meth:`stock` (two of
+        an item a slot holds one of, in a pair sweep's try)."""
         start_steps, start_iv = self.world.counters.steps, self.world.counters.interventions
         saved = self.world.inventory()
         outcome = DiscoveryOutcome(action, "no_effect")
         self._priority = list(priority) if priority is not None else list(likely_held)
+        self._counts = dict(counts or {})
         self._discovering = True
         try:
             outcome = self._discover(
@@ -416,7 +420,7 @@ class Discoverer:
             elif singles_only:  # no likely tool to try alone, and no sample with every known item wanted
                 return outcome
             else:
-                stock = {item: self.stock(item) for item in self._fit(known, self._priority)}
+                stock = {item: self._counts.get(item) or self.stock(item) for item in self._fit(known, self._priority)}
                 outcome.sampled = list(stock)
                 with self.world.counters.parallel():  # the N samples are independent: N copies may run them at once
                     for _ in range(self.config.samples):

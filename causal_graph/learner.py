@@ -479,6 +479,7 @@ class Learner(SpendingTrials, Exploring, Beliefs, PairSweeps):
             singles_first=spending,
             singles_only=pressed,
             lower=lambda tool, t: self._lower_tiers(action, tool, t.ticks),
+            counts=self.sweep_counts(action),
         )
         if outcome.belief in ("failed", "known to fail"):  # its own trial failed: weighed whatever came after
             why = f"the believed stock did not do it ({outcome.belief})"

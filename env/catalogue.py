@@ -119,7 +119,7 @@ def catalogue(variant: str = "original", vocabulary_seed: int = 0, actions: str 
     library ``actions`` (:data:`env.actions.ACTION_LIBRARIES`); the vocabulary is seeded by ``vocabulary_seed`` when the
     variant obfuscates names, else the identity. ValueError naming the valid variants (or libraries) for any other
     name."""
-    parsed = parse_variant(variant)
+    parsed = parse_variant(variant, actions)
     rules = variant_rules(parsed)
     specs = action_library(actions)
     real_items = item_universe(rules, specs)

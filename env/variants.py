@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
 
-from env.actions import action_library
+from env.actions import DEFAULT_ACTIONS, ActionSpec, action_library
 from env.data import load_toml
 from env.rules import Recipe, Rules, base_rules
 from env.techtree import obtainable
@@ -26,9 +28,10 @@ class Variant:
     obfuscated: bool = False
 
 
-def parse_variant(name: str) -> Variant:
-    """``original`` | ``adam_modified`` | ``obfuscated`` | ``random:SEED`` (SEED: an integer, 0 or more).
-    Anything else, ``random`` without a seed included, raises ValueError naming the valid variants."""
+def parse_variant(name: str, actions: str = DEFAULT_ACTIONS) -> Variant:
+    """``original`` | ``adam_modified`` | ``obfuscated`` | ``random:SEED`` (SEED: an integer, 0 or more), for the
+    action library ``actions`` (a random variant perturbs that library's tree). Anything else, ``random`` without
+    a seed included, raises ValueError naming the valid variants."""
     if not isinstance(name, str):
         raise ValueError(f"variant must be a string, got {name!r}; valid variants: {', '.join(VARIANTS)}")
     if name == "original":
@@ -45,7 +48,7 @@ def parse_variant(name: str) -> Variant:
                 "0 or more, as in 'random:3'"
             )
         seed = int(seed_text)
-        return Variant(f"random:{seed}", tuple(random_changes(seed)))
+        return Variant(f"random:{seed}", tuple(random_changes(seed, actions=actions)))
     raise ValueError(f"invalid variant {name!r}; valid variants: {', '.join(VARIANTS)}")
 
 
@@ -80,13 +83,13 @@ def variant_rules(variant: Variant) -> Rules:
     return rules
 
 
-def _made_items() -> list[str]:
-    """Results of the library's craft and smelt actions (smelt results via smelting.toml)."""
+def _made_items(specs: Iterable[ActionSpec]) -> list[str]:
+    """Results of the craft and smelt actions of ``specs`` (smelt results via smelting.toml)."""
     from env.techtree import smelt_results
 
     smelts = smelt_results(base_rules())
     out = []
-    for spec in action_library():
+    for spec in specs:
         if spec.kind == "craft" and spec.item:
             out.append(spec.item)
         elif spec.kind == "smelt" and spec.item in smelts:
@@ -94,14 +97,22 @@ def _made_items() -> list[str]:
     return out
 
 
-def random_changes(seed: int, k: int | None = None) -> list[dict[str, Any]]:
-    """``k`` seeded dependency additions/removals that keep diamond (and every target) obtainable."""
+def random_changes(seed: int, k: int | None = None, actions: str = DEFAULT_ACTIONS) -> list[dict[str, Any]]:
+    """``k`` seeded dependency additions/removals over the tree of the action library ``actions`` (default k:
+    variants.toml's, per library) that keep diamond and every craft's and smelt's result obtainable."""
+    return copy.deepcopy(_random_changes(seed, k, actions))
+
+
+@cache
+def _random_changes(seed: int, k: int | None, actions: str) -> list[dict[str, Any]]:
     rng = np.random.default_rng(seed)
-    k = int(load_toml("variants.toml")["random"]["changes"]) if k is None else k
+    counts = load_toml("variants.toml")["random"]
+    k = int(counts["changes"] if actions == DEFAULT_ACTIONS else counts[f"changes_{actions}"]) if k is None else k
+    specs = [s for s in action_library(actions) if not s.is_movement]
     rules = base_rules()
-    made = _made_items()
-    base_level = obtainable(rules)
-    needed = set(made) | {"diamond"}
+    made = _made_items(specs)
+    base_level = obtainable(rules, specs)
+    needed = {i for i in [*made, "diamond"] if i in base_level}
     changes: list[dict[str, Any]] = []
     for _ in range(200):
         if len(changes) >= k:
@@ -132,7 +143,7 @@ def random_changes(seed: int, k: int | None = None) -> list[dict[str, Any]]:
         if any(c["item"] == item for c in changes):
             continue
         trial = apply_change(rules, change)
-        have = obtainable(trial)
+        have = obtainable(trial, specs)
         if all(i in have for i in needed):
             rules = trial
             changes.append(change)

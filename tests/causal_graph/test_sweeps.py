@@ -1,5 +1,6 @@
-"""Pair sweeps (causal_graph.sweeps): where a try cannot hold every known item, an action that never worked is at
-last held with every pair of the items known, beside the most needed ones, so two old items that never met do."""
+"""Sweeps (causal_graph.sweeps): an action that never worked is at last held with every pair of the items known,
+beside the most needed ones, where a try cannot hold them all (two old items that never met do), and with two of each
+item a slot holds one of (a tool)."""
 
 from __future__ import annotations
 
@@ -19,19 +20,21 @@ ITEMS = [
 ]  # fmt: skip
 
 
-def learner_at(capacity: int) -> tuple[Learner, CausalGraph, EnvWorld]:
-    """Every action of ADAM's library explained by its true relation but craft_iron_pickaxe (3 ingots, 2 sticks and
-    a crafting table), which was tried with every known item, never all its needs at once."""
-    w = EnvWorld(gym.make("adam/Minecraft-v0", render_frames=False, intervention_capacity=capacity))
+def learner_at(
+    capacity: int, action: str = "craft_iron_pickaxe", **world: object
+) -> tuple[Learner, CausalGraph, EnvWorld]:
+    """Every action of ADAM's library explained by its true relation but ``action`` (craft_iron_pickaxe: 3 ingots, 2
+    sticks and a crafting table), which was tried with every known item, never all its needs at once."""
+    w = EnvWorld(gym.make("adam/Minecraft-v0", render_frames=False, intervention_capacity=capacity, **world))
     w.reset(seed=0)
     graph = CausalGraph()
     learner = Learner(Discoverer(w), graph, w.action_names, order_seed=0)
     for rel in w.env.unwrapped.ground_truth():
-        if rel.action != "craft_iron_pickaxe":
+        if rel.action != action:
             graph.set_relation(rel)
     learner.observe(ITEMS)
-    learner.state.tried_with["craft_iron_pickaxe"] = list(ITEMS)
-    learner.state.status["craft_iron_pickaxe"] = "no_effect"
+    learner.state.tried_with[action] = list(ITEMS)
+    learner.state.status[action] = "no_effect"
     for action in learner.actions:
         if graph.explained(action):
             learner.state.tried_with[action] = list(ITEMS)
@@ -41,13 +44,16 @@ def learner_at(capacity: int) -> tuple[Learner, CausalGraph, EnvWorld]:
 def test_a_sweep_holds_every_pair_of_items_beside_the_most_needed():
     learner, _, _ = learner_at(8)
     learner.start_sweep("craft_iron_pickaxe")
-    every, _ = learner._sweep_groups("craft_iron_pickaxe")
-    assert every == ["stick"]  # needed by the most learned relations (every tool): held in every try
     tries = learner._sweep_tries("craft_iron_pickaxe")
-    assert all(len(stock) <= 8 and stock[0] == "stick" for stock in tries)
-    met = {frozenset(pair) for stock in tries for pair in combinations(stock, 2)}
+    pairs = [stock for stock, double in tries if double is None]
+    # stick is needed by the most learned relations (every tool): held in every try
+    assert all(len(stock) <= 8 and stock[0] == "stick" for stock in pairs)
+    met = {frozenset(pair) for stock in pairs for pair in combinations(stock, 2)}
     assert all(frozenset(pair) in met for pair in combinations(ITEMS, 2))
-    assert len(tries) == 28  # 23 items in groups of 3: 8 groups, every pair of them once
+    assert len(pairs) == 28  # 23 items in groups of 3: 8 groups, every pair of them once
+    # then two of each tool (a slot holds one), beside the stick
+    tools = [i for i in ITEMS if i.startswith(("wooden_", "stone_")) and i != "stone"]
+    assert [(stock, double) for stock, double in tries[28:]] == [([tool, "stick"], tool) for tool in tools]
 
 
 def test_nothing_else_left_the_unexplained_action_is_swept_until_it_works():
@@ -66,6 +72,27 @@ def test_nothing_else_left_the_unexplained_action_is_swept_until_it_works():
     assert learner.worth_trying() == []  # swept once: learning is over
 
 
-def test_no_sweep_where_a_try_holds_every_known_item():
+def test_where_a_try_holds_every_known_item_only_the_doubles_are_left():
     learner, _, _ = learner_at(64)
-    assert learner.sweeping() == [] and learner.worth_trying() == []
+    learner.start_sweep("craft_iron_pickaxe")
+    assert all(double for _, double in learner._sweep_tries("craft_iron_pickaxe"))
+    plain, _, _ = learner_at(64, conditions="plain")  # no stack limits: every try holds plenty of everything
+    assert plain.sweeping() == [] and plain.worth_trying() == []
+
+
+def test_two_of_a_tool_are_held_where_an_action_uses_up_two():
+    """random:5 makes the diamond pickaxe use up two wooden axes: a try stocks one tool of a kind (a slot holds one),
+    so it never worked (SHD 5 on seed 0); its sweep holds two."""
+    learner, graph, w = learner_at(32, "craft_diamond_pickaxe", variant="random:5")
+    learner.observe(["diamond"])
+    learner.state.tried_with["craft_diamond_pickaxe"] = list(learner.state.known)
+    for _ in range(40):
+        if graph.explained("craft_diamond_pickaxe") or not learner.worth_trying():
+            break
+        learner.learn(learner.worth_trying()[0])
+    truth = {r.action: r for r in w.env.unwrapped.ground_truth()}["craft_diamond_pickaxe"]
+    assert truth.needs["wooden_axe"].quantity == 2
+    learned = graph.relation("craft_diamond_pickaxe")
+    assert learned is not None and {i: n.quantity for i, n in learned.needs.items()} == {
+        i: n.quantity for i, n in truth.needs.items()
+    }

@@ -134,3 +134,27 @@ def test_a_run_is_scored_against_the_way_it_learned():
     wrong = CausalGraph.from_relations([CausalRelation("craft_ingot", {"nugget": Need(9, True)}, {"ingot": 1})])
     assert shd(wrong, CausalGraph.from_relations(closest_ways(wrong, [block], [nuggets]))) == 1  # the table missing
     assert closest_ways(CausalGraph(), [block], [nuggets]) == [block]  # not learned: the main way
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_random_variant_perturbs_the_whole_overworld_tree_and_keeps_every_result_obtainable(overworld, seed):
+    """``random:SEED`` with the overworld library changes recipes of the generated actions too (11 changes, not
+    ADAM's 3), every craft's and smelt's result stays obtainable, and ADAM's library keeps its own changes."""
+    from env.techtree import obtainable
+    from env.variants import parse_variant, random_changes, variant_rules
+
+    changes = random_changes(seed, actions="overworld")
+    adam_items = {s.item for s in adam_library() if s.item}
+    assert len(changes) == 11 and any(c["item"] not in adam_items for c in changes)
+    assert random_changes(seed) == list(parse_variant(f"random:{seed}").changes)  # ADAM's own, as before
+    rules = variant_rules(parse_variant(f"random:{seed}", "overworld"))
+    specs = [s for s in overworld if not s.is_movement]
+    have = obtainable(rules, specs)
+    made = {r.result for s in specs if s.kind == "craft" for r in rules.recipes_for(s.item)}
+    assert "diamond" in have and all(item in have for item in made & set(obtainable(base_rules(), specs)))
+    truth = {r.action: r for r in catalogue(f"random:{seed}", seed, "overworld").true_relations()}
+    changed = changes[0]["item"]
+    assert (
+        truth[f"craft_{changed}"]
+        != {r.action: r for r in catalogue("original", 0, "overworld").true_relations()}[f"craft_{changed}"]
+    )
