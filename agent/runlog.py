@@ -261,7 +261,7 @@ CHECKPOINT_SCHEMA = Fields(
         last_stocked=Each(NAMES),
         since_new=Each(NAMES),
         newcomers=Each(NAMES),
-        sweeps=Fields(items=Each(NAMES), done=COUNT, swept=NAMES),
+        sweeps=Fields(items=Each(NAMES), done=COUNT, swept=COUNT),
         searched=Each(COUNT),
         beliefs=Fields(confirmed=NAMES, refuted=NAMES),
     ),

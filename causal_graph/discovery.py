@@ -735,6 +735,10 @@ class Discoverer:
                     log.debug("%s: %s yield otherwise (%s): another way, not for %s", action, new, t.added, cause)
                     excluded.update(new)
                     continue
+                if len(new) > 1 or any(i not in t.consumed for i in base if i in consumed):
+                    # more than the cause was swapped (coal for charcoal beside oak wood for logs): which one alone
+                    # stands in for the cause, with the other inputs used up
+                    new = self._which_one(action, base, new, runs)
             else:
                 new = self._which_one(action, base, [i for i in others if i not in t.consumed], runs)
             if not new:
@@ -744,15 +748,16 @@ class Discoverer:
         return found, False
 
     def _which_one(self, action: str, base: dict[str, int], candidates: list[str], runs: list[Transition]) -> list[str]:
-        """Bisect ``candidates`` for one item that makes the action work on top of ``base`` (verified)."""
+        """Bisect ``candidates`` for one item that makes the action work on top of ``base`` (verified), each stocked as
+        a try stocks it (three oak wood stand in for three logs; one would not)."""
         while len(candidates) > 1:
             half = candidates[: len(candidates) // 2]
-            t = self._trial(action, {**base, **{i: 1 for i in half}}, "alternative")
+            t = self._trial(action, {**base, **{i: self.stock(i) for i in half}}, "alternative")
             runs.append(t)
             candidates = half if t.success else candidates[len(candidates) // 2 :]
         if not candidates:
             return []
-        t = self._trial(action, {**base, candidates[0]: 1}, "alternative")
+        t = self._trial(action, {**base, candidates[0]: self.stock(candidates[0])}, "alternative")
         runs.append(t)
         return candidates if t.success else []
 

@@ -80,11 +80,11 @@ class LearnerState:
     since_new: dict[str, list[str]] = field(default_factory=dict)
     # action -> the items new to it that started that coverage: held in every try of it (a chest beside a minecart)
     newcomers: dict[str, list[str]] = field(default_factory=dict)
-    # pair sweeps (causal_graph.sweeps): action -> the items of its sweep under way (those held in every try first),
-    # how many of its tries are done, and the actions whose sweep is over
+    # sweeps (causal_graph.sweeps): action -> the items of its sweep under way (those held in every try first),
+    # how many of its tries are done, and, for the actions whose last sweep is over, how many items it went over
     sweep_items: dict[str, list[str]] = field(default_factory=dict)
     sweep_done: dict[str, int] = field(default_factory=dict)
-    swept: list[str] = field(default_factory=list)
+    swept: dict[str, int] = field(default_factory=dict)
     # action -> cause -> how many known items (oldest first) its last full search for stand-ins went through: a
     # refine tries only the items after them (a deterministic world's answer does not change)
     searched: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -138,7 +138,7 @@ class LearnerState:
             data["sweeps"] = {
                 "items": {a: list(items) for a, items in self.sweep_items.items()},
                 "done": dict(self.sweep_done),
-                "swept": list(self.swept),
+                "swept": dict(self.swept),
             }
         if self.beliefs_confirmed or self.beliefs_refuted:
             data["beliefs"] = {"confirmed": list(self.beliefs_confirmed), "refuted": list(self.beliefs_refuted)}
@@ -180,7 +180,7 @@ class LearnerState:
             newcomers={str(a): [str(i) for i in items] for a, items in (data.get("newcomers") or {}).items()},
             sweep_items={str(a): [str(i) for i in items] for a, items in sweeps.get("items", {}).items()},
             sweep_done={str(a): int(n) for a, n in sweeps.get("done", {}).items()},
-            swept=[str(a) for a in sweeps.get("swept", [])],
+            swept={str(a): int(n) for a, n in sweeps.get("swept", {}).items()},
             searched={
                 str(a): {str(c): int(n) for c, n in causes.items()}
                 for a, causes in (data.get("searched") or {}).items()
@@ -403,8 +403,8 @@ class Learner(SpendingTrials, Exploring, Beliefs, PairSweeps):
             covered = set(self.state.since_new[action])
             beside = self.state.newcomers.get(action, [])[: max(1, capacity // 4)]  # in every try of the series
             left_out = [i for i in known if i not in covered][: max(1, capacity // 4)]
-        swept = self.sweep_stock(action) or []  # a pair sweep under way (causal_graph.sweeps) decides first
-        return list(dict.fromkeys([*swept, *head, *beside, *left_out, *useful, *untried, *reversed(known)]))
+        sweep = self.sweep_stock(action) or []  # a sweep under way (causal_graph.sweeps) decides first
+        return list(dict.fromkeys([*sweep, *head, *beside, *left_out, *useful, *untried, *reversed(known)]))
 
     def _note_searched(self, action: str, outcome: DiscoveryOutcome) -> None:
         """Remember how far each cause's search for stand-ins went (:attr:`LearnerState.searched`); a relation

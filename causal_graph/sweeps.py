@@ -12,13 +12,15 @@
 
 **How.** Once nothing else is worth trying, each action still unexplained that does not take from the world (a dig
 needs one tool, tried alone) gets one sweep. Pairs, where a try cannot hold every known item: the known items but the
-``capacity // 8`` most needed by learned relations (held in every try of the sweep: a crafting table, so a third
-item comes too) are cut into groups of half the room left, and every pair of groups is held in one try: every pair
-of the items known when the sweep began is held together once (with ``n`` items, about ``(2n / capacity)² / 2``
-tries). Doubles: one try per known item whose stack holds one (as the world declares or showed), holding two of it
-beside the most needed and as much else as fits. A try that works ends the sweep (the action is learned as any
-other); items that turn up later meet the old ones in the coverage series as before. Nothing here reads the rules:
-it only chooses what a try holds.
+``3 × capacity // 8`` most needed by learned relations (held in every try of the sweep: a crafting table, a furnace
+and coal, so a smelt that also wants an odd tool held finds its raw iron and that tool together) are cut into groups
+of half the room left, and every pair of groups is held in one try: every pair of the items known when the sweep
+began is held together once beside them (with ``n`` items, about ``(1.6 n / capacity)² / 2`` tries). Doubles: one
+try per known item whose stack holds one (as the world declares or showed), holding two of it beside the most needed
+and as much else as fits. The sweeps of several actions take turns, a try each: the one whose success makes what the
+others need is not left until they are over. A try that works ends the sweep (the action is learned as any other);
+items that turn up later meet the old ones in the coverage series as before. Nothing here reads the rules: it only
+chooses what a try holds.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class PairSweeps:
         capacity = self.discoverer.capacity
         if capacity is None or len(self.state.known) <= capacity:
             return None
-        every = max(1, capacity // 8)
+        every = max(1, 3 * capacity // 8)
         return every, max(1, (capacity - every) // 2)
 
     def _singly_held(self, items: list[str]) -> list[str]:
@@ -78,23 +80,28 @@ class PairSweeps:
         return {now[1]: 2} if now is not None and now[1] is not None else {}
 
     def sweeping(self) -> list[str]:
-        """Actions to sweep now (the one under way first): only when nothing else is worth trying (the caller's
-        business), unexplained, tried, not taking from the world, not failed by the world, and not swept yet; none
-        where a sweep would have no try (every item fits in one, and none is held one to a slot)."""
-        ongoing = [a for a in self.state.sweep_items if not self.graph.explained(a)]
-        if ongoing:
-            return ongoing
+        """Actions to sweep now, the one with the fewest tries of its sweep done first (the sweeps take turns: the
+        one whose success makes what the others need, a smelt making ingots, is not left until the others are
+        over): only when nothing else is worth trying (the caller's business), unexplained, tried, not taking from
+        the world, not failed by the world, and not swept since the last new item (an item that came after its sweep
+        began, from another sweep's success, brings it another); none where a sweep would have no try (every item
+        fits in one, and none is held one to a slot)."""
         if self._sweep_room() is None and not self._singly_held(list(self.state.known)):
-            return []
-        return [
-            a
-            for a in self.actions
-            if not self.graph.explained(a)
-            and a not in self.state.swept
-            and a in self.state.tried_with
-            and not self.spending(a)
-            and self.state.status.get(a) not in ("unreachable", "world_failed")
-        ]
+            waiting: list[str] = []
+        else:
+            waiting = [
+                a
+                for a in self.actions
+                if not self.graph.explained(a)
+                and self.state.swept.get(a, -1) < len(self.state.known)
+                and a not in self.state.sweep_items
+                and a in self.state.tried_with
+                and not self.spending(a)
+                and self.state.status.get(a) not in ("unreachable", "world_failed")
+            ]
+        ongoing = [a for a in self.actions if a in self.state.sweep_items and not self.graph.explained(a)]
+        done = self.state.sweep_done
+        return sorted([*ongoing, *waiting], key=lambda a: done.get(a, 0) if a in self.state.sweep_items else 0)
 
     def start_sweep(self, action: str) -> None:
         """Fix the items of ``action``'s sweep: the most needed first (held in every try of its pairs), then the
@@ -117,9 +124,8 @@ class PairSweeps:
             return
         done = self.state.sweep_done.get(action, 0) + 1
         if explained or done >= len(self._sweep_tries(action)):
-            del self.state.sweep_items[action]
+            self.state.swept[action] = len(self.state.sweep_items.pop(action))
             self.state.sweep_done.pop(action, None)
-            self.state.swept.append(action)
             log.info("%s: sweep over after %d tries (%s)", action, done, "it worked" if explained else "never worked")
         else:
             self.state.sweep_done[action] = done
