@@ -149,6 +149,9 @@ class DiscoveryOutcome:
     searched: dict[str, int] = field(default_factory=dict)
 
 
+WORLD_ENDED = ("unreachable", "world_failed")  # outcome statuses where the world, not the stock, ended the try
+
+
 class Unreachable(Exception):
     """The action's target stayed out of reach after exploring."""
 
@@ -718,7 +721,7 @@ class Discoverer:
             if not candidates:  # every candidate tried (or none new since the last search)
                 return found, True
             stocked = self._fit(candidates, self._priority, room)
-            if candidates and not stocked:  # no room beside the other causes
+            if not stocked:  # no room beside the other causes
                 return found, False
             others = {i: self.stock(i) for i in stocked}
             t = self._trial(action, {**others, **base}, "alternative")

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from causal_graph.beliefs import Beliefs
-from causal_graph.discovery import Discoverer, DiscoveryOutcome, shows_noise, spends, wants_tool
+from causal_graph.discovery import WORLD_ENDED, Discoverer, DiscoveryOutcome, shows_noise, spends, wants_tool
 from causal_graph.exploring import EXPLORE_PATIENCE, Exploring
 from causal_graph.graph import CausalGraph
 from causal_graph.proposer import recheck_yields
@@ -263,7 +263,7 @@ class Learner(SpendingTrials, Exploring, Beliefs, PairSweeps):
                     if a in route
                     and self.spending(a)
                     and self.belief_stock(a) is not None
-                    and self.state.status.get(a) not in ("unreachable", "world_failed")  # not the world's failure again
+                    and self.state.status.get(a) not in WORLD_ENDED  # not the world's failure again
                 ]
                 return self.goal_directed([*cheap, *ready], route) + again if ready else cheap + again
             pressing = self.pressing()
@@ -277,12 +277,12 @@ class Learner(SpendingTrials, Exploring, Beliefs, PairSweeps):
             for a in self.actions
             if self.spending(a)
             # a likely tool not tried alone yet (none after a try the world ended: out of reach, or failing it)
-            and (a in fresh or (self.singles(a) and self.state.status.get(a) not in ("unreachable", "world_failed")))
+            and (a in fresh or (self.singles(a) and self.state.status.get(a) not in WORLD_ENDED))
         ]
         ordered = self._spending_order(spending)[:1]
         if ordered:
             return ordered
-        sweeping = self.sweeping()[:1]  # nothing else left: one unexplained action held with every pair of items
+        sweeping = self.sweeping()[:1]  # nothing else left: a sweep's try of an action that never worked
         if sweeping and sweeping[0] not in self.state.sweep_items:
             self.start_sweep(sweeping[0])
         return sweeping
@@ -484,7 +484,7 @@ class Learner(SpendingTrials, Exploring, Beliefs, PairSweeps):
         if outcome.belief in ("failed", "known to fail"):  # its own trial failed: weighed whatever came after
             why = f"the believed stock did not do it ({outcome.belief})"
             self.weigh_belief(action, believed, outcome.relation, why=why)
-        elif outcome.belief and outcome.status not in ("unreachable", "world_failed"):
+        elif outcome.belief and outcome.status not in WORLD_ENDED:
             self.weigh_belief(action, believed, outcome.relation)
         if pressed and not outcome.runs:  # no likely tool came to try alone: it waits, as if not pressed
             self._pressed[action] = len(known)

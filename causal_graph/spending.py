@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 
+from causal_graph.discovery import WORLD_ENDED
 from env.interface import CausalRelation
 
 log = logging.getLogger(__name__)
@@ -322,11 +323,7 @@ class SpendingTrials:
         :meth:`causal_graph.discovery.Discoverer.discover`): the target waits for the next tool, or until nothing
         cheap is left. Before any tool is known (the candidates are guesses, :meth:`_tool_like`), only the cheapest
         target is pressed."""
-        waiting = [
-            a
-            for a in self.actions
-            if self.spending(a) and self.state.status.get(a) not in ("unreachable", "world_failed")
-        ]
+        waiting = [a for a in self.actions if self.spending(a) and self.state.status.get(a) not in WORLD_ENDED]
         tools = self._taking_tools()
         made_like = self._made_like_tools(tools)
         ordered = sorted(waiting, key=lambda a: (self.state.target_ticks.get(a, 0), self.actions.index(a)))

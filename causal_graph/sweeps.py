@@ -28,6 +28,8 @@ from __future__ import annotations
 import logging
 from itertools import combinations
 
+from causal_graph.discovery import WORLD_ENDED
+
 log = logging.getLogger(__name__)
 
 Try = tuple[list[str], str | None]  # what a sweep's try holds first, and the item it holds two of (None: none)
@@ -97,7 +99,7 @@ class PairSweeps:
                 and a not in self.state.sweep_items
                 and a in self.state.tried_with
                 and not self.spending(a)
-                and self.state.status.get(a) not in ("unreachable", "world_failed")
+                and self.state.status.get(a) not in WORLD_ENDED
             ]
         ongoing = [a for a in self.actions if a in self.state.sweep_items and not self.graph.explained(a)]
         done = self.state.sweep_done

@@ -158,22 +158,20 @@ def true_relation(spec: ActionSpec, rules: Rules, have: Mapping[str, int]) -> Ca
     return ways[0] if ways else None
 
 
-def true_relations(rules: Rules, actions: Iterable[ActionSpec] | None = None) -> list[CausalRelation]:
-    """Ground-truth relations of every non-movement action (of ``actions``; default: ADAM's library) that can ever
-    succeed under ``rules``."""
+def _every_way(rules: Rules, actions: Iterable[ActionSpec] | None) -> list[list[CausalRelation]]:
+    """:func:`true_ways` of every action of ``actions`` (default: ADAM's library), over what they can obtain."""
     specs = list(actions or action_library())
     have = obtainable(rules, specs)
-    out = []
-    for spec in specs:
-        rel = true_relation(spec, rules, have)
-        if rel is not None:
-            out.append(rel)
-    return out
+    return [true_ways(spec, rules, have) for spec in specs]
+
+
+def true_relations(rules: Rules, actions: Iterable[ActionSpec] | None = None) -> list[CausalRelation]:
+    """Ground-truth relations of every non-movement action (of ``actions``; default: ADAM's library) that can ever
+    succeed under ``rules``: its main way."""
+    return [ways[0] for ways in _every_way(rules, actions) if ways]
 
 
 def other_ways(rules: Rules, actions: Iterable[ActionSpec] | None = None) -> list[CausalRelation]:
     """The further ways (:func:`true_ways` after the first) of every action of ``actions`` (default: ADAM's
     library, which has none): an action listed twice works in two ways. For scoring only."""
-    specs = list(actions or action_library())
-    have = obtainable(rules, specs)
-    return [rel for spec in specs for rel in true_ways(spec, rules, have)[1:]]
+    return [rel for ways in _every_way(rules, actions) for rel in ways[1:]]
