@@ -185,7 +185,7 @@ class MinecraftBase(gym.Env):
         them), for offline perception."""
         from env.render import frame_palette  # numba compiles the renderer on import: only when asked
 
-        return frame_palette()
+        return frame_palette(self.catalogue.blocks)
 
     def validate_inventory(self, inventory: Any) -> dict[str, int]:
         """An intervention's inventory in real names, zero counts left out; ValueError naming the bad item or

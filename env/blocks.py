@@ -1,4 +1,5 @@
-"""The simulator's block palette: voxel ids <-> Minecraft block names (from env/data/world.toml)."""
+"""The simulator's block palette: voxel ids <-> Minecraft block names (from env/data/world.toml), and the blocks each
+action library's world places."""
 
 from __future__ import annotations
 
@@ -9,8 +10,27 @@ from env.data import load_toml
 
 @cache
 def block_names() -> tuple[str, ...]:
-    """Block names indexed by voxel id; id 0 is ``air``."""
+    """Block names indexed by voxel id; id 0 is ``air``: ADAM's world's blocks, then those only the overworld
+    library's world places."""
+    raw = load_toml("world.toml")
+    return (*raw["blocks"], *raw["overworld_blocks"])
+
+
+@cache
+def world_blocks(library: str) -> tuple[str, ...]:
+    """The blocks the world of the action library ``library`` places (with air), in id order: ADAM's world for
+    ``adam41``, every block for ``overworld``. What a library's items, obtainable or shown, are drawn from."""
+    from env.actions import check_library  # actions reads this package's data too
+
+    if check_library(library) == "overworld":
+        return block_names()
     return tuple(load_toml("world.toml")["blocks"])
+
+
+@cache
+def above_terrain() -> frozenset[str]:
+    """Blocks that stand on the terrain rather than make it: air, water, trees, plants."""
+    return frozenset(load_toml("world.toml")["above_terrain"])
 
 
 @cache

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from env.actions import DEFAULT_ACTIONS, ActionSpec, action_library
-from env.blocks import block_names
+from env.blocks import world_blocks
 from env.interface import CausalRelation, Need
 from env.rules import Rules
 from env.techtree import other_ways, smelt_results, true_relations
@@ -25,15 +25,23 @@ MILESTONES = (
 )
 
 
-def item_universe(rules: Rules, specs: tuple[ActionSpec, ...] | None = None) -> tuple[str, ...]:
-    """Every item an inventory can hold under ``rules`` with the actions ``specs`` (default: ADAM's library): drops,
-    recipe results and their ingredients, fuels."""
+def item_universe(
+    rules: Rules, specs: tuple[ActionSpec, ...] | None = None, blocks: tuple[str, ...] | None = None
+) -> tuple[str, ...]:
+    """Every item an inventory can hold under ``rules`` with the actions ``specs`` (default: ADAM's library) in a
+    world placing ``blocks`` (default: ADAM's): drops, recipe results and their ingredients, fuels."""
     items: set[str] = set()
-    for block in block_names():
+    for block in world_blocks(DEFAULT_ACTIONS) if blocks is None else blocks:
         items.update(d.item for d in rules.drops.get(block, ()))
-    targets = {s.item for s in (specs or action_library()) if s.item} | set(smelt_results(rules).values())
+    specs = specs or action_library()
+    furnace = smelt_results(rules)
+    # the results of the library's smelts (the furnace's other recipes make nothing an action can get)
+    targets = {s.item for s in specs if s.item} | {furnace[s.item] for s in specs if s.kind == "smelt" and s.item}
+    smelted = {s.item for s in specs if s.kind == "smelt"}
     for target in targets:
         for r in rules.recipes_for(target):
+            if r.method == "smelt" and r.source not in smelted:
+                continue
             items.add(r.result)
             items.update(r.items())
     items.update(rules.fuels)
@@ -49,10 +57,16 @@ class Catalogue:
     """
 
     variant: Variant
+    library: str  # the action library's name (env.actions.ACTION_LIBRARIES): its world places its blocks
     rules: Rules
     specs: tuple[ActionSpec, ...]
     real_items: tuple[str, ...]
     vocabulary: Vocabulary
+
+    @property
+    def blocks(self) -> tuple[str, ...]:
+        """The blocks this library's world places (:func:`env.blocks.world_blocks`)."""
+        return world_blocks(self.library)
 
     @cached_property
     def action_names(self) -> tuple[str, ...]:
@@ -106,12 +120,12 @@ class Catalogue:
 
     def true_relations(self) -> list[CausalRelation]:
         """The variant's true relations over the simulator's world, as the agent sees them (for scoring only)."""
-        return self.shown_relations(true_relations(self.rules, self.specs))
+        return self.shown_relations(true_relations(self.rules, self.specs, self.blocks))
 
     def other_ways(self) -> list[CausalRelation]:
         """The variant's further true ways of actions that work in several (:func:`env.techtree.other_ways`: nine
         nuggets for one ingot beside one block for nine), as the agent sees them (for scoring only)."""
-        return self.shown_relations(other_ways(self.rules, self.specs))
+        return self.shown_relations(other_ways(self.rules, self.specs, self.blocks))
 
 
 def catalogue(variant: str = "original", vocabulary_seed: int = 0, actions: str = DEFAULT_ACTIONS) -> Catalogue:
@@ -122,7 +136,8 @@ def catalogue(variant: str = "original", vocabulary_seed: int = 0, actions: str 
     parsed = parse_variant(variant, actions)
     rules = variant_rules(parsed)
     specs = action_library(actions)
-    real_items = item_universe(rules, specs)
-    names = set(real_items) | set(block_names()) | {s.id for s in specs if not s.is_movement}
+    blocks = world_blocks(actions)
+    real_items = item_universe(rules, specs, blocks)
+    names = set(real_items) | set(blocks) | {s.id for s in specs if not s.is_movement}
     vocabulary = Vocabulary(names, vocabulary_seed if parsed.obfuscated else None)
-    return Catalogue(parsed, rules, specs, real_items, vocabulary)
+    return Catalogue(parsed, actions, rules, specs, real_items, vocabulary)

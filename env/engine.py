@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from env.actions import ActionSpec
-from env.blocks import block_id, block_names
+from env.blocks import above_terrain, block_id, block_names
 from env.rules import Recipe, Rules
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class Engine:
         self.ticks = 0
         self.facing = 0
         self._names = block_names()
-        self._walkable_top = {block_id(n) for n in ("air", "water", "oak_leaves", "oak_log")}
+        self._walkable_top = {block_id(n) for n in above_terrain()}
         self._coords: dict[int, np.ndarray] = {}
         self.position = self.spawn_point()
 
@@ -343,7 +343,7 @@ class Engine:
         if result is None:
             return False
         for recipe in self.rules.recipes_for(result):
-            if recipe.method == "smelt" and source in recipe.consumed and self._has(recipe):
+            if recipe.method == "smelt" and recipe.source == source and self._has(recipe):
                 if not self._fits(recipe):
                     return False
                 self._take(recipe.consumed)

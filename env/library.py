@@ -7,9 +7,9 @@ the rules let an overworld without mobs produce:
   output; several recipes for one output are its disjunctive causes),
 - ``smelt_<input>`` for every furnace recipe (:file:`env/data/smelting.toml`) on an obtainable input,
 - ``gather_<block>`` / ``mine_<block>`` (``mine_`` for ores, whose ``deepslate_`` twin is the same action) for every
-  block the world generator places (:func:`env.blocks.block_names`) that breaks into one certain item kind: air,
-  bedrock and water are not broken for items, and a block whose drop is a gamble (gravel: flint or gravel; leaves)
-  waits until yields may be random.
+  block the overworld's world generator places (:func:`env.blocks.world_blocks`: ADAM's world's blocks and world.toml's
+  ``overworld_blocks``) that breaks into one certain item kind: air, bedrock and water are not broken for items, and a
+  block whose drop is a gamble (gravel: flint or gravel; leaves) waits until yields may be random.
 
 Obtainable is the fixpoint of :func:`env.techtree.obtainable` over these candidates: an item the targets of the
 gathers and mines drop, or that a candidate makes from obtainable items (not an item only an untargeted block gives
@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import cache
 
 from env.actions import ActionSpec, adam_library
-from env.blocks import block_names
+from env.blocks import world_blocks
 from env.rules import Rules, base_rules
 from env.techtree import obtainable, smelt_results, true_relation
 
@@ -40,7 +40,7 @@ def _certain_drop(rules: Rules, block: str) -> bool:
 def _block_actions(rules: Rules, taken: set[str]) -> list[ActionSpec]:
     """Gather/mine actions for the world's blocks that no action in ``taken`` (blocks already targeted) digs."""
     groups: dict[str, list[str]] = {}
-    for block in block_names():
+    for block in world_blocks("overworld"):
         if block in NOT_GATHERED or block in taken or not _certain_drop(rules, block):
             continue
         base = block.removeprefix(DEEPSLATE) if block.endswith("_ore") else block

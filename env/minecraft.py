@@ -209,7 +209,7 @@ class MinecraftEnv(MinecraftBase):
             if world_seed is None:
                 world_seed = int(self.np_random.integers(0, 2**31 - 1))
             self.world_seed = int(world_seed)
-            voxels, surface = generate(self.world_seed)
+            voxels, surface = generate(self.world_seed, library=self.catalogue.library)
             self._engine = Engine(
                 self.rules,
                 voxels,

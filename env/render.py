@@ -85,18 +85,21 @@ def sky_color(up: float) -> np.ndarray:
 
 
 @cache
-def frame_palette() -> FramePalette:
-    """The renderer's colours as the world contract's :class:`~env.interface.FramePalette`: every block but air with
+def frame_palette(blocks: tuple[str, ...] | None = None) -> FramePalette:
+    """The renderer's colours as the world contract's :class:`~env.interface.FramePalette`: every block (of ``blocks``
+    only, when given: a library's world, :func:`env.blocks.world_blocks`) but air with
     its four shaded colours (:data:`FACES` order), the sky's horizon and zenith colours and the sun's colour. What
     :class:`perception.offline.OfflineDescriber` reads the frames of :func:`render_frame` with."""
-    shaded = shaded_palette()[1:]  # air is never drawn
+    ids = block_ids()
+    names = tuple(n for n in (block_names() if blocks is None else blocks) if n != "air")  # air is never drawn
+    shaded = shaded_palette()[[ids[n] for n in names]]
 
     def rgb(colour: np.ndarray) -> tuple[int, int, int]:
         r, g, b = (int(c) for c in colour)
         return r, g, b
 
     return FramePalette(
-        blocks=block_names()[1:],
+        blocks=names,
         shades=tuple(tuple(rgb(c) for c in faces) for faces in shaded),
         horizon=rgb(sky_color(0.0)),
         zenith=rgb(sky_color(1.0)),

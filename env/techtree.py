@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from env.actions import ActionSpec, action_library
-from env.blocks import block_names
+from env.actions import DEFAULT_ACTIONS, ActionSpec, action_library
+from env.blocks import world_blocks
 from env.interface.relation import CausalRelation, Need
 from env.rules import Recipe, Rules, item_names_by_id, smelting_data
 
@@ -24,7 +24,7 @@ def _recipes(spec: ActionSpec, rules: Rules) -> list[Recipe]:
         return [r for r in rules.recipes_for(spec.item or "") if r.method == "craft"]
     if spec.kind == "smelt":
         result = smelt_results(rules).get(spec.item or "")
-        return [r for r in rules.recipes_for(result or "") if r.method == "smelt" and spec.item in r.consumed]
+        return [r for r in rules.recipes_for(result or "") if r.method == "smelt" and r.source == spec.item]
     return []
 
 
@@ -40,18 +40,18 @@ def obtainable(
 ) -> dict[str, int]:
     """Items obtainable from an empty inventory, with their tech level (fixpoint over the actions).
 
-    Digging drops of every world block (or of ``blocks`` only) whose tool is obtainable count too (by-products are
-    real items).
+    Digging drops of every block of ADAM's world (or of ``blocks`` only: :func:`env.blocks.world_blocks` of another
+    library) whose tool is obtainable count too (by-products are real items).
     """
     specs = [s for s in (actions or action_library()) if not s.is_movement]
     level: dict[str, int] = {}
-    world_blocks = [b for b in (block_names() if blocks is None else blocks) if b != "air"]
+    placed = [b for b in (world_blocks(DEFAULT_ACTIONS) if blocks is None else blocks) if b != "air"]
     changed, round_ = True, 0
     while changed:
         changed = False
         new: dict[str, int] = {}
         have = set(level)
-        for block in world_blocks:
+        for block in placed:
             tools = rules.harvest_tools.get(block)
             if tools is None or tools & have:
                 for drop in rules.drops.get(block, ()):
@@ -158,20 +158,27 @@ def true_relation(spec: ActionSpec, rules: Rules, have: Mapping[str, int]) -> Ca
     return ways[0] if ways else None
 
 
-def _every_way(rules: Rules, actions: Iterable[ActionSpec] | None) -> list[list[CausalRelation]]:
-    """:func:`true_ways` of every action of ``actions`` (default: ADAM's library), over what they can obtain."""
+def _every_way(
+    rules: Rules, actions: Iterable[ActionSpec] | None, blocks: Iterable[str] | None
+) -> list[list[CausalRelation]]:
+    """:func:`true_ways` of every action of ``actions`` (default: ADAM's library), over what they can obtain in a
+    world placing ``blocks`` (default: ADAM's)."""
     specs = list(actions or action_library())
-    have = obtainable(rules, specs)
+    have = obtainable(rules, specs, blocks)
     return [true_ways(spec, rules, have) for spec in specs]
 
 
-def true_relations(rules: Rules, actions: Iterable[ActionSpec] | None = None) -> list[CausalRelation]:
+def true_relations(
+    rules: Rules, actions: Iterable[ActionSpec] | None = None, blocks: Iterable[str] | None = None
+) -> list[CausalRelation]:
     """Ground-truth relations of every non-movement action (of ``actions``; default: ADAM's library) that can ever
-    succeed under ``rules``: its main way."""
-    return [ways[0] for ways in _every_way(rules, actions) if ways]
+    succeed under ``rules`` in a world placing ``blocks`` (default: ADAM's): its main way."""
+    return [ways[0] for ways in _every_way(rules, actions, blocks) if ways]
 
 
-def other_ways(rules: Rules, actions: Iterable[ActionSpec] | None = None) -> list[CausalRelation]:
+def other_ways(
+    rules: Rules, actions: Iterable[ActionSpec] | None = None, blocks: Iterable[str] | None = None
+) -> list[CausalRelation]:
     """The further ways (:func:`true_ways` after the first) of every action of ``actions`` (default: ADAM's
     library, which has none): an action listed twice works in two ways. For scoring only."""
-    return [rel for ways in _every_way(rules, actions) for rel in ways[1:]]
+    return [rel for ways in _every_way(rules, actions, blocks) for rel in ways[1:]]

@@ -2,7 +2,10 @@
 
 The world is a uint8 array ``voxels[x, y - min_y, z]`` of block ids (:mod:`env.blocks`): rolling
 terrain of grass over dirt over stone, deepslate below y=0, bedrock at the bottom, sand beaches and
-water below sea level, oak trees in forest patches, and ore veins at 1.19-like depths.
+water below sea level, oak trees in forest patches, and ore veins at 1.19-like depths. That is ADAM's world (the
+``adam41`` library's). The ``overworld`` library's world is the same world with world.toml's ``[overworld]``
+features on it, drawn from a random stream of their own: stone variants and more ores in the stone, birch and spruce
+trees, flowers, pumpkins and sugar cane on the surface, clay under shallow water.
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from env.actions import DEFAULT_ACTIONS, check_library
 from env.blocks import block_id
 from env.data import load_toml
+
+OVERWORLD_STREAM = 19  # the overworld features' random stream: default_rng((seed, OVERWORLD_STREAM))
 
 
 @dataclass(frozen=True)
@@ -56,9 +62,13 @@ def _value_noise(rng: np.random.Generator, sx: int, sz: int, cell: int) -> np.nd
     return top + (bottom - top) * fz[None, :]
 
 
-def generate(seed: int, config: WorldConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Generate a world from ``seed``; returns ``(voxels, surface)`` where ``surface[x, z]`` is the
-    world y of the top solid block of the column."""
+def generate(
+    seed: int, config: WorldConfig | None = None, library: str = DEFAULT_ACTIONS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Generate the world of the action library ``library`` from ``seed``; returns ``(voxels, surface)`` where
+    ``surface[x, z]`` is the world y of the top solid block of the column (the terrain's: trees and plants stand on
+    it)."""
+    check_library(library)
     cfg = config or world_config()
     rng = np.random.default_rng(seed)
     terrain = cfg.raw["terrain"]
@@ -85,16 +95,22 @@ def generate(seed: int, config: WorldConfig | None = None) -> tuple[np.ndarray, 
     bedrock = (ys == cfg.min_y) | ((ys < cfg.min_y + 4) & (rng.random((sx, h, sz)) < 0.25))
     voxels[bedrock] = block_id("bedrock")
 
-    _place_ores(voxels, rng, cfg)
+    _place_ores(voxels, rng, cfg, cfg.raw["ore"])
     _place_trees(voxels, surface, rng, cfg)
+    if library == "overworld":
+        from env.features import place_overworld  # the overworld's features, on ADAM's world
+
+        place_overworld(voxels, surface, np.random.default_rng((seed, OVERWORLD_STREAM)), cfg)
     return voxels, surface
 
 
-def _place_ores(voxels: np.ndarray, rng: np.random.Generator, cfg: WorldConfig) -> None:
+def _place_ores(voxels: np.ndarray, rng: np.random.Generator, cfg: WorldConfig, ores: list[dict]) -> None:
+    """Veins of each of ``ores`` (world.toml's schema), replacing stone (by ``stone_block``) or deepslate (by
+    ``deepslate_block``) where they land."""
     stone, deepslate = block_id("stone"), block_id("deepslate")
     chunks = cfg.size_x * cfg.size_z / 256.0
     steps = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]])
-    for ore in cfg.raw["ore"]:
+    for ore in ores:
         n = rng.poisson(ore["veins_per_chunk"] * chunks)
         lo, hi = ore["y_min"], ore["y_max"]
         if ore["shape"] == "triangle":
@@ -134,15 +150,25 @@ def _place_trees(voxels: np.ndarray, surface: np.ndarray, rng: np.random.Generat
         if voxels[x, ground, z] != grass or ground + th + 2 >= cfg.height:
             continue
         occupied[x, z] = True
-        top = ground + th
-        for dy, radius in ((-1, 2), (0, 2), (1, 1), (2, 1)):
-            y = top + dy
-            for dx in range(-radius, radius + 1):
-                for dz in range(-radius, radius + 1):
-                    corner = abs(dx) == radius and abs(dz) == radius
-                    if corner and (radius == 1 or rng.random() < 0.5):
-                        continue
-                    if voxels[x + dx, y, z + dz] == 0:
-                        voxels[x + dx, y, z + dz] = leaves
-        voxels[x, ground + 1 : top + 1, z] = log
-        voxels[x, ground, z] = block_id("dirt")
+        grow_tree(voxels, (int(x), int(ground), int(z)), int(th), (log, leaves), rng)
+
+
+def grow_tree(
+    voxels: np.ndarray, at: tuple[int, int, int], trunk: int, blocks: tuple[int, int], rng: np.random.Generator
+) -> None:
+    """A tree on the ground block ``at`` (array indexes): a trunk of ``trunk`` logs, a canopy of leaves around its
+    top (into air only; corners dropped at random), the ground under it dirt. ``blocks``: (log id, leaves id)."""
+    x, ground, z = at
+    log, leaves = blocks
+    top = ground + trunk
+    for dy, radius in ((-1, 2), (0, 2), (1, 1), (2, 1)):
+        y = top + dy
+        for dx in range(-radius, radius + 1):
+            for dz in range(-radius, radius + 1):
+                corner = abs(dx) == radius and abs(dz) == radius
+                if corner and (radius == 1 or rng.random() < 0.5):
+                    continue
+                if voxels[x + dx, y, z + dz] == 0:
+                    voxels[x + dx, y, z + dz] = leaves
+    voxels[x, ground + 1 : top + 1, z] = log
+    voxels[x, ground, z] = block_id("dirt")

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from env.actions import DEFAULT_ACTIONS, ActionSpec, action_library
+from env.blocks import world_blocks
 from env.data import load_toml
 from env.rules import Recipe, Rules, base_rules
 from env.techtree import obtainable
@@ -68,7 +69,7 @@ def apply_change(rules: Rules, change: Mapping[str, Any]) -> Rules:
         for i, q in change.get("add_consumed", {}).items():
             consumed[i] = consumed.get(i, 0) + int(q)
         held |= set(change.get("add_held", ()))
-        out.append(Recipe(r.result, r.count, consumed, frozenset(held), r.method))
+        out.append(Recipe(r.result, r.count, consumed, frozenset(held), r.method, r.source))
     if not out:
         raise ValueError(f"variant change {dict(change)!r} removes every recipe for {item!r}")
     recipes_by_item = dict(rules.recipes)
@@ -111,7 +112,8 @@ def _random_changes(seed: int, k: int | None, actions: str) -> list[dict[str, An
     specs = [s for s in action_library(actions) if not s.is_movement]
     rules = base_rules()
     made = _made_items(specs)
-    base_level = obtainable(rules, specs)
+    blocks = world_blocks(actions)
+    base_level = obtainable(rules, specs, blocks)
     needed = {i for i in [*made, "diamond"] if i in base_level}
     changes: list[dict[str, Any]] = []
     for _ in range(200):
@@ -143,7 +145,7 @@ def _random_changes(seed: int, k: int | None, actions: str) -> list[dict[str, An
         if any(c["item"] == item for c in changes):
             continue
         trial = apply_change(rules, change)
-        have = obtainable(trial, specs)
+        have = obtainable(trial, specs, blocks)
         if all(i in have for i in needed):
             rules = trial
             changes.append(change)
