@@ -37,6 +37,7 @@ class Recipe:
     consumed: Mapping[str, int]
     held: frozenset[str] = frozenset()
     method: str = "craft"  # "craft" | "smelt"
+    source: str | None = None  # a smelt's input (its other used-up item is the fuel, which may be the same kind)
 
     def items(self) -> set[str]:
         return set(self.consumed) | set(self.held)
@@ -144,7 +145,7 @@ def smelting_recipes() -> dict[str, tuple[Recipe, ...]]:
             units = math.ceil(1 / per_item)
             consumed = {source: 1}
             consumed[fuel] = consumed.get(fuel, 0) + units
-            out.setdefault(result, []).append(Recipe(result, 1, consumed, frozenset({FURNACE}), "smelt"))
+            out.setdefault(result, []).append(Recipe(result, 1, consumed, frozenset({FURNACE}), "smelt", source))
     return {k: tuple(v) for k, v in out.items()}
 
 
