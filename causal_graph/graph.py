@@ -29,6 +29,11 @@ class CausalGraph:
 
     def __init__(self) -> None:
         self._g = nx.DiGraph()
+        self._relations: dict[str, CausalRelation] | None = None  # every explained action's, built on first ask
+
+    def _changed(self) -> None:
+        """Forget the relations built from the graph (after any change to an action's edges or evidence)."""
+        self._relations = None
 
     # ----------------------------------------------------------------------------- building
     @classmethod
@@ -60,6 +65,7 @@ class CausalGraph:
             if item == rel.action or self._kind(item) == "action":
                 raise ValueError(f"{rel.action}: {item!r} is an action; actions and items need distinct names")
         self.add_action(rel.action)
+        self._changed()
         self._clear_edges(rel.action)
         evidence = {key: int(value) for key, value in rel.evidence.to_dict().items()}
         self._g.nodes[rel.action].update(explained=True, confidence=float(rel.confidence), **evidence)
@@ -77,6 +83,7 @@ class CausalGraph:
         """Forget what ``action`` needs and yields; the action stays known but unexplained."""
         if self._kind(action) != "action":
             raise KeyError(f"unknown action {action!r}")
+        self._changed()
         self._clear_edges(action)
         self._g.nodes[action].update(explained=False, samples=0, interventions=0, confirmations=0, confidence=0.0)
 
@@ -106,8 +113,15 @@ class CausalGraph:
 
     def relation(self, action: str) -> CausalRelation | None:
         """The relation of ``action``, or None when it is unknown or unexplained."""
-        if not self.explained(action):
-            return None
+        return self._built().get(action)
+
+    def _built(self) -> dict[str, CausalRelation]:
+        """Every explained action's relation (kept until the graph changes: the learner asks for them every step)."""
+        if self._relations is None:
+            self._relations = {a: self._build(a) for a in self.actions() if self.explained(a)}
+        return self._relations
+
+    def _build(self, action: str) -> CausalRelation:
         node = self._g.nodes[action]
         needs = {
             item: Need(d["quantity"], d["consumed"], d["alternatives"])
@@ -125,7 +139,7 @@ class CausalGraph:
 
     def relations(self) -> list[CausalRelation]:
         """The relations of all explained actions, sorted by action."""
-        return [rel for rel in map(self.relation, self.actions()) if rel is not None]
+        return list(self._built().values())
 
     def producers(self, item: str) -> list[str]:
         """Actions that yield ``item``, sorted."""

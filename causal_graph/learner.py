@@ -42,6 +42,10 @@ from causal_graph.sweeps import PairSweeps
 from env.interface import Transition
 
 log = logging.getLogger(__name__)
+# More actions than this waiting for a retry (each failed, each with items new since): the most promising spending
+# action goes ahead of them (:meth:`Learner.worth_trying`). ADAM's 41 never has more than 32 waiting (seeds 0-9, every
+# variant): its runs are unchanged; the overworld's had ~200, and its spending actions waited ~10 000 steps.
+RETRIES_WAIT = 48
 
 
 @dataclass
@@ -271,21 +275,44 @@ class Learner(SpendingTrials, Exploring, Beliefs, PairSweeps):
                 tried = self.state.tried_with
                 first = [a for a in cheap if a not in tried]
                 return [*first, *pressing, *(a for a in cheap if a in tried), *again]
+            if self._only_many_retries(cheap, again):
+                # only retries are left: the most promising spending action goes first, so the retries of every
+                # action that failed wait for what it brings and cover it in one try each (at the overworld's size,
+                # each item a retry made sent ~100 failed actions back for a retry of one new item, and the spending
+                # actions that open the next tier waited behind ~10 000 of them)
+                return [*self._next_spending(fresh, promising=True), *cheap, *again]
             return cheap + again
-        spending = [
-            a
-            for a in self.actions
-            if self.spending(a)
-            # a likely tool not tried alone yet (none after a try the world ended: out of reach, or failing it)
-            and (a in fresh or (self.singles(a) and self.state.status.get(a) not in WORLD_ENDED))
-        ]
-        ordered = self._spending_order(spending)[:1]
+        ordered = self._next_spending(fresh)
         if ordered:
             return ordered
         sweeping = self.sweeping()[:1]  # nothing else left: a sweep's try of an action that never worked
         if sweeping and sweeping[0] not in self.state.sweep_items:
             self.start_sweep(sweeping[0])
         return sweeping
+
+    def _only_many_retries(self, cheap: list[str], again: list[str]) -> bool:
+        """Whether the cheap actions worth a try are all retries, and more than :data:`RETRIES_WAIT` of them."""
+        return not again and len(cheap) > RETRIES_WAIT and all(a in self.state.tried_with for a in cheap)
+
+    def _next_spending(self, fresh: list[str], promising: bool = False) -> list[str]:
+        """The most promising spending action worth a try (:meth:`_spending_order`), if any: one with items new since
+        its last try (``fresh``) or a likely tool not tried alone yet (none after a try the world ended: out of reach,
+        or failing it). With ``promising``, only one never tried or with a likely tool new to it, and none the world
+        ended (a try spends a target: a new flower is no reason to dig another ore)."""
+        spending = [
+            a
+            for a in self.actions
+            if self.spending(a) and (a in fresh or (self.singles(a) and self.state.status.get(a) not in WORLD_ENDED))
+        ]
+        if promising:
+            likely = self._likely_tools()
+            spending = [
+                a
+                for a in spending
+                if self.state.status.get(a) not in WORLD_ENDED
+                and (a not in self.state.tried_with or self._promising(a, likely))
+            ]
+        return self._spending_order(spending)[:1]
 
     def _cheap(self) -> tuple[list[str], list[str], list[str]]:
         """The unexplained actions with items new since their last try (``fresh``), those of them that are not
@@ -456,7 +483,9 @@ class Learner(SpendingTrials, Exploring, Beliefs, PairSweeps):
         same = set(known) == set(self.state.tried_with.get(action, ()))
         spending = action in self.discoverer.spent
         _, cheap, again = self._cheap()
-        pressed = self.spending(action) and bool(cheap or again)  # ahead of cheap actions: only a likely tool alone
+        # ahead of cheap actions: only a likely tool alone; not where only retries wait behind it (worth_trying)
+        ahead = self._only_many_retries(cheap, again) and action in self._next_spending(self._cheap()[0], True)
+        pressed = self.spending(action) and bool(cheap or again) and not ahead
 
         def likely_tools() -> list[str]:  # asked before a spending action's try, or once a sample took from the world
             self.prove_tools()

@@ -415,18 +415,28 @@ class SpendingTrials:
             if not need.consumed
         }
 
+    def _likely_tools(self) -> set[str]:
+        """Tools that take from the world, and items made like them not shown to fail as one."""
+        tools = self._taking_tools()
+        return tools | {i for i in self._made_like_tools(tools) if self.state.tool_tests.get(i) is not False}
+
+    def _promising(self, action: str, likely: set[str] | None = None) -> bool:
+        """Whether a likely tool (``likely``, default :meth:`_likely_tools`) is known that ``action`` has not been
+        tried with since it last spent."""
+        likely = self._likely_tools() if likely is None else likely
+        held_then = self._held_when_spent(action)
+        return any(i in likely and i not in held_then for i in self.state.known)
+
     def _spending_order(self, actions: list[str]) -> list[str]:
         """Spending actions, the most promising first: those for which a known tool, or an item made like one, is
         new since their last try; then the cheapest target first (the least game time to reach its first target:
         a target far away or deep down is the rarer one, and a cheaper one answers the same question, whether the
         new tool digs what the old could not); then those that spent fewest targets; then the library's order."""
-        tools = self._taking_tools()
-        likely = tools | {i for i in self._made_like_tools(tools) if self.state.tool_tests.get(i) is not False}
+        likely = self._likely_tools()
         rank = {a: i for i, a in enumerate(self.actions)}
 
         def promise(action: str) -> bool:
-            held_then = self._held_when_spent(action)
-            return any(i in likely and i not in held_then for i in self.state.known)
+            return self._promising(action, likely)
 
         def cost(action: str) -> int:  # game time to reach its first target: a far or deep one is rarer
             return self.state.target_ticks.get(action, 0)
