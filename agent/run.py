@@ -407,7 +407,12 @@ class AgentRun:
             try:
                 from causal_graph.picture import draw_graph
 
-                draw_graph(self.graph, self.folder / "graph.png", title=f"learned tech tree ({self.world.spec.name})")
+                draw_graph(
+                    self.graph,
+                    self.folder / "graph.png",
+                    title=f"learned tech tree ({self.world.spec.name})",
+                    goals=[g.item for g in self.controller.goals if isinstance(g, ItemGoal)],
+                )
             except Exception as err:  # a picture must never lose a run
                 log.warning("could not draw the graph: %s", err)
         state, c = self.controller.state, self.world.counters

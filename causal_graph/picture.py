@@ -5,6 +5,7 @@ that says so (:mod:`causal_graph.render`)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,23 +31,32 @@ EDGE_KINDS = {  # by item_level, then by held
 
 
 def draw_graph(
-    graph: CausalGraph, path: str | os.PathLike[str], title: str | None = None, item_level: bool = True
+    graph: CausalGraph,
+    path: str | os.PathLike[str],
+    title: str | None = None,
+    item_level: bool = True,
+    goals: Iterable[str] = (),
 ) -> Path:
     """Draw ``graph`` to a PNG at ``path`` (parent folders are created) and return the path.
 
     ``item_level=True`` draws the derived item tree (item -> item, as ADAM draws it); otherwise the
     bipartite item/action graph, yields included (ranges as ``min-max``). Columns are tech levels (items
     no action is known to yield count as given, level 0). Ingredients used up are solid edges with their
-    quantity, tools and stations held are dashed; the legend says so and what each fill means.
+    quantity, tools and stations held are dashed; the legend says so and what each fill means. ``goals`` (items of
+    the graph; others are ignored) get a thick red border, and what they need, directly or not, is drawn in full
+    while the rest of the tree is faded: at the overworld's size, the goal's road stands out.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    render(picture(graph, title, item_level)).savefig(path, format="png", dpi=DPI, bbox_inches="tight")
+    pic = picture(graph, title, item_level, goals)
+    render(pic).savefig(path, format="png", dpi=DPI, bbox_inches="tight")
     return path
 
 
-def picture(graph: CausalGraph, title: str | None = None, item_level: bool = True) -> Picture:
-    """What ``graph``'s picture shows (layout, roles, legend), without drawing it."""
+def picture(
+    graph: CausalGraph, title: str | None = None, item_level: bool = True, goals: Iterable[str] = ()
+) -> Picture:
+    """What ``graph``'s picture shows (layout, roles, legend, the goals' subgraph), without drawing it."""
     levels = graph.tech_levels(roots=[item for item in graph.items() if not graph.producers(item)])
     roles = _roles(graph)
     if item_level:
@@ -57,6 +67,8 @@ def picture(graph: CausalGraph, title: str | None = None, item_level: bool = Tru
         edges = [(u, v, _bipartite_edge(d)) for u, v, d in drawn.edges(data=True)]
     layout = layered_layout({n: (columns[n], node_width(n), BOX_HEIGHT) for n in drawn}, edges)
     shown = {roles[n] for n in drawn}
+    marked = frozenset(g for g in goals if g in drawn)
+    focus = frozenset(marked.union(*(nx.ancestors(drawn, g) for g in marked))) if marked else None
     return Picture(
         layout,
         roles={n: ROLES[roles[n]] for n in drawn},
@@ -66,6 +78,8 @@ def picture(graph: CausalGraph, title: str | None = None, item_level: bool = Tru
         },
         headers=[(_header(layer, item_level), x) for layer, x in layout.columns],
         title=title,
+        goals=marked,
+        focus=focus,
     )
 
 

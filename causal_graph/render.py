@@ -23,6 +23,9 @@ MARGIN = 0.25
 HEADER_ROOM = 0.35  # above the top box, for the column headers
 EDGE_COLOURS = {False: "#4d4d4d", True: "#2c5d8f"}  # used up, held
 HEADER_COLOUR = "#666666"
+GOAL_COLOUR = "#c0392b"
+FADED = 0.18  # the alpha of what the goals do not need
+GOAL_LEGEND = "goal (red border): what it needs drawn full, the rest faded"
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,21 @@ class Picture:
     edge_kinds: dict[bool, str] = field(default_factory=dict)
     headers: list[tuple[str, float]] = field(default_factory=list)
     title: str | None = None
+    goals: frozenset[str] = frozenset()  # drawn with a thick border
+    focus: frozenset[str] | None = None  # the goals and what they need; the rest is faded (None: nothing faded)
+
+    def faded(self, *nodes: str) -> bool:
+        """Whether a node (or an edge, by its two ends) lies outside the goals' subgraph."""
+        return self.focus is not None and not all(n in self.focus for n in nodes)
 
     @property
     def legend(self) -> list[str]:
         """The legend's entries, in order."""
-        return [r.legend for r in self.legend_roles] + list(self.edge_kinds.values())
+        return [r.legend for r in self.legend_roles] + list(self.edge_kinds.values()) + self.goal_legend
+
+    @property
+    def goal_legend(self) -> list[str]:
+        return [GOAL_LEGEND] if self.goals else []
 
 
 def text_width(text: str, size: float) -> float:
@@ -115,16 +128,19 @@ def _boxes(ax: Any, pic: Picture) -> None:
     for name, box in pic.layout.boxes.items():
         role = pic.roles[name]
         style = "round,pad=0,rounding_size=0.08" if role.shape == "round" else "square,pad=0"
+        goal, alpha = name in pic.goals, FADED if pic.faded(name) else 1.0
         ax.add_patch(
             FancyBboxPatch(
                 (box.x - box.w / 2, box.y - box.h / 2), box.w, box.h, boxstyle=style, facecolor=role.fill,
-                edgecolor="#333333", linewidth=0.8, linestyle="--" if role.dashed else "-", zorder=3, gid=f"box:{name}",
+                edgecolor=GOAL_COLOUR if goal else "#333333", linewidth=2.4 if goal else 0.8,
+                linestyle="--" if role.dashed else "-", zorder=3, gid=f"box:{name}", alpha=alpha,
             )
         )  # fmt: skip
         colour = text_colour(role.fill)
         ax.text(
-            box.x, box.y, name, ha="center", va="center", fontsize=NODE_FONT, color=colour, zorder=4, gid=f"node:{name}"
-        )
+            box.x, box.y, name, ha="center", va="center", fontsize=NODE_FONT, color=colour, zorder=4,
+            gid=f"node:{name}", alpha=alpha,
+        )  # fmt: skip
 
 
 def _edges(ax: Any, pic: Picture) -> None:
@@ -135,19 +151,23 @@ def _edges(ax: Any, pic: Picture) -> None:
         colour = EDGE_COLOURS[held]
         xs, ys = zip(*route.points, strict=True)
         style = (0, (4, 2.5)) if held else "-"
+        alpha = FADED if pic.faded(route.source, route.target) else 1.0
         ax.plot(
-            xs, ys, color=colour, linewidth=1.1, linestyle=style, zorder=1, gid=f"edge:{route.source}>{route.target}"
-        )
+            xs, ys, color=colour, linewidth=1.1, linestyle=style, zorder=1, gid=f"edge:{route.source}>{route.target}",
+            alpha=alpha,
+        )  # fmt: skip
         x0, (x1, y1) = route.points[-2][0], route.points[-1]
         direction = 1 if x1 >= x0 else -1
         head = [(x1, y1), (x1 - direction * ARROW, y1 - ARROW / 2.4), (x1 - direction * ARROW, y1 + ARROW / 2.4)]
-        ax.add_patch(Polygon(head, closed=True, facecolor=colour, edgecolor=colour, linewidth=0.5, zorder=2))
+        ax.add_patch(
+            Polygon(head, closed=True, facecolor=colour, edgecolor=colour, linewidth=0.5, zorder=2, alpha=alpha)
+        )
         label = route.data.get("label")
         if label:
             x, y = route.label_at
             ax.text(
                 x, y, label, ha="center", va="center", fontsize=EDGE_FONT, color=colour, zorder=2,
-                gid=f"label:{route.source}>{route.target}",
+                gid=f"label:{route.source}>{route.target}", alpha=alpha,
                 bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
             )  # fmt: skip
 
@@ -165,6 +185,7 @@ def _legend(fig: Any, pic: Picture) -> float:
         Line2D([], [], color=EDGE_COLOURS[held], linewidth=1.5, linestyle=(0, (4, 2.5)) if held else "-", label=text)
         for held, text in pic.edge_kinds.items()
     ]
+    handles += [Patch(facecolor="#ffffff", edgecolor=GOAL_COLOUR, linewidth=2.4, label=t) for t in pic.goal_legend]
     if not handles:
         return 1.0
     columns = max(1, min(len(handles), int(fig.get_figwidth() // 3.6)))

@@ -112,7 +112,13 @@ def graph_png(analysis: Analysis, path: str | Path) -> Path:
     """The tech tree rebuilt from the log, drawn by :func:`causal_graph.picture.draw_graph`."""
     from causal_graph.picture import draw_graph
 
-    return draw_graph(analysis.graph, path, title=f"tech tree rebuilt from the log ({analysis.world_label})")
+    title = f"tech tree rebuilt from the log ({analysis.world_label})"
+    return draw_graph(analysis.graph, path, title=title, goals=run_goals(analysis))
+
+
+def run_goals(analysis: Analysis) -> list[str]:
+    """The run's item goals as its config names them (an obfuscated run's shown names match nothing: no highlight)."""
+    return [str(g) for g in analysis.run.config.get("goals") or ()]
 
 
 def write_report(analysis: Analysis, out_dir: str | Path | None = None, max_frames: int = MAX_FRAMES) -> Path:
@@ -192,6 +198,8 @@ def _findings_html(a: Analysis) -> str:
 
 def report_html(analysis: Analysis, graph: Path, timeline: Path, max_frames: int = MAX_FRAMES) -> str:
     """The self-contained HTML page."""
+    from causal_graph.graph_view import graph_view_html  # Bokeh: imported only for a report
+
     a, config = analysis, analysis.run.config
     check = a.graph_check
     status = "consistent" if a.consistent else "INCONSISTENT"
@@ -239,6 +247,8 @@ goals {html.escape(goals_text(config))}; {len(a.run.events)} events,
 {f"<p id='llm-status'>{html.escape(llm_status(a))}</p>" if llm_status(a) else ""}
 <div class="pictures"><img id="timeline" src="{_data_url(timeline)}" alt="milestone timeline"></div>
 {_graph_html(graph)}
+<h2>The graph, to zoom and search</h2>
+{graph_view_html(a.graph, f"tech tree rebuilt from the log ({a.world_label})", run_goals(a))}
 {_findings_html(a)}
 <h2>Milestones</h2>{
         _table(("milestone", "item", "step", "agent time (s)", "critical step", "interventions"), milestones)

@@ -188,3 +188,24 @@ def contrast(a: str, b: str) -> float:
 
     light, dark = sorted((luminance(a), luminance(b)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_goals_road_stands_out_and_the_rest_is_faded(learned: CausalGraph) -> None:
+    """Issue 19: at the overworld's size the goal's subgraph is what a reader wants. The goal gets a red border and
+    the legend says so; what it needs (and only that) is drawn in full; a goal the graph lacks marks nothing."""
+    from matplotlib.patches import FancyBboxPatch
+
+    from causal_graph.render import FADED, GOAL_COLOUR, GOAL_LEGEND
+
+    pic = picture(learned, goals=["iron_pickaxe", "not_an_item"])
+    assert pic.goals == {"iron_pickaxe"} and pic.legend[-1] == GOAL_LEGEND
+    assert {"iron_ingot", "stick", "crafting_table", "oak_log", "furnace"} <= pic.focus
+    assert not {"diamond", "golden_sword", "gold_ingot"} & pic.focus  # not on the road to an iron pickaxe
+    assert pic.faded("diamond") and not pic.faded("iron_ingot") and pic.faded("stick", "diamond")
+    fig = render(pic)
+    boxes = {a.get_gid(): a for a in fig.axes[0].patches if isinstance(a, FancyBboxPatch)}
+    assert to_rgb(boxes["box:iron_pickaxe"].get_edgecolor()) == to_rgb(GOAL_COLOUR)
+    assert boxes["box:diamond"].get_alpha() == FADED and boxes["box:stick"].get_alpha() == 1.0
+    assert [t.get_text() for t in fig.legends[0].get_texts()][-1] == GOAL_LEGEND
+    plain = picture(learned)  # no goal: nothing faded, no goal in the legend
+    assert plain.focus is None and not plain.faded("diamond") and GOAL_LEGEND not in plain.legend
