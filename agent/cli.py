@@ -119,6 +119,7 @@ the beliefs that differ are refuted and logged.
 
 examples:
   adam prior --out prior.json
+  adam prior --actions overworld --out overworld.json   # the overworld library's 317
   adam run --prior prior.json
   adam run --prior prior.json --variant adam_modified
   adam run --prior prior.json --variant obfuscated --prior-unknown skip   # 1.19's names: every entry left out
@@ -272,6 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     prior = _sub(sub, "prior", "write Minecraft 1.19's relations as a prior file for adam run --prior", PRIOR_EPILOG)
     prior.add_argument("--out", default="prior.json", help="the file to write (default prior.json)")
+    prior.add_argument(
+        "--actions", choices=ACTION_LIBRARIES, default=DEFAULT_ACTIONS, help="the action library (default adam41)"
+    )
 
     items = _sub(sub, "items", "list the item names a world's agent can see", ITEMS_EPILOG)
     items.add_argument("--env", default="adam/Minecraft-v0", metavar="ID", help=ENV_HELP)
@@ -323,7 +327,7 @@ def _command(args: argparse.Namespace, console: Console) -> int:
         from causal_graph.graph import CausalGraph
         from env.prior import minecraft_relations
 
-        graph = CausalGraph.from_relations(minecraft_relations())
+        graph = CausalGraph.from_relations(minecraft_relations(args.actions))
         path = graph.save(args.out)
         console.print(f"wrote {len(graph.relations())} relations of Minecraft 1.19 to {path} (adam run --prior {path})")
         return 0

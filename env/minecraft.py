@@ -48,7 +48,8 @@ class MinecraftEnv(MinecraftBase):
 
     ## Action Space
     ``Discrete(47)``: index into :attr:`action_names` (41 tech-tree actions, then six movements); with
-    ``actions="overworld"``, ``Discrete(157)`` (151 generated tech-tree actions, ADAM's 41 first, then the movements).
+    ``actions="overworld"``, ``Discrete(323)`` (317 generated tech-tree actions, ADAM's 41 first, then the movements) in
+    the overworld library's world (:mod:`env.features`: more ores, stone variants, birch and spruce, clay, plants).
 
     ## Observation Space
     ``Dict(inventory=Box(0, 100000, (n_items,), int32), frame=Box(0, 255, (H, W, 3), uint8))``:

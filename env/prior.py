@@ -9,14 +9,18 @@ do()-interventions before anything enters the learned graph (:mod:`agent.prior`)
 
 from __future__ import annotations
 
+from env.actions import DEFAULT_ACTIONS
 from env.interface.relation import CausalRelation
 
 PRIOR_NAME = "minecraft-1.19"
 
 
-def minecraft_relations() -> list[CausalRelation]:
-    """The relations of Minecraft 1.19 as the simulator's ``original`` variant has them."""
+def minecraft_relations(actions: str = DEFAULT_ACTIONS) -> list[CausalRelation]:
+    """The relations of Minecraft 1.19 as the simulator's ``original`` variant has them, for the action library
+    ``actions`` in its world."""
+    from env.actions import action_library
+    from env.blocks import world_blocks
     from env.rules import base_rules
     from env.techtree import true_relations
 
-    return true_relations(base_rules())
+    return true_relations(base_rules(), action_library(actions), world_blocks(actions))

@@ -103,18 +103,56 @@ def test_the_most_needed_causes_come_first_and_a_new_item_stays_in_every_try_of_
 
 
 @pytest.mark.slow
-def test_the_overworld_library_is_learned_exactly(tmp_path):
-    """Issue 19: 151 generated actions, 32 kinds a try, SHD 0 (``adam run --actions overworld --seed 1``). An ingot
-    made from a block or from nuggets is scored against the way learned (``closest_ways``); a chest and a minecart,
-    never held together by the coverage series, meet in a sweep (this seed missed four such actions before)."""
+def test_a_deep_goal_of_the_overworld_from_an_empty_inventory_with_the_1_19_prior(tmp_path):
+    """Issue 19: in the overworld library's world (317 actions: redstone, copper, lapis, clay, sugar cane, birch...),
+    ``adam prior --actions overworld`` then ``adam run --actions overworld --prior FILE --goal compass --goal piston``
+    reaches both from an empty inventory within 3000 steps, and every relation it learned on the way (each belief
+    verified by its trials) is exact: whatever the score finds wrong is an action not learned yet. (The whole tree
+    without a prior now takes more than the 20 000-step budget: BENCHMARKS.md; bench/bench_overworld.py runs it.)"""
     import json
 
     from agent.run import RunConfig, new_run
+    from causal_graph.graph import CausalGraph
+    from env.catalogue import catalogue
+    from tests.support.cli import adam
 
-    config = RunConfig(seed=1, actions="overworld", out=str(tmp_path), picture=False, explore_rounds=2)
+    prior = tmp_path / "overworld.json"
+    adam("prior", "--actions", "overworld", "--out", str(prior))
+    config = RunConfig(
+        seed=1, goals=("compass", "piston"), actions="overworld", out=str(tmp_path / "runs"), picture=False,
+        prior_file=str(prior), max_steps=3000, explore_rounds=0,
+    )  # fmt: skip
     result = new_run(config).loop().to_json()
-    assert result["shd"] == 0, result["score"]["differences"]
-    assert result["score"]["exact_actions"] == result["score"]["total_actions"] == 151
-    assert result["milestones"]["diamond"]
-    learner = json.loads((tmp_path / next(tmp_path.iterdir()).name / "checkpoint.json").read_text())["learner"]
-    assert learner["sweeps"]["swept"]  # the sweeps ran
+    assert result["goal_reached"], result["end_reason"]
+    assert result["score"]["total_actions"] == 317
+    folder = tmp_path / "runs" / next((tmp_path / "runs").iterdir()).name
+    learned = {r.action for r in CausalGraph.load(folder / "graph.json").relations()}
+    assert {"mine_redstone_ore", "craft_compass", "craft_piston", "smelt_raw_iron"} <= learned
+    # each learned relation needs what one of the action's true ways needs (an item or one of its stand-ins, in the
+    # same quantity, used up or held alike) and yields what it yields; the stand-ins themselves are searched later,
+    # and by-products are dropped later
+    truth = {}
+    cat = catalogue("original", 0, "overworld")
+    for rel in [*cat.true_relations(), *cat.other_ways()]:
+        truth.setdefault(rel.action, []).append(rel)
+    wrong = [
+        r.action
+        for r in CausalGraph.load(folder / "graph.json").relations()
+        if not any(_same_up_to_stand_ins(r, way) for way in truth[r.action])
+    ]
+    assert wrong == [], wrong
+    assert json.loads((folder / "result.json").read_text())["prior"]["confirmed"] > 0
+
+
+def _same_up_to_stand_ins(learned, true) -> bool:
+    def key(rel):
+        return {frozenset((i, *n.alternatives)): (n.quantity, n.consumed) for i, n in rel.needs.items()}
+
+    truth = key(true)
+    # a dig's tunnel gave cobblestone beside the ore: such a by-product is dropped by the checks of later steps
+    if not set(true.yields) <= set(learned.yields) or len(learned.needs) != len(truth):
+        return False
+    return all(
+        any(i in group and (n.quantity, n.consumed) == need for group, need in truth.items())
+        for i, n in learned.needs.items()
+    )
