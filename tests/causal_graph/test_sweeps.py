@@ -15,7 +15,7 @@ from env.interface.handle import EnvWorld
 
 ITEMS = [
     "oak_log", "oak_planks", "stick", "crafting_table", "dirt", "sand", "coal", "wooden_axe", "cobblestone",
-    "wooden_pickaxe", "stone_pickaxe", "furnace", "raw_iron", "iron_ingot", "glass", "wooden_shovel",
+    "wooden_pickaxe", "stone_pickaxe", "furnace", "raw_iron", "iron_ingot", "iron_nugget", "wooden_shovel",
     "stone_axe", "stone_shovel", "charcoal", "raw_gold", "gold_ingot", "diamond", "wooden_sword", "stone_sword",
 ]  # fmt: skip
 
