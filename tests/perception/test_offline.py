@@ -10,11 +10,11 @@ import pytest
 from PIL import Image
 
 import env  # noqa: F401  (registers the simulator ids)
-from env.blocks import block_id
+from env.blocks import block_id, world_blocks
 from env.render import frame_palette, render_frame
 from perception import Describer, Description, FrameError, OfflineDescriber, Region
 
-PALETTE = frame_palette()  # the simulator's, as its world declares it
+PALETTE = frame_palette(world_blocks("adam41"))  # the default simulator's, as its world declares it
 W, H = 160, 120
 GROUND = 4  # y index of the grass layer; the eye stands on y = GROUND + 1
 

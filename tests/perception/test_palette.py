@@ -8,7 +8,7 @@ import pytest
 
 import env  # noqa: F401  (registers the simulator ids)
 import examples.workshop  # noqa: F401  (registers workshop/Workshop-v0: a world without frames)
-from env.blocks import block_names
+from env.blocks import block_names, world_blocks
 from env.data import load_toml
 from env.interface import FramePalette
 from env.interface.handle import EnvWorld
@@ -25,8 +25,12 @@ def two_blocks(sun: tuple[int, int, int] | None = None) -> FramePalette:
 
 def test_the_simulator_declares_exactly_the_renderer_colours():
     palette = gym.make("adam/Minecraft-v0").unwrapped.frame_palette()
-    assert palette == frame_palette() and palette.blocks == block_names()[1:]
-    assert np.array_equal(np.asarray(palette.shades, dtype=np.uint8), shaded_palette()[1:])
+    adam = world_blocks("adam41")  # ADAM's world's blocks, the first ids; the overworld's world adds more
+    assert palette == frame_palette(adam) and palette.blocks == adam[1:] == block_names()[1 : len(adam)]
+    assert np.array_equal(np.asarray(palette.shades, dtype=np.uint8), shaded_palette()[1 : len(adam)])
+    over = gym.make("adam/Minecraft-v0", actions="overworld").unwrapped.frame_palette()
+    assert over == frame_palette() and over.blocks == block_names()[1:]
+    assert np.array_equal(np.asarray(over.shades, dtype=np.uint8), shaded_palette()[1:])
     assert all(len(shades) == len(FACES) for shades in palette.shades)
     assert palette.horizon == tuple(int(c) for c in sky_color(0.0))
     assert palette.zenith == tuple(int(c) for c in sky_color(1.0))
@@ -35,7 +39,7 @@ def test_the_simulator_declares_exactly_the_renderer_colours():
 
 
 def test_env_world_gives_the_palette_or_none():
-    assert EnvWorld(gym.make("adam/Minecraft-v0")).frame_palette() == frame_palette()
+    assert EnvWorld(gym.make("adam/Minecraft-v0")).frame_palette() == frame_palette(world_blocks("adam41"))
     assert EnvWorld(gym.make("workshop/Workshop-v0")).frame_palette() is None  # a world that declares none
 
 
