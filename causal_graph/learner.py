@@ -482,9 +482,9 @@ class Learner(SpendingTrials, Exploring, Beliefs, PairSweeps):
         priority = self._priority_if_limited(action)
         same = set(known) == set(self.state.tried_with.get(action, ()))
         spending = action in self.discoverer.spent
-        _, cheap, again = self._cheap()
+        fresh, cheap, again = self._cheap()
         # ahead of cheap actions: only a likely tool alone; not where only retries wait behind it (worth_trying)
-        ahead = self._only_many_retries(cheap, again) and action in self._next_spending(self._cheap()[0], True)
+        ahead = self._only_many_retries(cheap, again) and action in self._next_spending(fresh, promising=True)
         pressed = self.spending(action) and bool(cheap or again) and not ahead
 
         def likely_tools() -> list[str]:  # asked before a spending action's try, or once a sample took from the world

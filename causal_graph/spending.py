@@ -435,10 +435,9 @@ class SpendingTrials:
         likely = self._likely_tools()
         rank = {a: i for i, a in enumerate(self.actions)}
 
-        def promise(action: str) -> bool:
-            return self._promising(action, likely)
-
         def cost(action: str) -> int:  # game time to reach its first target: a far or deep one is rarer
             return self.state.target_ticks.get(action, 0)
 
-        return sorted(actions, key=lambda a: (not promise(a), cost(a), self.state.spends.get(a, 0), rank[a]))
+        return sorted(
+            actions, key=lambda a: (not self._promising(a, likely), cost(a), self.state.spends.get(a, 0), rank[a])
+        )

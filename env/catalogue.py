@@ -35,9 +35,9 @@ def item_universe(
         items.update(d.item for d in rules.drops.get(block, ()))
     specs = specs or action_library()
     furnace = smelt_results(rules)
+    smelted = {s.item for s in specs if s.kind == "smelt" and s.item}
     # the results of the library's smelts (the furnace's other recipes make nothing an action can get)
-    targets = {s.item for s in specs if s.item} | {furnace[s.item] for s in specs if s.kind == "smelt" and s.item}
-    smelted = {s.item for s in specs if s.kind == "smelt"}
+    targets = {s.item for s in specs if s.item} | {furnace[i] for i in smelted}
     for target in targets:
         for r in rules.recipes_for(target):
             if r.method == "smelt" and r.source not in smelted:

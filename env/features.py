@@ -43,11 +43,11 @@ def _count(rng: np.random.Generator, cfg: WorldConfig, feature: dict[str, Any]) 
     return max(int(rng.poisson(feature["per_chunk"] * _chunks(cfg))), int(feature.get("min_count", 0)))
 
 
-def _tops(voxels: np.ndarray, surface: np.ndarray, cfg: WorldConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Each column's terrain top (array y index) and the block there."""
+def _tops(voxels: np.ndarray, surface: np.ndarray, cfg: WorldConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each column's terrain top (array y index), the block there and the block right above it."""
     ground = surface - cfg.min_y
     xs, zs = np.indices(surface.shape)
-    return ground, voxels[xs, ground, zs]
+    return ground, voxels[xs, ground, zs], voxels[xs, np.minimum(ground + 1, cfg.height - 1), zs]
 
 
 def _dig_pond(voxels: np.ndarray, surface: np.ndarray, cfg: WorldConfig) -> None:
@@ -76,9 +76,7 @@ def _place_clay(
     voxels: np.ndarray, surface: np.ndarray, rng: np.random.Generator, cfg: WorldConfig, clay: dict[str, Any]
 ) -> None:
     """Disks of clay on the floor of shallow water (the water's lowest block directly above the terrain's top)."""
-    ground, top = _tops(voxels, surface, cfg)
-    xs, zs = np.indices(surface.shape)
-    above = voxels[xs, np.minimum(ground + 1, cfg.height - 1), zs]
+    ground, top, above = _tops(voxels, surface, cfg)
     replaces = [block_id(b) for b in clay["replaces"]]
     floor = np.argwhere((above == block_id("water")) & np.isin(top, replaces))
     if not len(floor):
@@ -102,7 +100,7 @@ def _place_species(
 ) -> None:
     """Trees of one species on grass where their whole crown finds air (clear of the oaks and of each other)."""
     blocks = (block_id(tree["log"]), block_id(tree["leaves"]))
-    ground, top = _tops(voxels, surface, cfg)
+    ground, top, _ = _tops(voxels, surface, cfg)
     c = TREE_CLEARANCE
     spots = np.argwhere(top == block_id("grass_block"))
     inside = (spots[:, 0] >= c) & (spots[:, 0] < cfg.size_x - c) & (spots[:, 1] >= c) & (spots[:, 1] < cfg.size_z - c)
@@ -125,10 +123,9 @@ def _place_plant(
 ) -> None:
     """Single plants (``height`` high, default 1) on the ``on`` blocks with air above and, with ``beside``, that
     block next to the ground block on its level."""
-    ground, top = _tops(voxels, surface, cfg)
+    ground, top, above = _tops(voxels, surface, cfg)
     xs, zs = np.indices(surface.shape)
-    air_above = voxels[xs, np.minimum(ground + 1, cfg.height - 1), zs] == 0
-    ok = np.isin(top, [block_id(b) for b in plant["on"]]) & air_above
+    ok = np.isin(top, [block_id(b) for b in plant["on"]]) & (above == 0)
     if "beside" in plant:
         near = np.zeros_like(ok)
         beside = block_id(plant["beside"])
